@@ -1,0 +1,262 @@
+/**
+ * Encoding and decoding of protocol messages: msgpack payloads checked against the message
+ * shapes, so that anything that is not a valid message becomes a typed
+ * {@linkcode ProtocolError} and never an untyped value.
+ *
+ * @module
+ */
+
+import { Decoder, Encoder } from "@msgpack/msgpack";
+import { ErrorCode, ProtocolError } from "./errors.ts";
+import {
+  DEFAULT_MAX_FRAME_BYTES,
+  FRAME_HEADER_BYTES,
+  type FrameOptions,
+  writeFrameHeader,
+} from "./frame.ts";
+import type { DaemonStatus, LatencySummary, Request, Response } from "./messages.ts";
+import { validateTask } from "./task.ts";
+import { isRecord, nonNegativeInteger, optionalString } from "./_validate.ts";
+
+const encoder = new Encoder({ ignoreUndefined: true });
+const decoder = new Decoder({
+  maxStrLength: DEFAULT_MAX_FRAME_BYTES,
+  maxBinLength: DEFAULT_MAX_FRAME_BYTES,
+  maxArrayLength: 65_536,
+  maxMapLength: 65_536,
+  maxExtLength: DEFAULT_MAX_FRAME_BYTES,
+});
+
+/** The largest request id; ids are unsigned 32-bit integers, 0 is reserved. */
+export const MAX_REQUEST_ID = 0xffff_ffff;
+
+/**
+ * Encodes any message into one frame (header and msgpack payload) in a single allocation.
+ *
+ * @throws {ProtocolError} `FRAME_TOO_LARGE` when the payload is over the limit.
+ */
+export function encodeMessage(message: Request | Response, options: FrameOptions = {}): Uint8Array {
+  const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  const payload = encoder.encodeSharedRef(message);
+  if (payload.byteLength > max) {
+    throw new ProtocolError(
+      ErrorCode.FrameTooLarge,
+      `Cannot encode ${message.type} message: length ${payload.byteLength} exceeds limit ${max}`,
+      { requestId: message.id },
+    );
+  }
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.byteLength);
+  writeFrameHeader(frame, payload.byteLength);
+  frame.set(payload, FRAME_HEADER_BYTES);
+  return frame;
+}
+
+/**
+ * Encodes a request as a frame.
+ *
+ * @example
+ * ```ts
+ * import { decodeFrame, decodeRequest, encodeRequest } from "./mod.ts";
+ *
+ * const frame = encodeRequest({ type: "ping", id: 1 });
+ * console.log(decodeRequest(decodeFrame(frame))); // { type: "ping", id: 1 }
+ * ```
+ */
+export function encodeRequest(request: Request, options: FrameOptions = {}): Uint8Array {
+  return encodeMessage(request, options);
+}
+
+/** Encodes a response as a frame. */
+export function encodeResponse(response: Response, options: FrameOptions = {}): Uint8Array {
+  return encodeMessage(response, options);
+}
+
+function decodePayload(payload: Uint8Array): unknown {
+  try {
+    return decoder.decode(payload);
+  } catch (cause) {
+    throw new ProtocolError(
+      ErrorCode.MalformedPayload,
+      `Cannot decode payload: not valid msgpack (${(cause as Error)?.message ?? cause})`,
+      { cause },
+    );
+  }
+}
+
+function readEnvelope(value: unknown): { record: Record<string, unknown>; id: number } {
+  if (!isRecord(value)) {
+    throw new ProtocolError(ErrorCode.InvalidMessage, "Invalid message: expected a map");
+  }
+  const id = value.id;
+  if (!nonNegativeInteger(id) || id > MAX_REQUEST_ID) {
+    throw new ProtocolError(
+      ErrorCode.InvalidMessage,
+      "Invalid message: \"id\" must be an unsigned 32-bit integer",
+    );
+  }
+  if (typeof value.type !== "string") {
+    throw new ProtocolError(ErrorCode.InvalidMessage, "Invalid message: \"type\" must be a string", {
+      requestId: id,
+    });
+  }
+  return { record: value, id };
+}
+
+/** Re-throws any validation failure as a ProtocolError tied to the request id. */
+function withId<T>(id: number, code: ErrorCode, build: () => T): T {
+  try {
+    return build();
+  } catch (cause) {
+    if (cause instanceof ProtocolError && cause.requestId === id) throw cause;
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    const errorCode = cause instanceof ProtocolError ? cause.code : code;
+    throw new ProtocolError(errorCode, detail, { requestId: id, cause });
+  }
+}
+
+/**
+ * Decodes and validates a request payload (the bytes inside a frame).
+ *
+ * @throws {ProtocolError} `MALFORMED_PAYLOAD`, `INVALID_MESSAGE`, `UNKNOWN_TYPE` or
+ * `INVALID_TASK`; `requestId` is set whenever the id could be read.
+ *
+ * @example
+ * ```ts
+ * import { decodeFrame, decodeRequest, encodeRequest } from "./mod.ts";
+ *
+ * const request = decodeRequest(decodeFrame(encodeRequest({ type: "status", id: 7 })));
+ * if (request.type === "status") console.log(request.id); // 7
+ * ```
+ */
+export function decodeRequest(payload: Uint8Array): Request {
+  const { record, id } = readEnvelope(decodePayload(payload));
+  const fail = (message: string) =>
+    new ProtocolError(ErrorCode.InvalidMessage, `Invalid ${record.type} request: ${message}`, {
+      requestId: id,
+    });
+  switch (record.type) {
+    case "ping":
+    case "status":
+    case "reload":
+    case "shutdown":
+      return { type: record.type, id };
+    case "hello": {
+      const version = record.version;
+      if (!nonNegativeInteger(version)) throw fail("\"version\" must be a non-negative integer");
+      const token = optionalString(record, "token", fail);
+      const client = optionalString(record, "client", fail);
+      return {
+        type: "hello",
+        id,
+        version,
+        ...(token === undefined ? {} : { token }),
+        ...(client === undefined ? {} : { client }),
+      };
+    }
+    case "submit":
+      return withId(id, ErrorCode.InvalidTask, () => ({
+        type: "submit",
+        id,
+        task: validateTask(record.task),
+      }));
+    default:
+      throw new ProtocolError(
+        ErrorCode.UnknownType,
+        `Unknown request type "${String(record.type).slice(0, 40)}"`,
+        { requestId: id },
+      );
+  }
+}
+
+function validateLatency(value: unknown): LatencySummary {
+  const record = isRecord(value) ? value : {};
+  const number = (key: string) => (typeof record[key] === "number" ? record[key] as number : 0);
+  return {
+    count: number("count"),
+    p50: number("p50"),
+    p90: number("p90"),
+    p99: number("p99"),
+    max: number("max"),
+  };
+}
+
+function validateStatus(value: unknown, fail: (m: string) => Error): DaemonStatus {
+  if (!isRecord(value)) throw fail("\"status\" must be a map");
+  const number = (key: string): number => {
+    const field = value[key];
+    if (typeof field !== "number") throw fail(`"status.${key}" must be a number`);
+    return field;
+  };
+  const requests = isRecord(value.requests) ? value.requests : {};
+  return {
+    isRunning: value.isRunning === true,
+    pid: number("pid"),
+    version: typeof value.version === "string" ? value.version : "unknown",
+    uptimeSecs: number("uptimeSecs"),
+    socketPath: typeof value.socketPath === "string" ? value.socketPath : "",
+    queueSize: number("queueSize"),
+    inFlight: number("inFlight"),
+    retrying: number("retrying"),
+    delivered: number("delivered"),
+    failed: number("failed"),
+    dead: number("dead"),
+    connectionsTotal: number("connectionsTotal"),
+    connectionsActive: number("connectionsActive"),
+    requests: Object.fromEntries(
+      Object.entries(requests).filter(([, v]) => typeof v === "number"),
+    ) as Record<string, number>,
+    protocolErrors: number("protocolErrors"),
+    bytesIn: number("bytesIn"),
+    bytesOut: number("bytesOut"),
+    requestLatencyMicros: validateLatency(value.requestLatencyMicros),
+    deliveryLatencyMicros: validateLatency(value.deliveryLatencyMicros),
+  };
+}
+
+/**
+ * Decodes and validates a response payload.
+ *
+ * @throws {ProtocolError} when the payload is not a valid response.
+ */
+export function decodeResponse(payload: Uint8Array): Response {
+  const { record, id } = readEnvelope(decodePayload(payload));
+  const fail = (message: string) =>
+    new ProtocolError(ErrorCode.InvalidMessage, `Invalid ${record.type} response: ${message}`, {
+      requestId: id,
+    });
+  switch (record.type) {
+    case "ok": {
+      const taskId = optionalString(record, "taskId", fail);
+      return taskId === undefined ? { type: "ok", id } : { type: "ok", id, taskId };
+    }
+    case "error": {
+      if (typeof record.code !== "string") throw fail("\"code\" must be a string");
+      if (typeof record.message !== "string") throw fail("\"message\" must be a string");
+      return {
+        type: "error",
+        id,
+        code: record.code,
+        message: record.message,
+        ...(typeof record.retryable === "boolean" ? { retryable: record.retryable } : {}),
+      };
+    }
+    case "status":
+      return { type: "status", id, status: validateStatus(record.status, fail) };
+    case "hello": {
+      if (!nonNegativeInteger(record.version)) throw fail("\"version\" must be an integer");
+      return {
+        type: "hello",
+        id,
+        version: record.version,
+        daemonVersion: typeof record.daemonVersion === "string" ? record.daemonVersion : "unknown",
+        pid: nonNegativeInteger(record.pid) ? record.pid : 0,
+      };
+    }
+    default:
+      throw new ProtocolError(
+        ErrorCode.UnknownType,
+        `Unknown response type "${String(record.type).slice(0, 40)}"`,
+        { requestId: id },
+      );
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The typed messages of the claude-ntfy protocol: requests from a client to the daemon and
+ * the daemon's responses. Every request carries an `id`; its response echoes it, so many
+ * requests can be in flight on one connection and answers may come back in any order.
+ *
+ * @module
+ */
+
+import type { ErrorCode } from "./errors.ts";
+import type { NotificationTask } from "./task.ts";
+
+/** The protocol version spoken by this module. */
+export const PROTOCOL_VERSION = 1;
+
+/** Request id used for errors that cannot be tied to any request (e.g. a garbled frame). */
+export const CONNECTION_ERROR_ID = 0;
+
+/** First message on every connection: the protocol version and the daemon's token. */
+export interface HelloRequest {
+  /** Discriminator. */
+  readonly type: "hello";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+  /** The client's protocol version. */
+  readonly version: number;
+  /** The daemon's access token, read from its 0600 token file. */
+  readonly token?: string;
+  /** A free-form client name for the daemon's logs. */
+  readonly client?: string;
+}
+
+/** Hand a notification task to the daemon for delivery. */
+export interface SubmitRequest {
+  /** Discriminator. */
+  readonly type: "submit";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+  /** The resolved notification. */
+  readonly task: NotificationTask;
+}
+
+/** Liveness check; answered with `ok`. */
+export interface PingRequest {
+  /** Discriminator. */
+  readonly type: "ping";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+}
+
+/** Ask for the daemon's statistics; answered with `status`. */
+export interface StatusRequest {
+  /** Discriminator. */
+  readonly type: "status";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+}
+
+/** Re-read the daemon's configuration; answered with `ok`. */
+export interface ReloadRequest {
+  /** Discriminator. */
+  readonly type: "reload";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+}
+
+/** Stop the daemon gracefully; answered with `ok` before the daemon goes away. */
+export interface ShutdownRequest {
+  /** Discriminator. */
+  readonly type: "shutdown";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+}
+
+/** Any request a client may send. */
+export type Request =
+  | HelloRequest
+  | SubmitRequest
+  | PingRequest
+  | StatusRequest
+  | ReloadRequest
+  | ShutdownRequest;
+
+/** The `type` of a request. */
+export type RequestType = Request["type"];
+
+/** All request types, in a stable order. */
+export const REQUEST_TYPES: readonly RequestType[] = [
+  "hello",
+  "submit",
+  "ping",
+  "status",
+  "reload",
+  "shutdown",
+];
+
+/** Success. For `submit`, `taskId` names the queued task. */
+export interface OkResponse {
+  /** Discriminator. */
+  readonly type: "ok";
+  /** The id of the request answered. */
+  readonly id: number;
+  /** The id the daemon gave a submitted task. */
+  readonly taskId?: string;
+}
+
+/** Failure, with a stable code. */
+export interface ErrorResponse {
+  /** Discriminator. */
+  readonly type: "error";
+  /** The id of the request answered, or {@linkcode CONNECTION_ERROR_ID}. */
+  readonly id: number;
+  /** A stable code from `ErrorCode`. */
+  readonly code: ErrorCode | string;
+  /** A human-readable explanation. */
+  readonly message: string;
+  /** Whether trying the same request later may succeed. */
+  readonly retryable?: boolean;
+}
+
+/** Latency percentiles in microseconds. */
+export interface LatencySummary {
+  /** Number of samples. */
+  readonly count: number;
+  /** Median. */
+  readonly p50: number;
+  /** 90th percentile. */
+  readonly p90: number;
+  /** 99th percentile. */
+  readonly p99: number;
+  /** Largest sample. */
+  readonly max: number;
+}
+
+/** The daemon's state and statistics. */
+export interface DaemonStatus {
+  /** Always true in a live answer. */
+  readonly isRunning: boolean;
+  /** The daemon's process id. */
+  readonly pid: number;
+  /** The daemon's software version. */
+  readonly version: string;
+  /** Seconds since start. */
+  readonly uptimeSecs: number;
+  /** The socket the daemon listens on. */
+  readonly socketPath: string;
+  /** Tasks waiting for delivery (not counting those in flight). */
+  readonly queueSize: number;
+  /** Tasks being delivered right now. */
+  readonly inFlight: number;
+  /** Tasks waiting for a retry. */
+  readonly retrying: number;
+  /** Tasks delivered since start. */
+  readonly delivered: number;
+  /** Tasks that failed for good since start. */
+  readonly failed: number;
+  /** Tasks in the dead-letter store. */
+  readonly dead: number;
+  /** Connections accepted since start. */
+  readonly connectionsTotal: number;
+  /** Connections open now. */
+  readonly connectionsActive: number;
+  /** Requests handled since start, by type. */
+  readonly requests: Readonly<Record<string, number>>;
+  /** Frames or messages rejected since start. */
+  readonly protocolErrors: number;
+  /** Bytes read from clients. */
+  readonly bytesIn: number;
+  /** Bytes written to clients. */
+  readonly bytesOut: number;
+  /** Time from a request's arrival to its answer being queued, in microseconds. */
+  readonly requestLatencyMicros: LatencySummary;
+  /** Time from submit to accepted by ntfy, in microseconds. */
+  readonly deliveryLatencyMicros: LatencySummary;
+}
+
+/** The daemon's statistics. */
+export interface StatusResponse {
+  /** Discriminator. */
+  readonly type: "status";
+  /** The id of the request answered. */
+  readonly id: number;
+  /** The statistics. */
+  readonly status: DaemonStatus;
+}
+
+/** Answer to `hello`: the daemon's protocol and software versions. */
+export interface HelloResponse {
+  /** Discriminator. */
+  readonly type: "hello";
+  /** The id of the request answered. */
+  readonly id: number;
+  /** The daemon's protocol version. */
+  readonly version: number;
+  /** The daemon's software version. */
+  readonly daemonVersion: string;
+  /** The daemon's process id. */
+  readonly pid: number;
+}
+
+/** Any response the daemon may send. */
+export type Response = OkResponse | ErrorResponse | StatusResponse | HelloResponse;
+
+/** The `type` of a response. */
+export type ResponseType = Response["type"];

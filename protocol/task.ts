@@ -1,0 +1,272 @@
+/**
+ * The notification task: a fully resolved ntfy notification that travels from the client
+ * to the daemon. Config, filters and templates are resolved on the client side, so the
+ * daemon only delivers.
+ *
+ * @module
+ */
+
+import { ErrorCode, ProtocolError } from "./errors.ts";
+import {
+  isRecord,
+  optionalBoolean,
+  optionalString,
+  optionalStringArray,
+  requireString,
+} from "./_validate.ts";
+
+/** ntfy priorities: 1 (min) to 5 (max/urgent). */
+export type Priority = 1 | 2 | 3 | 4 | 5;
+
+/** Credentials for an ntfy server. */
+export type NtfyAuth =
+  | { readonly type: "bearer"; readonly token: string }
+  | { readonly type: "basic"; readonly username: string; readonly password: string };
+
+/** How a task is published: JSON body to `POST /`, or text body with `X-*` headers. */
+export type SendFormat = "json" | "text";
+
+/** Where a notification goes. */
+export interface NtfyTarget {
+  /** Base URL of the ntfy server, e.g. `https://ntfy.sh`. */
+  readonly serverUrl: string;
+  /** Topic name, matching `^[-_A-Za-z0-9]{1,64}$`. */
+  readonly topic: string;
+  /** Credentials, if the topic needs them. */
+  readonly auth?: NtfyAuth;
+  /** Publishing mode. @default {"json"} */
+  readonly sendFormat?: SendFormat;
+  /** Per-request timeout in seconds. @default {10} */
+  readonly timeoutSecs?: number;
+}
+
+/** One ntfy action button (see ntfy's "Action buttons"). */
+export interface NtfyAction {
+  /** `view`, `http` or `broadcast`. */
+  readonly action: string;
+  /** The button's label. */
+  readonly label: string;
+  /** URL for `view` and `http` actions. */
+  readonly url?: string;
+  /** Whether tapping clears the notification. */
+  readonly clear?: boolean;
+  /** HTTP method for `http` actions. */
+  readonly method?: string;
+  /** HTTP headers for `http` actions. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** HTTP body for `http` actions. */
+  readonly body?: string;
+}
+
+/** What the notification says and how it looks. */
+export interface NotificationMessage {
+  /** The body text (at most 4,096 bytes of UTF-8 on ntfy's default server). */
+  readonly body: string;
+  /** The title. */
+  readonly title?: string;
+  /** Priority 1-5. @default {3} */
+  readonly priority?: Priority;
+  /** Tags; emoji short codes show as emoji. */
+  readonly tags?: readonly string[];
+  /** URL opened when the notification is tapped. */
+  readonly click?: string;
+  /** Action buttons. */
+  readonly actions?: readonly NtfyAction[];
+  /** Render the body as Markdown. */
+  readonly markdown?: boolean;
+  /** URL of an icon. */
+  readonly icon?: string;
+  /** Delivery delay (`30m`, unix time, natural time). */
+  readonly delay?: string;
+  /** URL of an attachment. */
+  readonly attach?: string;
+  /** File name of the attachment. */
+  readonly filename?: string;
+  /** E-mail address to forward to. */
+  readonly email?: string;
+}
+
+/** Where a task came from. */
+export interface TaskOrigin {
+  /** The Claude Code hook event name, or `test`/`cli` for manual sends. */
+  readonly event: string;
+  /** Project directory. */
+  readonly project?: string;
+  /** Claude Code session id. */
+  readonly sessionId?: string;
+  /** Creation time in milliseconds since the Unix epoch. */
+  readonly createdAt: number;
+}
+
+/**
+ * A fully resolved notification ready for delivery.
+ *
+ * @example A minimal task
+ * ```ts
+ * import type { NotificationTask } from "./mod.ts";
+ *
+ * const task: NotificationTask = {
+ *   target: { serverUrl: "https://ntfy.sh", topic: "my-claude-topic" },
+ *   message: { title: "Claude is waiting", body: "webapp: permission to use Write", priority: 4 },
+ *   origin: { event: "Notification", createdAt: Date.now() },
+ * };
+ * ```
+ */
+export interface NotificationTask {
+  /** The ntfy target. */
+  readonly target: NtfyTarget;
+  /** The message. */
+  readonly message: NotificationMessage;
+  /** Where the task came from. */
+  readonly origin: TaskOrigin;
+}
+
+const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
+
+function invalid(message: string): ProtocolError {
+  return new ProtocolError(ErrorCode.InvalidTask, `Invalid task: ${message}`);
+}
+
+function validateAuth(value: unknown): NtfyAuth | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) throw invalid("target.auth must be a map");
+  if (value.type === "bearer") {
+    return { type: "bearer", token: requireString(value, "token", invalid) };
+  }
+  if (value.type === "basic") {
+    return {
+      type: "basic",
+      username: requireString(value, "username", invalid),
+      password: requireString(value, "password", invalid),
+    };
+  }
+  throw invalid(`target.auth.type must be "bearer" or "basic"`);
+}
+
+function validateTarget(value: unknown): NtfyTarget {
+  if (!isRecord(value)) throw invalid("target must be a map");
+  const serverUrl = requireString(value, "serverUrl", invalid);
+  if (!/^https?:\/\/[^\s/]+/.test(serverUrl)) {
+    throw invalid(`target.serverUrl must be an http(s) URL: got "${serverUrl.slice(0, 80)}"`);
+  }
+  const topic = requireString(value, "topic", invalid);
+  if (!TOPIC_PATTERN.test(topic)) {
+    throw invalid(`target.topic must match ${TOPIC_PATTERN.source}: got "${topic.slice(0, 80)}"`);
+  }
+  const sendFormat = optionalString(value, "sendFormat", invalid);
+  if (sendFormat !== undefined && sendFormat !== "json" && sendFormat !== "text") {
+    throw invalid(`target.sendFormat must be "json" or "text": got "${sendFormat}"`);
+  }
+  const timeoutSecs = value.timeoutSecs;
+  if (
+    timeoutSecs !== undefined && timeoutSecs !== null &&
+    (typeof timeoutSecs !== "number" || !(timeoutSecs > 0) || timeoutSecs > 3600)
+  ) {
+    throw invalid("target.timeoutSecs must be a number in (0, 3600]");
+  }
+  return compact({
+    serverUrl,
+    topic,
+    auth: validateAuth(value.auth),
+    sendFormat: sendFormat as SendFormat | undefined,
+    timeoutSecs: timeoutSecs ?? undefined,
+  }) as unknown as NtfyTarget;
+}
+
+function validateActions(value: unknown): NtfyAction[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) throw invalid("message.actions must be an array");
+  if (value.length > 3) throw invalid("message.actions holds at most 3 actions");
+  return value.map((entry) => {
+    if (!isRecord(entry)) throw invalid("message.actions entries must be maps");
+    const headers = entry.headers;
+    if (headers !== undefined && headers !== null) {
+      if (!isRecord(headers) || !Object.values(headers).every((v) => typeof v === "string")) {
+        throw invalid("message.actions[].headers must map strings to strings");
+      }
+    }
+    return compact({
+      action: requireString(entry, "action", invalid),
+      label: requireString(entry, "label", invalid),
+      url: optionalString(entry, "url", invalid),
+      clear: optionalBoolean(entry, "clear", invalid),
+      method: optionalString(entry, "method", invalid),
+      headers: headers ?? undefined,
+      body: optionalString(entry, "body", invalid),
+    }) as unknown as NtfyAction;
+  });
+}
+
+function validateMessage(value: unknown): NotificationMessage {
+  if (!isRecord(value)) throw invalid("message must be a map");
+  const priority = value.priority;
+  if (
+    priority !== undefined && priority !== null &&
+    !(Number.isInteger(priority) && (priority as number) >= 1 && (priority as number) <= 5)
+  ) {
+    throw invalid("message.priority must be an integer from 1 to 5");
+  }
+  return compact({
+    body: requireString(value, "body", invalid),
+    title: optionalString(value, "title", invalid),
+    priority: (priority ?? undefined) as Priority | undefined,
+    tags: optionalStringArray(value, "tags", invalid),
+    click: optionalString(value, "click", invalid),
+    actions: validateActions(value.actions),
+    markdown: optionalBoolean(value, "markdown", invalid),
+    icon: optionalString(value, "icon", invalid),
+    delay: optionalString(value, "delay", invalid),
+    attach: optionalString(value, "attach", invalid),
+    filename: optionalString(value, "filename", invalid),
+    email: optionalString(value, "email", invalid),
+  }) as unknown as NotificationMessage;
+}
+
+function validateOrigin(value: unknown): TaskOrigin {
+  if (!isRecord(value)) throw invalid("origin must be a map");
+  const createdAt = value.createdAt;
+  if (typeof createdAt !== "number" || !Number.isFinite(createdAt)) {
+    throw invalid("origin.createdAt must be a number");
+  }
+  return compact({
+    event: requireString(value, "event", invalid),
+    project: optionalString(value, "project", invalid),
+    sessionId: optionalString(value, "sessionId", invalid),
+    createdAt,
+  }) as unknown as TaskOrigin;
+}
+
+/** Drops keys whose value is `undefined` so tasks round-trip exactly. */
+function compact(record: Record<string, unknown>): Record<string, unknown> {
+  for (const key of Object.keys(record)) {
+    if (record[key] === undefined) delete record[key];
+  }
+  return record;
+}
+
+/**
+ * Checks that an unknown value is a well-formed {@linkcode NotificationTask} and returns
+ * a clean copy holding only known fields.
+ *
+ * @throws {ProtocolError} with code `INVALID_TASK` naming the first bad field.
+ *
+ * @example
+ * ```ts
+ * import { validateTask } from "./mod.ts";
+ *
+ * const task = validateTask({
+ *   target: { serverUrl: "http://127.0.0.1:8080", topic: "alerts" },
+ *   message: { body: "hi" },
+ *   origin: { event: "test", createdAt: 0 },
+ * });
+ * console.log(task.target.topic); // "alerts"
+ * ```
+ */
+export function validateTask(value: unknown): NotificationTask {
+  if (!isRecord(value)) throw invalid("a task must be a map");
+  return {
+    target: validateTarget(value.target),
+    message: validateMessage(value.message),
+    origin: validateOrigin(value.origin),
+  };
+}
