@@ -91,11 +91,11 @@ function readEnvelope(value: unknown): { record: Record<string, unknown>; id: nu
   if (!nonNegativeInteger(id) || id > MAX_REQUEST_ID) {
     throw new ProtocolError(
       ErrorCode.InvalidMessage,
-      "Invalid message: \"id\" must be an unsigned 32-bit integer",
+      'Invalid message: "id" must be an unsigned 32-bit integer',
     );
   }
   if (typeof value.type !== "string") {
-    throw new ProtocolError(ErrorCode.InvalidMessage, "Invalid message: \"type\" must be a string", {
+    throw new ProtocolError(ErrorCode.InvalidMessage, 'Invalid message: "type" must be a string', {
       requestId: id,
     });
   }
@@ -142,7 +142,7 @@ export function decodeRequest(payload: Uint8Array): Request {
       return { type: record.type, id };
     case "hello": {
       const version = record.version;
-      if (!nonNegativeInteger(version)) throw fail("\"version\" must be a non-negative integer");
+      if (!nonNegativeInteger(version)) throw fail('"version" must be a non-negative integer');
       const token = optionalString(record, "token", fail);
       const client = optionalString(record, "client", fail);
       return {
@@ -181,7 +181,7 @@ function validateLatency(value: unknown): LatencySummary {
 }
 
 function validateStatus(value: unknown, fail: (m: string) => Error): DaemonStatus {
-  if (!isRecord(value)) throw fail("\"status\" must be a map");
+  if (!isRecord(value)) throw fail('"status" must be a map');
   const number = (key: string): number => {
     const field = value[key];
     if (typeof field !== "number") throw fail(`"status.${key}" must be a number`);
@@ -230,8 +230,8 @@ export function decodeResponse(payload: Uint8Array): Response {
       return taskId === undefined ? { type: "ok", id } : { type: "ok", id, taskId };
     }
     case "error": {
-      if (typeof record.code !== "string") throw fail("\"code\" must be a string");
-      if (typeof record.message !== "string") throw fail("\"message\" must be a string");
+      if (typeof record.code !== "string") throw fail('"code" must be a string');
+      if (typeof record.message !== "string") throw fail('"message" must be a string');
       return {
         type: "error",
         id,
@@ -243,7 +243,7 @@ export function decodeResponse(payload: Uint8Array): Response {
     case "status":
       return { type: "status", id, status: validateStatus(record.status, fail) };
     case "hello": {
-      if (!nonNegativeInteger(record.version)) throw fail("\"version\" must be an integer");
+      if (!nonNegativeInteger(record.version)) throw fail('"version" must be an integer');
       return {
         type: "hello",
         id,

@@ -1,0 +1,348 @@
+/**
+ * `claude-ntfy daemon start|stop|status|reload|ping|run`: manage the background daemon.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { type CliContext, resolveContext } from "../context.ts";
+import { connect, type DaemonClient } from "../client/client.ts";
+import { ClientError, DaemonNotRunningError } from "../client/errors.ts";
+import { daemonPermissionFlags } from "../../daemon/permissions.ts";
+import { ensurePrivateDir, readPidFile } from "../../daemon/instance.ts";
+import { dirname } from "../../daemon/paths.ts";
+import { formatStatus } from "./status_format.ts";
+import { runDaemon } from "../../daemon/main.ts";
+import type { DaemonSettings } from "../../daemon/daemon.ts";
+import { parseLogLevel } from "../../daemon/log.ts";
+import type { Config } from "../config/config.ts";
+
+/** The daemon settings a configuration gives. */
+export function settingsFromConfig(config: Config): DaemonSettings {
+  return {
+    logLevel: parseLogLevel(config.daemon.log_level),
+    maxQueueSize: config.daemon.max_queue_size,
+    retryAttempts: config.daemon.retry_attempts,
+    retryDelaySecs: config.daemon.retry_delay_secs,
+  };
+}
+
+const HELP = `Usage: claude-ntfy daemon <action> [options]
+
+Actions:
+  start [--detach]     Start the daemon (in the foreground unless --detach)
+  stop                 Stop it gracefully (drains the queue first)
+  status [--json] [--watch]
+                       Show uptime, queue, deliveries, latency and connections
+  reload               Re-read the configuration
+  ping                 Check that it answers; prints the round trip
+
+Options:
+  --project DIR        Project directory (default: $CLAUDE_PROJECT_DIR or the working directory)
+  --state-dir DIR      State folder (default: <project>/.claude/ntfy-service if it exists,
+                       else ~/.claude/ntfy-service)
+  --json               Machine-readable output
+  -h, --help           Show this help
+
+Exit codes: 0 ok, 1 error, 3 daemon not running (status, ping, stop, reload).
+`;
+
+interface DaemonFlags {
+  project?: string;
+  "state-dir"?: string;
+  json?: boolean;
+  detach?: boolean;
+  foreground?: boolean;
+  watch?: boolean;
+  interval?: string;
+  "log-file"?: string;
+  help?: boolean;
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      project: { type: "string" },
+      "state-dir": { type: "string" },
+      json: { type: "boolean" },
+      detach: { type: "boolean", short: "d" },
+      foreground: { type: "boolean" },
+      watch: { type: "boolean", short: "w" },
+      interval: { type: "string" },
+      "log-file": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+}
+
+async function openClient(context: CliContext): Promise<DaemonClient> {
+  return await connect({
+    socketPath: context.paths.socketPath,
+    tokenPath: context.paths.tokenPath,
+    connectTimeoutMs: 2_000,
+    requestTimeoutMs: 10_000,
+    clientName: "claude-ntfy-cli",
+  });
+}
+
+/** Runs `fn` with a connected client; maps "not running" to exit code 3. */
+async function withClient(
+  io: CliIo,
+  context: CliContext,
+  json: boolean,
+  fn: (client: DaemonClient) => Promise<number>,
+): Promise<number> {
+  let client: DaemonClient;
+  try {
+    client = await openClient(context);
+  } catch (error) {
+    if (error instanceof DaemonNotRunningError) {
+      if (json) {
+        io.stdout(
+          JSON.stringify({ isRunning: false, socketPath: context.paths.socketPath }) + "\n",
+        );
+      } else io.stderr(`claude-ntfy: daemon is not running (socket ${context.paths.socketPath})\n`);
+      return ExitCode.NotRunning;
+    }
+    throw error;
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+/** The files to launch the daemon from: this program's own entry and, if any, its deno.json. */
+function launchTarget(): { entry: string; configFile?: string } {
+  const entry = Deno.mainModule.startsWith("file://")
+    ? decodeURIComponent(new URL(Deno.mainModule).pathname)
+    : Deno.mainModule;
+  if (entry.endsWith(".js")) return { entry };
+  for (let dir = dirname(entry); dir !== "/"; dir = dirname(dir)) {
+    try {
+      Deno.statSync(`${dir}/deno.json`);
+      return { entry, configFile: `${dir}/deno.json` };
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+  return { entry };
+}
+
+/** The command line that runs the daemon with exactly the permissions it needs. */
+export function daemonCommandLine(context: CliContext, extra: string[] = []): string[] {
+  const { entry, configFile } = launchTarget();
+  const servers = new Set<string>([context.config.ntfy.server_url]);
+  for (const topic of Object.values(context.config.hooks.topics)) {
+    if (/^https?:\/\//.test(topic)) servers.add(new URL(topic).origin);
+  }
+  const extraServers = Deno.env.get("CLAUDE_NTFY_EXTRA_SERVERS");
+  for (const server of extraServers?.split(",") ?? []) {
+    if (server.trim()) servers.add(server.trim());
+  }
+  return [
+    "run",
+    "--no-prompt",
+    ...(configFile ? [`--config=${configFile}`] : []),
+    ...daemonPermissionFlags({
+      paths: context.paths,
+      configFiles: context.candidateConfigFiles,
+      ntfyServers: [...servers],
+    }),
+    entry,
+    "daemon",
+    "run",
+    `--project=${context.projectDir}`,
+    `--state-dir=${context.paths.stateDir}`,
+    ...extra,
+  ];
+}
+
+async function waitUntilAnswering(context: CliContext, timeoutMs: number): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    try {
+      const client = await openClient(context);
+      await client.close();
+      return true;
+    } catch (error) {
+      if (!(error instanceof DaemonNotRunningError)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+  return false;
+}
+
+async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promise<number> {
+  // The daemon may not create folders above its state folder: do it here.
+  ensurePrivateDir(context.paths.stateDir);
+  if (dirname(context.paths.socketPath) !== context.paths.stateDir) {
+    ensurePrivateDir(dirname(context.paths.socketPath));
+  }
+  if (!flags.detach) {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: daemonCommandLine(context),
+      stdin: "null",
+      stdout: "inherit",
+      stderr: "inherit",
+    }).spawn();
+    // The terminal sends SIGINT to the whole group; let the child shut down, then exit.
+    const forward = (signal: Deno.Signal) => () => {
+      try {
+        child.kill(signal);
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+      }
+    };
+    const handlers: Array<[Deno.Signal, () => void]> = [
+      ["SIGINT", () => {}],
+      ["SIGTERM", forward("SIGTERM")],
+      ["SIGHUP", forward("SIGHUP")],
+    ];
+    for (const [signal, handler] of handlers) Deno.addSignalListener(signal, handler);
+    const status = await child.status;
+    for (const [signal, handler] of handlers) Deno.removeSignalListener(signal, handler);
+    return status.code === 0 ? ExitCode.Ok : ExitCode.Error;
+  }
+  const logFile = flags["log-file"] ?? context.paths.logPath;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: daemonCommandLine(context, [`--log-file=${logFile}`]),
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    detached: true,
+  }).spawn();
+  const exited = child.status.then((status) => status);
+  const ready = waitUntilAnswering(context, 5_000);
+  const first = await Promise.race([ready.then(() => "ready" as const), exited]);
+  if (first === "ready" && await ready) {
+    child.stderr.cancel();
+    child.unref();
+    const pid = readPidFile(context.paths.pidPath) ?? child.pid;
+    if (flags.json) {
+      io.stdout(
+        JSON.stringify({ started: true, pid, socketPath: context.paths.socketPath }) + "\n",
+      );
+    } else {
+      io.stdout(`claude-ntfy daemon started (pid ${pid}, socket ${context.paths.socketPath})\n`);
+    }
+    return ExitCode.Ok;
+  }
+  const errorText = await new Response(child.stderr).text().catch(() => "");
+  const status = await exited;
+  io.stderr(
+    `claude-ntfy: the daemon did not start (exit code ${status.code})\n${errorText.trim()}\n`,
+  );
+  return ExitCode.Error;
+}
+
+async function stop(io: CliIo, context: CliContext, json: boolean): Promise<number> {
+  return await withClient(io, context, json, async (client) => {
+    const pid = client.daemon.pid;
+    await client.shutdown();
+    // Wait for the PID file to go: the daemon removes it last.
+    const deadline = performance.now() + 15_000;
+    while (performance.now() < deadline && readPidFile(context.paths.pidPath) === pid) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    const stopped = readPidFile(context.paths.pidPath) !== pid;
+    if (json) io.stdout(JSON.stringify({ stopped, pid }) + "\n");
+    else if (stopped) io.stdout(`claude-ntfy daemon stopped (pid ${pid})\n`);
+    else io.stderr(`claude-ntfy: the daemon (pid ${pid}) acknowledged but is still running\n`);
+    return stopped ? ExitCode.Ok : ExitCode.Error;
+  });
+}
+
+async function status(io: CliIo, context: CliContext, flags: DaemonFlags): Promise<number> {
+  return await withClient(io, context, flags.json ?? false, async (client) => {
+    const intervalMs = Math.max(200, Number(flags.interval ?? "1") * 1000);
+    do {
+      const current = await client.status();
+      if (flags.json) io.stdout(JSON.stringify(current) + "\n");
+      else {
+        if (flags.watch && io.isTerminal) io.stdout("\x1b[H\x1b[2J");
+        io.stdout(formatStatus(current, { color: io.isTerminal }));
+      }
+      if (flags.watch) await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    } while (flags.watch);
+    return ExitCode.Ok;
+  });
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    io.stderr(`claude-ntfy daemon: ${(error as Error).message}\n\n${HELP}`);
+    return ExitCode.Usage;
+  }
+  const flags = parsed.values as DaemonFlags;
+  const [action] = parsed.positionals;
+  if (flags.help || action === undefined) {
+    (action === undefined && !flags.help ? io.stderr : io.stdout)(HELP);
+    return action === undefined && !flags.help ? ExitCode.Usage : ExitCode.Ok;
+  }
+  try {
+    const context = resolveContext(io, {
+      projectDir: flags.project,
+      stateDir: flags["state-dir"],
+    });
+    switch (action) {
+      case "start":
+        return await start(io, context, flags);
+      case "run":
+        return await runDaemon({
+          paths: context.paths,
+          logFile: flags["log-file"],
+          stderr: io.stderr,
+          loadSettings: () => {
+            const fresh = resolveContext(io, {
+              projectDir: flags.project,
+              stateDir: flags["state-dir"],
+            });
+            return settingsFromConfig(fresh.config);
+          },
+        });
+      case "stop":
+        return await stop(io, context, flags.json ?? false);
+      case "status":
+        return await status(io, context, flags);
+      case "reload":
+        return await withClient(io, context, flags.json ?? false, async (client) => {
+          await client.reload();
+          io.stdout(flags.json ? '{"reloaded":true}\n' : "claude-ntfy daemon reloaded\n");
+          return ExitCode.Ok;
+        });
+      case "ping":
+        return await withClient(io, context, flags.json ?? false, async (client) => {
+          const ms = await client.ping();
+          io.stdout(
+            flags.json
+              ? JSON.stringify({ ok: true, roundTripMs: ms, pid: client.daemon.pid }) + "\n"
+              : `pong from pid ${client.daemon.pid} in ${ms.toFixed(3)} ms\n`,
+          );
+          return ExitCode.Ok;
+        });
+      default:
+        io.stderr(`claude-ntfy daemon: unknown action "${action}"\n\n${HELP}`);
+        return ExitCode.Usage;
+    }
+  } catch (error) {
+    const code = error instanceof ClientError ? ` [${error.code}]` : "";
+    io.stderr(`claude-ntfy daemon ${action}: ${(error as Error).message}${code}\n`);
+    return ExitCode.Error;
+  }
+}
+
+/** The `daemon` command. */
+export const daemonCommand: Command = {
+  name: "daemon",
+  summary: "Start, stop, inspect or reload the delivery daemon",
+  run,
+};

@@ -1,0 +1,99 @@
+/**
+ * What most commands need first: the project, the merged configuration, and the daemon's
+ * paths derived from them.
+ *
+ * @module
+ */
+
+import { loadConfig } from "./config/load_config.ts";
+import type { Config } from "./config/config.ts";
+import { type DaemonPaths, resolveDaemonPaths, STATE_DIR_NAME } from "../daemon/paths.ts";
+import type { CliIo } from "./io.ts";
+
+/** The resolved configuration and paths for one command run. */
+export interface CliContext {
+  /** The project directory. */
+  readonly projectDir: string;
+  /** The user's home directory. */
+  readonly homeDir: string;
+  /** The merged configuration. */
+  readonly config: Config;
+  /** Config files read, lowest precedence first. */
+  readonly configFiles: readonly string[];
+  /** Config files that may exist (global and project), read or not. */
+  readonly candidateConfigFiles: readonly string[];
+  /** Warnings from loading the configuration. */
+  readonly warnings: readonly string[];
+  /** The daemon's paths. */
+  readonly paths: DaemonPaths;
+}
+
+/** Options that select the project and state folder. */
+export interface ContextOptions {
+  /** `--project DIR`. */
+  readonly projectDir?: string;
+  /** `--state-dir DIR`. */
+  readonly stateDir?: string;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+function uid(): number | null {
+  try {
+    return Deno.uid();
+  } catch {
+    // uid needs --allow-sys=uid; without it the temp folder is named "user".
+    return null;
+  }
+}
+
+/** The home directory from `HOME`, failing clearly when it is unset. */
+export function homeDirectory(io: CliIo): string {
+  const home = io.env("HOME");
+  if (!home) throw new Error("Cannot find your home directory: HOME is not set");
+  return home;
+}
+
+/**
+ * Loads the configuration and derives the daemon's paths. The project is `--project`,
+ * else `CLAUDE_PROJECT_DIR`, else the working directory.
+ *
+ * @throws {ConfigError} when a config file is invalid.
+ */
+export function resolveContext(io: CliIo, options: ContextOptions = {}): CliContext {
+  const homeDir = homeDirectory(io);
+  const projectDir = options.projectDir ?? io.env("CLAUDE_PROJECT_DIR") ?? io.cwd;
+  const loaded = loadConfig({ projectDir, homeDir, env: io.env });
+  const projectStateDir = `${projectDir}/${STATE_DIR_NAME}`;
+  const paths = resolveDaemonPaths({
+    homeDir,
+    projectDir,
+    projectHasStateDir: isDirectory(projectStateDir),
+    stateDir: options.stateDir ?? io.env("CLAUDE_NTFY_STATE_DIR"),
+    envSocketPath: io.env("CLAUDE_NTFY_SOCKET"),
+    configSocketPath: loaded.config.daemon.socket_path,
+    configLogPath: loaded.config.daemon.log_path,
+    runtimeDir: io.env("XDG_RUNTIME_DIR"),
+    tempDir: io.env("TMPDIR"),
+    uid: uid(),
+  });
+  return {
+    projectDir,
+    homeDir,
+    config: loaded.config,
+    configFiles: loaded.files,
+    candidateConfigFiles: [
+      `${homeDir}/${STATE_DIR_NAME}/config.toml`,
+      `${projectStateDir}/config.toml`,
+    ],
+    warnings: loaded.warnings,
+    paths,
+  };
+}

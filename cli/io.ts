@@ -1,0 +1,58 @@
+/**
+ * The input and output a CLI command may use, injected so tests can read what a command
+ * printed and feed it input without touching the real terminal.
+ *
+ * @module
+ */
+
+/** Where a command writes and what it may read. */
+export interface CliIo {
+  /** Writes text to standard output. */
+  stdout(text: string): void;
+  /** Writes text to standard error. */
+  stderr(text: string): void;
+  /** Standard input as a byte stream. */
+  stdin: ReadableStream<Uint8Array>;
+  /** Whether standard output is a terminal (colour, live refresh). */
+  isTerminal: boolean;
+  /** Environment variables. */
+  env: (name: string) => string | undefined;
+  /** Current working directory. */
+  cwd: string;
+}
+
+const encoder = new TextEncoder();
+
+/** The real process I/O. */
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
+    stderr: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
+    stdin: Deno.stdin.readable,
+    isTerminal: Deno.stdout.isTerminal(),
+    env: (name) => Deno.env.get(name),
+    cwd: Deno.cwd(),
+  };
+}
+
+/** Exit codes that scripts can rely on. */
+export const ExitCode = {
+  /** Success. */
+  Ok: 0,
+  /** Any error. */
+  Error: 1,
+  /** Bad usage (unknown flag, missing argument). Never 2: Claude Code reads 2 as "block". */
+  Usage: 64,
+  /** The daemon is not running (for `daemon status` and `daemon ping`). */
+  NotRunning: 3,
+} as const;
+
+/** A subcommand: a name, a one-line summary and a function that returns an exit code. */
+export interface Command {
+  /** The word that selects it, e.g. `hook`. */
+  readonly name: string;
+  /** One line for `--help`. */
+  readonly summary: string;
+  /** Runs the command with the arguments after its name. */
+  run(args: string[], io: CliIo): Promise<number>;
+}

@@ -1,0 +1,384 @@
+/**
+ * One client connection: reads frames, enforces the handshake, hands requests to the
+ * daemon's handler and writes responses in order of completion. It never lets one client
+ * hold up another: reads, handling and writes are per connection, and every buffer is
+ * bounded.
+ *
+ * @module
+ */
+
+import {
+  CONNECTION_ERROR_ID,
+  decodeRequest,
+  encodeResponse,
+  ErrorCode,
+  FrameDecoder,
+  PROTOCOL_VERSION,
+  ProtocolError,
+  type Request,
+  type Response,
+} from "../protocol/mod.ts";
+import { DaemonError } from "./errors.ts";
+import type { DaemonStats } from "./stats/daemon_stats.ts";
+import type { Logger } from "./log.ts";
+
+/** Limits applied to every connection. */
+export interface ConnectionLimits {
+  /** Largest frame accepted. @default {1048576} */
+  readonly maxFrameBytes: number;
+  /** Requests being handled at once on one connection. @default {1024} */
+  readonly maxInFlight: number;
+  /** Response bytes waiting for a client that does not read before it is dropped. @default {8388608} */
+  readonly maxPendingWriteBytes: number;
+  /** Protocol errors tolerated on one authenticated connection before it is closed. @default {100} */
+  readonly maxProtocolErrors: number;
+}
+
+/** Default per-connection limits. */
+export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
+  maxFrameBytes: 1024 * 1024,
+  maxInFlight: 1024,
+  maxPendingWriteBytes: 8 * 1024 * 1024,
+  maxProtocolErrors: 100,
+};
+
+/** What a connection needs from the daemon. */
+export interface ConnectionContext {
+  /** The token clients must present in `hello`. */
+  readonly token: string;
+  /** The daemon's software version. */
+  readonly version: string;
+  /** Answers an authenticated request other than `hello`. */
+  handle(request: Exclude<Request, { type: "hello" }>): Response | Promise<Response>;
+  /** Called after a `shutdown` request has been answered and flushed. */
+  onShutdownRequested(): void;
+  /** Counters. */
+  readonly stats: DaemonStats;
+  /** The daemon's logger. */
+  readonly log: Logger;
+  /** Per-connection limits. */
+  readonly limits: ConnectionLimits;
+}
+
+const encoder = new TextEncoder();
+
+/** Compares two secrets in time that depends only on their lengths. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = encoder.encode(a);
+  const right = encoder.encode(b);
+  let difference = left.length ^ right.length;
+  const length = Math.max(left.length, right.length);
+  for (let i = 0; i < length; i++) difference |= (left[i] ?? 0) ^ (right[i] ?? 0);
+  return difference === 0;
+}
+
+/**
+ * A served connection. The daemon keeps these to time out idle and half-sent ones and to
+ * close them all at shutdown.
+ */
+export class ClientConnection {
+  readonly #conn: Deno.Conn;
+  readonly #context: ConnectionContext;
+  readonly #decoder: FrameDecoder;
+  readonly #id: number;
+  #authenticated = false;
+  #closed = false;
+  #closeAfterFlush = false;
+  #shutdownAfterFlush = false;
+  #inFlight = 0;
+  #protocolErrors = 0;
+  #pending: Uint8Array[] = [];
+  #pendingBytes = 0;
+  #flushing = false;
+  /** Last time bytes arrived (ms, monotonic). */
+  lastActivity = performance.now();
+
+  /** Wraps an accepted connection. Call {@linkcode ClientConnection.serve} to run it. */
+  constructor(conn: Deno.Conn, context: ConnectionContext, id: number) {
+    this.#conn = conn;
+    this.#context = context;
+    this.#id = id;
+    this.#decoder = new FrameDecoder({ maxFrameBytes: context.limits.maxFrameBytes });
+  }
+
+  /** Connection number, for logs. */
+  get id(): number {
+    return this.#id;
+  }
+
+  /** Bytes of a frame that started but has not finished arriving. */
+  get partialFrameBytes(): number {
+    return this.#decoder.bufferedBytes;
+  }
+
+  /** Whether the connection has closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Reads and answers frames until the client goes away or the connection is closed. */
+  async serve(): Promise<void> {
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      while (!this.#closed && !this.#closeAfterFlush) {
+        let read: number | null;
+        try {
+          read = await this.#conn.read(buffer);
+        } catch (error) {
+          if (!this.#closed) {
+            this.#context.log.debug("connection read failed", {
+              conn: this.#id,
+              error: (error as Error).message,
+            });
+          }
+          break;
+        }
+        if (read === null) break;
+        this.lastActivity = performance.now();
+        this.#context.stats.bytesIn += read;
+        // Payload views point into `buffer`: decode them all before the next read.
+        if (!this.#consume(buffer.subarray(0, read))) break;
+      }
+    } finally {
+      if (!this.#closeAfterFlush) this.close();
+    }
+  }
+
+  /** Decodes a chunk; returns false when the connection must stop reading. */
+  #consume(chunk: Uint8Array): boolean {
+    let payloads: Uint8Array[];
+    try {
+      payloads = this.#decoder.push(chunk);
+    } catch (error) {
+      this.#protocolError(error, CONNECTION_ERROR_ID);
+      this.#closeAfterFlush = true;
+      this.#flushSoon();
+      return false;
+    }
+    for (const payload of payloads) {
+      if (this.#closeAfterFlush) return false;
+      const started = performance.now();
+      let request: Request;
+      try {
+        request = decodeRequest(payload);
+      } catch (error) {
+        const id = error instanceof ProtocolError ? error.requestId : undefined;
+        this.#protocolError(error, id ?? CONNECTION_ERROR_ID);
+        if (
+          !this.#authenticated || this.#protocolErrors >= this.#context.limits.maxProtocolErrors
+        ) {
+          this.#closeAfterFlush = true;
+        }
+        continue;
+      }
+      this.#dispatch(request, started);
+    }
+    this.#flushSoon();
+    return !this.#closeAfterFlush;
+  }
+
+  #protocolError(error: unknown, id: number): void {
+    this.#protocolErrors += 1;
+    this.#context.stats.protocolErrors += 1;
+    const code = error instanceof ProtocolError ? error.code : ErrorCode.Internal;
+    const message = error instanceof Error ? error.message : String(error);
+    this.#context.log.debug("protocol error", { conn: this.#id, code, message });
+    this.#send({ type: "error", id, code, message });
+  }
+
+  #dispatch(request: Request, started: number): void {
+    if (request.type === "hello") {
+      this.#hello(request);
+      this.#context.stats.recordRequest("hello", (performance.now() - started) * 1000);
+      return;
+    }
+    if (!this.#authenticated) {
+      this.#fail(request.id, ErrorCode.HandshakeRequired, "Send hello with the daemon token first");
+      this.#closeAfterFlush = true;
+      return;
+    }
+    if (this.#inFlight >= this.#context.limits.maxInFlight) {
+      this.#fail(
+        request.id,
+        ErrorCode.TooManyInFlight,
+        `Too many requests in flight on this connection: limit ${this.#context.limits.maxInFlight}`,
+        true,
+      );
+      return;
+    }
+    let answer: Response | Promise<Response>;
+    try {
+      answer = this.#context.handle(request);
+    } catch (error) {
+      answer = errorResponse(request.id, error);
+    }
+    if (answer instanceof Promise) {
+      this.#inFlight += 1;
+      answer.catch((error) => errorResponse(request.id, error)).then((response) => {
+        this.#inFlight -= 1;
+        this.#answer(request, response, started);
+        this.#flushSoon();
+      });
+    } else {
+      this.#answer(request, answer, started);
+    }
+  }
+
+  #answer(request: Request, response: Response, started: number): void {
+    this.#context.stats.recordRequest(request.type, (performance.now() - started) * 1000);
+    this.#send(response);
+    if (request.type === "shutdown" && response.type === "ok") {
+      this.#shutdownAfterFlush = true;
+    }
+  }
+
+  #hello(request: Extract<Request, { type: "hello" }>): void {
+    if (request.version !== PROTOCOL_VERSION) {
+      this.#fail(
+        request.id,
+        ErrorCode.UnsupportedVersion,
+        `Unsupported protocol version ${request.version}: this daemon speaks ${PROTOCOL_VERSION}`,
+      );
+      this.#closeAfterFlush = true;
+      return;
+    }
+    if (request.token === undefined || !constantTimeEqual(request.token, this.#context.token)) {
+      this.#fail(
+        request.id,
+        ErrorCode.Unauthorized,
+        request.token === undefined
+          ? "Missing token: read it from the daemon's token file"
+          : "Wrong token: the daemon may have restarted; read its token file again",
+      );
+      this.#context.log.warn("rejected a client with a missing or wrong token", { conn: this.#id });
+      this.#closeAfterFlush = true;
+      return;
+    }
+    this.#authenticated = true;
+    this.#send({
+      type: "hello",
+      id: request.id,
+      version: PROTOCOL_VERSION,
+      daemonVersion: this.#context.version,
+      pid: Deno.pid,
+    });
+  }
+
+  #fail(id: number, code: ErrorCode, message: string, retryable = false): void {
+    this.#send({ type: "error", id, code, message, retryable });
+  }
+
+  #send(response: Response): void {
+    if (this.#closed) return;
+    let frame: Uint8Array;
+    try {
+      frame = encodeResponse(response, { maxFrameBytes: this.#context.limits.maxFrameBytes });
+    } catch (error) {
+      frame = encodeResponse(errorResponse(response.id, error));
+    }
+    this.#pending.push(frame);
+    this.#pendingBytes += frame.byteLength;
+    if (this.#pendingBytes > this.#context.limits.maxPendingWriteBytes) {
+      this.#context.log.warn("dropping a client that does not read its responses", {
+        conn: this.#id,
+        pendingBytes: this.#pendingBytes,
+      });
+      this.close();
+    }
+  }
+
+  #flushSoon(): void {
+    if (this.#flushing || this.#closed) return;
+    if (this.#pending.length === 0) {
+      this.#afterFlush();
+      return;
+    }
+    this.#flushing = true;
+    void this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    try {
+      while (this.#pending.length > 0 && !this.#closed) {
+        const frames = this.#pending;
+        const total = this.#pendingBytes;
+        this.#pending = [];
+        this.#pendingBytes = 0;
+        const bytes = frames.length === 1 ? frames[0]! : concat(frames, total);
+        let written = 0;
+        while (written < bytes.byteLength) {
+          written += await this.#conn.write(bytes.subarray(written));
+        }
+        this.#context.stats.bytesOut += total;
+      }
+    } catch (error) {
+      if (!this.#closed) {
+        this.#context.log.debug("connection write failed", {
+          conn: this.#id,
+          error: (error as Error).message,
+        });
+      }
+      this.close();
+    } finally {
+      this.#flushing = false;
+    }
+    this.#afterFlush();
+  }
+
+  #afterFlush(): void {
+    if (this.#pending.length > 0 || this.#closed) return;
+    if (this.#shutdownAfterFlush) {
+      this.#shutdownAfterFlush = false;
+      this.#context.onShutdownRequested();
+    }
+    if (this.#closeAfterFlush && this.#inFlight === 0) this.close();
+  }
+
+  /** Closes the connection now; pending responses are dropped. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    try {
+      this.#conn.close();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+    }
+  }
+
+  /** Closes once every pending response has been written (for graceful shutdown). */
+  closeWhenIdle(): void {
+    this.#closeAfterFlush = true;
+    this.#flushSoon();
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** Turns any thrown value into an `Error` response. */
+export function errorResponse(id: number, error: unknown): Response {
+  if (error instanceof DaemonError || error instanceof ProtocolError) {
+    return {
+      type: "error",
+      id,
+      code: error.code,
+      message: error.message,
+      retryable: error instanceof DaemonError ? error.retryable : false,
+    };
+  }
+  return {
+    type: "error",
+    id,
+    code: ErrorCode.Internal,
+    message: `Internal error: ${error instanceof Error ? error.message : String(error)}`,
+  };
+}

@@ -1,0 +1,301 @@
+/**
+ * The delivery engine: a bounded in-memory queue of notification tasks, drained by a fixed
+ * number of workers that publish to ntfy and retry with backoff.
+ *
+ * @module
+ */
+
+import { ErrorCode, type NotificationTask } from "../../protocol/mod.ts";
+import { Histogram } from "../stats/histogram.ts";
+import { DaemonError } from "../errors.ts";
+
+/** A task in the engine, with its delivery history. */
+export interface QueuedTask {
+  /** The id given when the task was accepted. */
+  readonly id: string;
+  /** The notification. */
+  readonly task: NotificationTask;
+  /** Failed delivery attempts so far. */
+  attempts: number;
+  /** When the task was accepted (ms, monotonic clock). */
+  readonly acceptedAt: number;
+  /** The last delivery error, if any. */
+  lastError?: string;
+}
+
+/** What a failed publish tells the engine. */
+export interface PublishFailure {
+  /** Whether trying again later may succeed. */
+  readonly retryable: boolean;
+  /** A message safe to log (no secrets). */
+  readonly message: string;
+}
+
+/** How the engine learns what happened to a task. */
+export type DeliveryEvent =
+  | { readonly type: "delivered"; readonly entry: QueuedTask; readonly ntfyId: string }
+  | {
+    readonly type: "retry";
+    readonly entry: QueuedTask;
+    readonly delayMs: number;
+    readonly error: string;
+  }
+  | { readonly type: "dead"; readonly entry: QueuedTask; readonly reason: string };
+
+/** The engine's dependencies and limits. */
+export interface DeliveryEngineOptions {
+  /** Publishes one task; resolves with ntfy's message id, rejects with an error. */
+  publish(task: NotificationTask, signal: AbortSignal): Promise<{ id: string }>;
+  /** Decides the delay before retry `attempt` (1-based), or null to give up. */
+  retryDelayMs(attempt: number, error: unknown): number | null;
+  /** Turns an error into a retryable flag and a secret-free message. */
+  classify(error: unknown): PublishFailure;
+  /** Told about each delivery, retry and dead letter. */
+  onEvent?(event: DeliveryEvent): void;
+  /** Most tasks held at once (queued, in flight and waiting to retry). @default {10000} */
+  maxQueueSize?: number;
+  /** Deliveries at once. @default {8} */
+  concurrency?: number;
+  /** Retries after the first attempt before a task goes to the dead letters. @default {5} */
+  retryAttempts?: number;
+  /** Dead letters kept in memory. @default {1000} */
+  maxDeadLetters?: number;
+}
+
+/** A task that could not be delivered, with the reason. */
+export interface DeadLetter {
+  /** The task's id. */
+  readonly id: string;
+  /** The notification. */
+  readonly task: NotificationTask;
+  /** Why it was given up. */
+  readonly reason: string;
+  /** Attempts made. */
+  readonly attempts: number;
+}
+
+/**
+ * Accepts tasks, delivers them with bounded concurrency and retries failures.
+ *
+ * @example
+ * ```ts ignore
+ * const engine = new DeliveryEngine({ publish, retryDelayMs, classify });
+ * const id = engine.submit(task);
+ * await engine.drain(5_000);
+ * ```
+ */
+export class DeliveryEngine {
+  readonly #options: Required<Omit<DeliveryEngineOptions, "onEvent">> & {
+    onEvent?: DeliveryEngineOptions["onEvent"];
+  };
+  readonly #ready: QueuedTask[] = [];
+  #readyHead = 0;
+  readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #inFlight = new Map<string, AbortController>();
+  readonly #deadLetters: DeadLetter[] = [];
+  readonly #deliveryLatency = new Histogram();
+  readonly #idleWaiters: Array<() => void> = [];
+  readonly #instance = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
+  #sequence = 0;
+  #accepting = true;
+  #stopped = false;
+  /** Tasks delivered since start. */
+  delivered = 0;
+  /** Tasks given up since start. */
+  failed = 0;
+  /** Retries scheduled since start. */
+  retries = 0;
+
+  /** Creates an engine; it starts delivering as soon as tasks arrive. */
+  constructor(options: DeliveryEngineOptions) {
+    this.#options = {
+      maxQueueSize: 10_000,
+      concurrency: 8,
+      retryAttempts: 5,
+      maxDeadLetters: 1_000,
+      ...options,
+    };
+  }
+
+  /** Tasks waiting for a worker. */
+  get queued(): number {
+    return this.#ready.length - this.#readyHead;
+  }
+
+  /** Tasks being published now. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Tasks waiting for their retry time. */
+  get retrying(): number {
+    return this.#retryTimers.size;
+  }
+
+  /** Everything the engine holds: queued, in flight and retrying. */
+  get size(): number {
+    return this.queued + this.inFlight + this.retrying;
+  }
+
+  /** Dead letters, oldest first. */
+  get deadLetters(): readonly DeadLetter[] {
+    return this.#deadLetters;
+  }
+
+  /** The most tasks the engine holds at once. */
+  get maxQueueSize(): number {
+    return this.#options.maxQueueSize;
+  }
+
+  /** Changes limits at run time (on reload). */
+  configure(limits: { maxQueueSize?: number; retryAttempts?: number }): void {
+    if (limits.maxQueueSize !== undefined) this.#options.maxQueueSize = limits.maxQueueSize;
+    if (limits.retryAttempts !== undefined) this.#options.retryAttempts = limits.retryAttempts;
+  }
+
+  /** Time from acceptance to delivery, in microseconds. */
+  deliveryLatency(): Histogram {
+    return this.#deliveryLatency;
+  }
+
+  /**
+   * Accepts a task and returns its id.
+   *
+   * @throws {DaemonError} `QUEUE_FULL` when the engine holds `maxQueueSize` tasks,
+   * `SHUTTING_DOWN` after {@linkcode DeliveryEngine.stopAccepting}.
+   */
+  submit(task: NotificationTask, id?: string, attempts = 0): string {
+    if (!this.#accepting) {
+      throw new DaemonError(ErrorCode.ShuttingDown, "The daemon is shutting down", true);
+    }
+    if (this.size >= this.#options.maxQueueSize) {
+      throw new DaemonError(
+        ErrorCode.QueueFull,
+        `Queue is full: ${this.size} tasks held, limit ${this.#options.maxQueueSize}`,
+        true,
+      );
+    }
+    const entry: QueuedTask = {
+      id: id ?? `${this.#instance}-${(++this.#sequence).toString(36)}`,
+      task,
+      attempts,
+      acceptedAt: performance.now(),
+    };
+    this.#ready.push(entry);
+    this.#pump();
+    return entry.id;
+  }
+
+  #take(): QueuedTask | undefined {
+    if (this.#readyHead >= this.#ready.length) return undefined;
+    const entry = this.#ready[this.#readyHead];
+    this.#ready[this.#readyHead++] = undefined as unknown as QueuedTask;
+    if (this.#readyHead > 1024 && this.#readyHead * 2 > this.#ready.length) {
+      this.#ready.splice(0, this.#readyHead);
+      this.#readyHead = 0;
+    }
+    return entry;
+  }
+
+  #pump(): void {
+    while (!this.#stopped && this.#inFlight.size < this.#options.concurrency) {
+      const entry = this.#take();
+      if (entry === undefined) break;
+      void this.#deliver(entry);
+    }
+    if (this.size === 0) {
+      for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  async #deliver(entry: QueuedTask): Promise<void> {
+    const controller = new AbortController();
+    this.#inFlight.set(entry.id, controller);
+    try {
+      const result = await this.#options.publish(entry.task, controller.signal);
+      this.delivered += 1;
+      this.#deliveryLatency.record((performance.now() - entry.acceptedAt) * 1000);
+      this.#inFlight.delete(entry.id);
+      this.#options.onEvent?.({ type: "delivered", entry, ntfyId: result.id });
+    } catch (error) {
+      this.#inFlight.delete(entry.id);
+      if (this.#stopped) {
+        // Aborted by stop(): the task stays undelivered; the journal (if any) still has it.
+        return;
+      }
+      this.#failed(entry, error);
+    } finally {
+      this.#pump();
+    }
+  }
+
+  #failed(entry: QueuedTask, error: unknown): void {
+    const failure = this.#options.classify(error);
+    entry.attempts += 1;
+    entry.lastError = failure.message;
+    const delay = failure.retryable && entry.attempts <= this.#options.retryAttempts
+      ? this.#options.retryDelayMs(entry.attempts, error)
+      : null;
+    if (delay === null) {
+      const reason = failure.retryable
+        ? `gave up after ${entry.attempts} attempts: ${failure.message}`
+        : failure.message;
+      this.failed += 1;
+      this.#deadLetters.push({ id: entry.id, task: entry.task, reason, attempts: entry.attempts });
+      if (this.#deadLetters.length > this.#options.maxDeadLetters) this.#deadLetters.shift();
+      this.#options.onEvent?.({ type: "dead", entry, reason });
+      return;
+    }
+    this.retries += 1;
+    const timer = setTimeout(() => {
+      this.#retryTimers.delete(entry.id);
+      if (this.#stopped) return;
+      this.#ready.push(entry);
+      this.#pump();
+    }, delay);
+    this.#retryTimers.set(entry.id, timer);
+    this.#options.onEvent?.({ type: "retry", entry, delayMs: delay, error: failure.message });
+  }
+
+  /** Refuses new tasks from now on. */
+  stopAccepting(): void {
+    this.#accepting = false;
+  }
+
+  /**
+   * Waits until nothing is queued or in flight, or the deadline passes. Tasks waiting for a
+   * retry are sent at once. Resolves true when everything was delivered or given up.
+   */
+  async drain(deadlineMs: number): Promise<boolean> {
+    for (const [id, timer] of this.#retryTimers) {
+      clearTimeout(timer);
+      this.#retryTimers.delete(id);
+    }
+    // Pull waiting retries forward: a drain is the last chance to deliver them.
+    this.#pump();
+    if (this.size === 0) return true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const idle = new Promise<boolean>((resolve) => this.#idleWaiters.push(() => resolve(true)));
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), deadlineMs);
+    });
+    try {
+      return await Promise.race([idle, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Aborts deliveries in flight, cancels retries and returns every undelivered task. */
+  stop(): QueuedTask[] {
+    this.#stopped = true;
+    this.#accepting = false;
+    for (const timer of this.#retryTimers.values()) clearTimeout(timer);
+    this.#retryTimers.clear();
+    for (const controller of this.#inFlight.values()) controller.abort();
+    const left: QueuedTask[] = [];
+    for (let entry = this.#take(); entry !== undefined; entry = this.#take()) left.push(entry);
+    for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    return left;
+  }
+}

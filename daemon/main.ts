@@ -1,0 +1,75 @@
+/**
+ * Runs the daemon in this process until it shuts down: logging, delivery through the ntfy
+ * publisher, and the exit code. Launched by `claude-ntfy daemon start` with scoped
+ * permissions (see `permissions.ts`).
+ *
+ * @module
+ */
+
+import { type DaemonSettings, startDaemon } from "./daemon.ts";
+import { InstanceError } from "./instance.ts";
+import { Logger } from "./log.ts";
+import type { DaemonPaths } from "./paths.ts";
+import { publish } from "./ntfy/publisher.ts";
+import { NtfyError } from "./ntfy/errors.ts";
+import { retryDelayMs } from "./ntfy/retry_policy.ts";
+import { openLogFile } from "./log_file.ts";
+
+/** The software version. */
+export const DAEMON_VERSION = "0.1.0";
+
+/** What the daemon process needs from its launcher. */
+export interface DaemonProcessOptions {
+  /** The daemon's paths. */
+  readonly paths: DaemonPaths;
+  /** Reads the settings (again on reload). */
+  loadSettings(): DaemonSettings;
+  /** Write logs to this file (with rotation) instead of stderr. */
+  readonly logFile?: string;
+  /** Where foreground logs and fatal errors go. */
+  stderr(text: string): void;
+}
+
+const MAX_RETRY_DELAY_MS = 10 * 60 * 1000;
+
+/**
+ * Starts the daemon and resolves with its exit code once it has stopped.
+ * 0 after a clean shutdown, 1 when it could not start.
+ */
+export async function runDaemon(options: DaemonProcessOptions): Promise<number> {
+  const sink = options.logFile ? openLogFile(options.logFile) : options.stderr;
+  const log = new Logger({ sink });
+  let daemon;
+  try {
+    daemon = await startDaemon({
+      paths: options.paths,
+      version: DAEMON_VERSION,
+      loadSettings: options.loadSettings,
+      log,
+      delivery: {
+        publish: (task, signal) => publish(task, { signal }),
+        classify(error) {
+          if (error instanceof NtfyError) {
+            return { retryable: error.retryable, message: error.message };
+          }
+          return { retryable: true, message: (error as Error)?.message ?? String(error) };
+        },
+        retryDelayMs(attempt, error, baseDelayMs) {
+          if (!(error instanceof NtfyError)) {
+            return Math.min(baseDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
+          }
+          return retryDelayMs(attempt, error, { baseDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS });
+        },
+      },
+    });
+  } catch (error) {
+    const message = error instanceof InstanceError
+      ? error.message
+      : `Cannot start the daemon: ${(error as Error).message}`;
+    log.error(message);
+    if (options.logFile) options.stderr(`claude-ntfy daemon: ${message}\n`);
+    return 1;
+  }
+  await daemon.finished;
+  return 0;
+}

@@ -1,0 +1,151 @@
+/**
+ * The Unix socket listener: the one place that calls `Deno.listen`. It accepts
+ * connections up to a limit, serves each concurrently, and times out idle and half-sent
+ * ones with a single sweep timer (not one timer per connection).
+ *
+ * @module
+ */
+
+import { ClientConnection, type ConnectionContext } from "./connection.ts";
+
+/** Server limits. */
+export interface ServerLimits {
+  /** Connections open at once; more are closed at once. @default {1024} */
+  readonly maxConnections: number;
+  /** A connection with no bytes for this long is closed. @default {60000} */
+  readonly idleTimeoutMs: number;
+  /** A connection stuck inside a frame for this long is closed. @default {5000} */
+  readonly partialFrameTimeoutMs: number;
+}
+
+/** Default server limits. */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  maxConnections: 1024,
+  idleTimeoutMs: 60_000,
+  partialFrameTimeoutMs: 5_000,
+};
+
+/**
+ * Listens on a Unix socket and serves every connection with the given context.
+ *
+ * @example
+ * ```ts ignore
+ * const server = new UnixServer("/tmp/x.sock", context, DEFAULT_SERVER_LIMITS);
+ * server.start();
+ * await server.close();
+ * ```
+ */
+export class UnixServer {
+  readonly #listener: Deno.Listener;
+  readonly #context: ConnectionContext;
+  readonly #limits: ServerLimits;
+  readonly #connections = new Set<ClientConnection>();
+  readonly #served = new Set<Promise<void>>();
+  #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  #acceptLoop: Promise<void> | undefined;
+  #closing = false;
+  #nextId = 1;
+
+  /** Binds the socket. Throws what `Deno.listen` throws (e.g. `AddrInUse`). */
+  constructor(path: string, context: ConnectionContext, limits: ServerLimits) {
+    this.#listener = Deno.listen({ transport: "unix", path });
+    this.#context = context;
+    this.#limits = limits;
+  }
+
+  /** Connections open now. */
+  get connections(): number {
+    return this.#connections.size;
+  }
+
+  /** Starts accepting connections. */
+  start(): void {
+    const sweepEvery = Math.max(
+      50,
+      Math.min(1_000, this.#limits.partialFrameTimeoutMs / 2, this.#limits.idleTimeoutMs / 2),
+    );
+    this.#sweepTimer = setInterval(() => this.#sweep(), sweepEvery);
+    this.#acceptLoop = this.#accept();
+  }
+
+  async #accept(): Promise<void> {
+    const stats = this.#context.stats;
+    while (!this.#closing) {
+      let conn: Deno.Conn;
+      try {
+        conn = await this.#listener.accept();
+      } catch (error) {
+        if (this.#closing) return;
+        this.#context.log.error("accept failed", { error: (error as Error).message });
+        // EMFILE and friends: back off briefly rather than spin.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        continue;
+      }
+      if (this.#connections.size >= this.#limits.maxConnections) {
+        stats.connectionsRefused += 1;
+        conn.close();
+        continue;
+      }
+      stats.connectionsTotal += 1;
+      stats.connectionsActive += 1;
+      const connection = new ClientConnection(conn, this.#context, this.#nextId++);
+      this.#connections.add(connection);
+      const served = connection.serve().catch((error) => {
+        this.#context.log.error("connection failed", { error: (error as Error).message });
+      }).finally(() => {
+        this.#connections.delete(connection);
+        this.#served.delete(served);
+        stats.connectionsActive -= 1;
+      });
+      this.#served.add(served);
+    }
+  }
+
+  #sweep(): void {
+    const now = performance.now();
+    for (const connection of this.#connections) {
+      const quiet = now - connection.lastActivity;
+      if (
+        quiet > this.#limits.idleTimeoutMs ||
+        (connection.partialFrameBytes > 0 && quiet > this.#limits.partialFrameTimeoutMs)
+      ) {
+        this.#context.log.debug("closing a stalled connection", {
+          conn: connection.id,
+          quietMs: Math.round(quiet),
+          partialFrameBytes: connection.partialFrameBytes,
+        });
+        connection.close();
+      }
+    }
+  }
+
+  /** Stops accepting new connections; open ones go on. */
+  stopAccepting(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    try {
+      this.#listener.close();
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BadResource)) throw error;
+    }
+  }
+
+  /**
+   * Stops accepting, lets open connections finish their answers for up to `graceMs`, then
+   * closes everything.
+   */
+  async close(graceMs = 1_000): Promise<void> {
+    this.stopAccepting();
+    await this.#acceptLoop;
+    for (const connection of this.#connections) connection.closeWhenIdle();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(this.#served),
+      new Promise((resolve) => timer = setTimeout(resolve, graceMs)),
+    ]);
+    clearTimeout(timer);
+    for (const connection of this.#connections) connection.close();
+    await Promise.all(this.#served);
+    clearInterval(this.#sweepTimer);
+  }
+}
