@@ -156,7 +156,7 @@ export class ClientConnection {
       return false;
     }
     for (const payload of payloads) {
-      if (this.#closeAfterFlush) return false;
+      if (this.#closeAfterFlush) break;
       const started = performance.now();
       let request: Request;
       try {

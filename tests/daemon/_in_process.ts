@@ -1,0 +1,55 @@
+// Starts a daemon inside the test process (real socket, real files) for tests that poke at
+// the wire protocol and need no delivery.
+import { startDaemon, type DaemonLimits, DEFAULT_DAEMON_LIMITS, type RunningDaemon } from "../../daemon/daemon.ts";
+import { Logger } from "../../daemon/log.ts";
+import { type DaemonPaths, resolveDaemonPaths } from "../../daemon/paths.ts";
+import type { DeliveryEngineOptions } from "../../daemon/delivery/delivery_engine.ts";
+
+export interface InProcessDaemon {
+  readonly daemon: RunningDaemon;
+  readonly paths: DaemonPaths;
+  readonly token: string;
+  readonly logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function startInProcess(
+  options: {
+    limits?: Partial<DaemonLimits>;
+    publish?: DeliveryEngineOptions["publish"];
+    maxQueueSize?: number;
+  } = {},
+): Promise<InProcessDaemon> {
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "cn-inproc-" });
+  const paths = resolveDaemonPaths({ homeDir: dir, stateDir: `${dir}/state` });
+  const logs: string[] = [];
+  const daemon = await startDaemon({
+    paths,
+    version: "test",
+    log: new Logger({ level: "debug", sink: (line) => logs.push(line) }),
+    loadSettings: () => ({
+      logLevel: "debug",
+      maxQueueSize: options.maxQueueSize ?? 1000,
+      retryAttempts: 2,
+      retryDelaySecs: 0.01,
+    }),
+    delivery: {
+      publish: options.publish ?? (() => new Promise(() => {})),
+      classify: (error) => ({ retryable: true, message: String(error) }),
+      retryDelayMs: () => 10,
+    },
+    limits: { ...DEFAULT_DAEMON_LIMITS, ...options.limits },
+    handleSignals: false,
+  });
+  const token = Deno.readTextFileSync(paths.tokenPath).trim();
+  return {
+    daemon,
+    paths,
+    token,
+    logs,
+    async stop() {
+      await daemon.shutdown("test");
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}

@@ -1,0 +1,205 @@
+// How one connection treats bad input: answer an Error, keep serving where the stream is
+// still in step, close where it is not; never disturb other connections.
+import { equal, ok } from "node:assert/strict";
+import { encode } from "@msgpack/msgpack";
+import {
+  decodeResponse,
+  encodeFrame,
+  encodeRequest,
+  FrameDecoder,
+  type Response,
+} from "../../protocol/mod.ts";
+import { DEFAULT_CONNECTION_LIMITS } from "../../daemon/connection.ts";
+import { DEFAULT_SERVER_LIMITS } from "../../daemon/server.ts";
+import { startInProcess } from "./_in_process.ts";
+
+/** A raw connection that reads responses as they come. */
+async function rawClient(path: string) {
+  const conn = await Deno.connect({ transport: "unix", path });
+  const decoder = new FrameDecoder();
+  const responses: Response[] = [];
+  let closed = false;
+  const reading = (async () => {
+    const buffer = new Uint8Array(65536);
+    try {
+      while (true) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        for (const payload of decoder.push(buffer.slice(0, n))) responses.push(decodeResponse(payload));
+      }
+    } catch {
+      // Connection reset by the daemon: same as closed for these tests.
+    }
+    closed = true;
+  })();
+  return {
+    responses,
+    get closed() {
+      return closed;
+    },
+    write: (bytes: Uint8Array) => conn.write(bytes),
+    async waitFor(count: number, timeoutMs = 3_000) {
+      const deadline = performance.now() + timeoutMs;
+      while (responses.length < count && !closed && performance.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return responses;
+    },
+    async waitClosed(timeoutMs = 3_000) {
+      await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
+      return closed;
+    },
+    close() {
+      try {
+        conn.close();
+      } catch {
+        // already closed by the daemon
+      }
+      return reading;
+    },
+  };
+}
+
+async function authed(path: string, token: string) {
+  const client = await rawClient(path);
+  await client.write(encodeRequest({ type: "hello", id: 1, version: 1, token }));
+  await client.waitFor(1);
+  equal(client.responses[0]?.type, "hello");
+  return client;
+}
+
+Deno.test("a frame holding garbage gets MALFORMED_PAYLOAD and the connection keeps working", async () => {
+  const d = await startInProcess();
+  try {
+    const client = await authed(d.paths.socketPath, d.token);
+    await client.write(encodeFrame(new Uint8Array([0xc1, 0xff, 0x00])));
+    await client.write(encodeRequest({ type: "ping", id: 7 }));
+    const responses = await client.waitFor(3);
+    equal(responses[1]?.type, "error");
+    equal((responses[1] as { code: string }).code, "MALFORMED_PAYLOAD");
+    equal(responses[1]?.id, 0);
+    equal(responses[2]?.type, "ok");
+    equal(responses[2]?.id, 7);
+    await client.close();
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("an unknown message type is answered with UNKNOWN_TYPE and its id", async () => {
+  const d = await startInProcess();
+  try {
+    const client = await authed(d.paths.socketPath, d.token);
+    await client.write(encodeFrame(encode({ type: "teleport", id: 99 })));
+    const responses = await client.waitFor(2);
+    equal(responses[1]?.id, 99);
+    equal((responses[1] as { code: string }).code, "UNKNOWN_TYPE");
+    await client.close();
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("an oversize length gets FRAME_TOO_LARGE, then the connection is closed", async () => {
+  const d = await startInProcess();
+  try {
+    const client = await authed(d.paths.socketPath, d.token);
+    await client.write(new Uint8Array([0x7f, 0xff, 0xff, 0xff, 1, 2, 3]));
+    const responses = await client.waitFor(2);
+    equal((responses[1] as { code: string }).code, "FRAME_TOO_LARGE");
+    ok(await client.waitClosed(), "connection closed");
+    // The daemon itself is fine.
+    const other = await authed(d.paths.socketPath, d.token);
+    await other.write(encodeRequest({ type: "ping", id: 2 }));
+    equal((await other.waitFor(2))[1]?.type, "ok");
+    await other.close();
+    equal(d.daemon.status().protocolErrors, 1);
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("before the handshake any bad frame closes the connection", async () => {
+  const d = await startInProcess();
+  try {
+    const client = await rawClient(d.paths.socketPath);
+    await client.write(encodeFrame(new Uint8Array([1, 2, 3])));
+    ok(await client.waitClosed());
+    equal(client.responses[0]?.type, "error");
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("too many protocol errors on one connection close it", async () => {
+  const d = await startInProcess({
+    limits: { connection: { ...DEFAULT_CONNECTION_LIMITS, maxProtocolErrors: 5 } },
+  });
+  try {
+    const client = await authed(d.paths.socketPath, d.token);
+    for (let i = 0; i < 10; i++) await client.write(encodeFrame(new Uint8Array([0xc1])));
+    ok(await client.waitClosed(), "closed after the limit");
+    equal(client.responses.filter((r) => r.type === "error").length, 5);
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("connections over the limit are refused while others keep being served", async () => {
+  const d = await startInProcess({
+    limits: { server: { ...DEFAULT_SERVER_LIMITS, maxConnections: 3 } },
+  });
+  try {
+    const held = [await authed(d.paths.socketPath, d.token), await authed(d.paths.socketPath, d.token), await authed(d.paths.socketPath, d.token)];
+    const extra = await rawClient(d.paths.socketPath);
+    ok(await extra.waitClosed(), "the fourth connection is closed at once");
+    await held[0]!.write(encodeRequest({ type: "ping", id: 3 }));
+    equal((await held[0]!.waitFor(2))[1]?.type, "ok");
+    for (const client of held) await client.close();
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("idle connections are closed after the idle timeout", async () => {
+  const d = await startInProcess({
+    limits: { server: { ...DEFAULT_SERVER_LIMITS, idleTimeoutMs: 200 } },
+  });
+  try {
+    const client = await authed(d.paths.socketPath, d.token);
+    ok(await client.waitClosed(2_000), "idle connection closed");
+  } finally {
+    await d.stop();
+  }
+});
+
+Deno.test("a client that never reads its responses is dropped, and memory stays bounded", async () => {
+  const d = await startInProcess({
+    limits: { connection: { ...DEFAULT_CONNECTION_LIMITS, maxPendingWriteBytes: 64 * 1024 } },
+  });
+  try {
+    const conn = await Deno.connect({ transport: "unix", path: d.paths.socketPath });
+    await conn.write(encodeRequest({ type: "hello", id: 1, version: 1, token: d.token }));
+    // Thousands of status requests, never reading: the answers pile up in the daemon.
+    const batch = encodeRequest({ type: "status", id: 2 });
+    const many = new Uint8Array(batch.byteLength * 500);
+    for (let i = 0; i < 500; i++) many.set(batch, i * batch.byteLength);
+    let dropped = false;
+    for (let i = 0; i < 200 && !dropped; i++) {
+      try {
+        await conn.write(many);
+      } catch {
+        dropped = true;
+      }
+    }
+    ok(dropped, "the daemon closed the connection");
+    try {
+      conn.close();
+    } catch {
+      // closed already
+    }
+    ok(d.logs.some((line) => line.includes("does not read its responses")));
+  } finally {
+    await d.stop();
+  }
+});
