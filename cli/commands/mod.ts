@@ -5,6 +5,17 @@
  */
 
 import type { Command } from "../io.ts";
+import { initCommand } from "./init.ts";
+import { configCommand } from "./config.ts";
+import { templatesCommand } from "./templates.ts";
+import { hookCommand } from "./hook.ts";
+import { daemonCommand } from "./daemon.ts";
 
 /** Every subcommand, in the order `--help` lists them. */
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  hookCommand,
+  daemonCommand,
+  initCommand,
+  configCommand,
+  templatesCommand,
+];

@@ -1,0 +1,287 @@
+/**
+ * `claude-ntfy config`: shows, reads and changes the configuration.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { stringify } from "smol-toml";
+import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { ConfigError } from "../config/config_error.ts";
+import { globalConfigPath, projectConfigPath } from "../config/config_paths.ts";
+import {
+  configKeys,
+  type ConfigValue,
+  getConfigValue,
+  isSecretKey,
+  parseConfigValue,
+} from "../config/config_value.ts";
+import { CONFIG_ENV_VARS } from "../config/env_config.ts";
+import { loadConfig, parseConfigText, readTextFileOrNull } from "../config/load_config.ts";
+import { MASK, maskSecrets } from "../config/mask_secrets.ts";
+import { tomlValue, writeConfigValue } from "../config/write_config_value.ts";
+import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
+
+const HELP = `Usage: claude-ntfy config <action> [options]
+
+Actions:
+  show [--json]                 the effective configuration (secrets masked) and the
+                                files it came from
+  get KEY [--reveal]            one value (secrets masked unless --reveal)
+  set KEY VALUE [--global]      change one value in the project's (or with --global the
+                                global) config.toml, keeping its comments
+  hook EVENT [--topic T] [--priority P] [--filter TOOL]... [--clear-filters]
+             [--enable | --disable] [--global]
+                                per-event settings: [hooks.topics], [hooks.priorities],
+                                [hooks.filters] (added to the list; "!Tool" excludes) and
+                                [hooks.events]
+
+Options:
+  --project DIR   the project (default: $CLAUDE_PROJECT_DIR, else the current folder)
+  --global        write ~/.claude/ntfy-service/config.toml instead of the project's
+  -h, --help      show this help
+
+Precedence, lowest first: defaults, global file, project file, environment, flags.
+Lists are comma-separated ("!Read,!Grep"); priorities are 1-5 or min, low, default,
+high, max.
+
+Keys:
+${configKeys().map((key) => `  ${key}`).join("\n")}
+
+Environment variables:
+${
+  CONFIG_ENV_VARS.map((variable) =>
+    `  ${variable.name.padEnd(24)} ${variable.key}: ${variable.description}`
+  ).join("\n")
+}
+`;
+
+const EVENT_NAME = /^([A-Za-z][A-Za-z0-9_]{0,63}|\*)$/;
+
+class UsageError extends Error {}
+
+interface Context {
+  io: CliIo;
+  projectDir: string;
+  homeDir: string | undefined;
+}
+
+function homeOf(io: CliIo): string | undefined {
+  const home = io.env("HOME") ?? io.env("USERPROFILE");
+  return home === "" ? undefined : home;
+}
+
+function targetPath(context: Context, global: boolean): string {
+  if (!global) return projectConfigPath(context.projectDir);
+  if (context.homeDir === undefined) {
+    throw new UsageError("cannot find the home folder: HOME is not set");
+  }
+  return globalConfigPath(context.homeDir);
+}
+
+function load(context: Context) {
+  const loaded = loadConfig({
+    projectDir: context.projectDir,
+    homeDir: context.homeDir ?? "",
+    env: context.io.env,
+  });
+  for (const warning of loaded.warnings) context.io.stderr(`warning: ${warning}\n`);
+  return loaded;
+}
+
+function show(context: Context, args: string[]): number {
+  const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
+  const { config, files } = load(context);
+  // A JSON round trip drops unset optional keys, which TOML cannot represent.
+  const masked = JSON.parse(JSON.stringify(maskSecrets(config)));
+  if (values.json) {
+    context.io.stdout(`${JSON.stringify({ files, config: masked }, null, 2)}\n`);
+    return ExitCode.Ok;
+  }
+  const sources = files.length === 0
+    ? ["#   (none: built-in defaults)"]
+    : files.map((file) => `#   ${file}`);
+  context.io.stdout(
+    `# Config files read, lowest precedence first:\n${sources.join("\n")}\n` +
+      `# Environment variables apply on top. Secrets are masked.\n\n${stringify(masked)}\n`,
+  );
+  return ExitCode.Ok;
+}
+
+function display(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+function get(context: Context, args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { reveal: { type: "boolean", default: false } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError("config get takes one KEY");
+  const key = positionals[0];
+  const { config } = load(context);
+  const shown = values.reveal ? config : maskSecrets(config);
+  const value = getConfigValue(shown, key);
+  if (value === undefined) {
+    context.io.stderr(`${key} is not set\n`);
+    return ExitCode.Error;
+  }
+  context.io.stdout(`${display(value)}\n`);
+  return ExitCode.Ok;
+}
+
+function overriddenBy(context: Context, key: string): string | undefined {
+  const base = key === "ntfy.password" ? "ntfy.username" : key;
+  return CONFIG_ENV_VARS.find((variable) =>
+    variable.key === base && (context.io.env(variable.name) ?? "") !== ""
+  )?.name;
+}
+
+function write(context: Context, path: string, key: string, value: ConfigValue): void {
+  const result = writeConfigValue(path, key, value);
+  const shown = isSecretKey(key) ? MASK : tomlValue(value);
+  context.io.stdout(`${result.created ? "Created" : "Updated"} ${path}: ${key} = ${shown}\n`);
+  if (result.rewritten) {
+    context.io.stderr(
+      `warning: ${path} was rewritten in full to place ${key}; its comments are gone\n`,
+    );
+  }
+  const variable = overriddenBy(context, key);
+  if (variable !== undefined) {
+    context.io.stderr(`note: ${variable} is set and overrides this value\n`);
+  }
+}
+
+function set(context: Context, args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { global: { type: "boolean", default: false } },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 2) throw new UsageError("config set takes KEY VALUE");
+  const [key, text] = positionals;
+  const value = parseConfigValue(key, text);
+  write(context, targetPath(context, values.global), key, value);
+  return ExitCode.Ok;
+}
+
+function hook(context: Context, args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      topic: { type: "string" },
+      priority: { type: "string" },
+      filter: { type: "string", multiple: true },
+      "clear-filters": { type: "boolean", default: false },
+      enable: { type: "boolean", default: false },
+      disable: { type: "boolean", default: false },
+      global: { type: "boolean", default: false },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length !== 1) throw new UsageError("config hook takes one EVENT");
+  const event = positionals[0];
+  if (!EVENT_NAME.test(event)) throw new UsageError(`"${event}" is not an event name`);
+  if (values.enable && values.disable) throw new UsageError("--enable and --disable conflict");
+  const path = targetPath(context, values.global);
+  const changes: [string, ConfigValue][] = [];
+  if (values.enable || values.disable) {
+    changes.push([`hooks.events.${event}`, values.enable === true]);
+  }
+  if (values.topic !== undefined) {
+    changes.push([
+      `hooks.topics.${event}`,
+      parseConfigValue(`hooks.topics.${event}`, values.topic),
+    ]);
+  }
+  if (values.priority !== undefined) {
+    const key = `hooks.priorities.${event}`;
+    changes.push([key, parseConfigValue(key, values.priority)]);
+  }
+  if (values.filter !== undefined || values["clear-filters"]) {
+    const key = `hooks.filters.${event}`;
+    let current: string[] = [];
+    if (!values["clear-filters"]) {
+      const text = readTextFileOrNull(path);
+      const layer = text === null ? undefined : parseConfigText(text, path).layer;
+      current = layer?.hooks?.filters?.[event] ?? [];
+    }
+    const added = (values.filter ?? []).flatMap((entry) =>
+      parseConfigValue(key, entry) as string[]
+    );
+    changes.push([key, [...new Set([...current, ...added])]]);
+  }
+  if (changes.length === 0) {
+    throw new UsageError(
+      "config hook needs at least one of --topic, --priority, --filter, --clear-filters, --enable, --disable",
+    );
+  }
+  for (const [key, value] of changes) write(context, path, key, value);
+  return ExitCode.Ok;
+}
+
+const ACTIONS: Readonly<Record<string, (context: Context, args: string[]) => number>> = {
+  show,
+  get,
+  set,
+  hook,
+};
+
+/** `config show|get|set|hook`. */
+export const configCommand: Command = {
+  name: "config",
+  summary: "show, get or set configuration values",
+  run(args: string[], io: CliIo): Promise<number> {
+    if (args.length === 0 || args.includes("--help") || args.includes("-h")) {
+      (args.length === 0 ? io.stderr : io.stdout)(HELP);
+      return Promise.resolve(args.length === 0 ? ExitCode.Usage : ExitCode.Ok);
+    }
+    const [name, ...rest] = args;
+    const action = ACTIONS[name];
+    if (action === undefined) {
+      io.stderr(`claude-ntfy config: unknown action "${name}"\n\n${HELP}`);
+      return Promise.resolve(ExitCode.Usage);
+    }
+    // --project applies to every action, so it is taken out before the action's parser runs.
+    let projectFlag: string | undefined;
+    const actionArgs: string[] = [];
+    for (let index = 0; index < rest.length; index++) {
+      const arg = rest[index];
+      if (arg === "--project") projectFlag = rest[++index];
+      else if (arg.startsWith("--project=")) projectFlag = arg.slice("--project=".length);
+      else actionArgs.push(arg);
+    }
+    const context: Context = {
+      io,
+      projectDir: resolveProjectDir({
+        flag: projectFlag,
+        envDir: io.env("CLAUDE_PROJECT_DIR"),
+        cwd: io.cwd,
+      }) as string,
+      homeDir: homeOf(io),
+    };
+    try {
+      return Promise.resolve(action(context, actionArgs));
+    } catch (error) {
+      if (
+        error instanceof UsageError ||
+        (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
+      ) {
+        io.stderr(`claude-ntfy config ${name}: ${(error as Error).message}\n`);
+        return Promise.resolve(ExitCode.Usage);
+      }
+      if (error instanceof ConfigError) {
+        io.stderr(`claude-ntfy config ${name}: ${error.message}\n`);
+        return Promise.resolve(ExitCode.Error);
+      }
+      if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound) {
+        io.stderr(`claude-ntfy config ${name}: ${(error as Error).message}\n`);
+        return Promise.resolve(ExitCode.Error);
+      }
+      throw error;
+    }
+  },
+};

@@ -1,0 +1,137 @@
+/**
+ * `claude-ntfy hook`: the command Claude Code runs on every hook event. Reads the event
+ * from stdin, resolves it into a notification and hands it to the daemon.
+ *
+ * It must never block or break Claude Code: it never exits with 2 (Claude Code's
+ * "blocking error"), never hangs on stdin, and prints nothing on stdout unless asked to
+ * (`--dry-run`), since Claude Code adds a hook's stdout to the model's context for some
+ * events.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { resolveContext } from "../context.ts";
+import { submitTask } from "../submit_task.ts";
+import { readHookStdin } from "../hook/read_hook_stdin.ts";
+import { parseHookInput } from "../hook/parse_hook_input.ts";
+import { HookInputError } from "../hook/hook_input_error.ts";
+import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
+import { resolveNotification } from "../hook/resolve_notification.ts";
+import { describeTask } from "../hook/describe_task.ts";
+
+const HELP = `Usage: claude-ntfy hook [options] < event.json
+
+Reads a Claude Code hook event (JSON) on stdin and sends the notification it calls for.
+Register it in .claude/settings.json (see "claude-ntfy init --install-hooks").
+
+Options:
+  --hook-name NAME   Event name when the payload has no hook_event_name (else $CLAUDE_HOOK)
+  --project DIR      Project directory (else $CLAUDE_PROJECT_DIR, else the payload's cwd)
+  --state-dir DIR    The daemon's state folder
+  --dry-run          Print what would be sent, send nothing
+  --no-daemon        Publish directly instead of through the daemon
+  -v, --verbose      Say on stderr why an event was skipped and where a task went
+  -h, --help         Show this help
+
+Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
+`;
+
+/** Largest stdin accepted; longer input is cut and its long fields truncated. */
+export const HOOK_STDIN_MAX_BYTES = 1024 * 1024;
+/** Longest wait for stdin to end. */
+export const HOOK_STDIN_TIMEOUT_MS = 2_000;
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").slice(0, 500);
+}
+
+async function runHook(args: string[], io: CliIo): Promise<number> {
+  let values;
+  try {
+    values = parseArgs({
+      args,
+      strict: true,
+      options: {
+        "hook-name": { type: "string" },
+        project: { type: "string" },
+        "state-dir": { type: "string" },
+        "dry-run": { type: "boolean" },
+        "no-daemon": { type: "boolean" },
+        verbose: { type: "boolean", short: "v" },
+        help: { type: "boolean", short: "h" },
+      },
+    }).values;
+  } catch (error) {
+    io.stderr(`claude-ntfy hook: ${oneLine((error as Error).message)}\n`);
+    return ExitCode.Error;
+  }
+  if (values.help) {
+    io.stdout(HELP);
+    return ExitCode.Ok;
+  }
+  const stdin = await readHookStdin(io.stdin, {
+    maxBytes: HOOK_STDIN_MAX_BYTES,
+    timeoutMs: HOOK_STDIN_TIMEOUT_MS,
+  });
+  const event = parseHookInput(stdin.bytes, {
+    hookName: values["hook-name"],
+    envHookName: io.env("CLAUDE_HOOK"),
+    truncated: stdin.truncated || stdin.timedOut,
+  });
+  const projectDir = resolveProjectDir({
+    flag: values.project,
+    envDir: io.env("CLAUDE_PROJECT_DIR"),
+    payloadCwd: event.payload.cwd,
+    cwd: io.cwd,
+  });
+  const context = resolveContext(io, { projectDir, stateDir: values["state-dir"] });
+  for (const warning of context.warnings) io.stderr(`claude-ntfy hook: ${oneLine(warning)}\n`);
+  const resolution = resolveNotification(event, context.config, {
+    projectDir: context.projectDir,
+    now: Date.now(),
+  });
+  if (resolution.kind === "skip") {
+    if (values.verbose || values["dry-run"]) {
+      io.stderr(`claude-ntfy hook: ${event.name} skipped: ${oneLine(resolution.reason)}\n`);
+    }
+    return ExitCode.Ok;
+  }
+  for (const warning of resolution.warnings) io.stderr(`claude-ntfy hook: ${oneLine(warning)}\n`);
+  if (values["dry-run"]) {
+    io.stdout(describeTask(resolution.task));
+    return ExitCode.Ok;
+  }
+  const outcome = await submitTask(resolution.task, context, { noDaemon: values["no-daemon"] });
+  if (values.verbose) {
+    io.stderr(
+      `claude-ntfy hook: ${event.name} ${
+        outcome.via === "daemon" ? `queued by the daemon as ${outcome.id}` : `published as ${outcome.id}`
+      }${outcome.fallbackReason ? ` (${oneLine(outcome.fallbackReason)})` : ""}\n`,
+    );
+  }
+  return ExitCode.Ok;
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  try {
+    return await runHook(args, io);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const prefix = error instanceof HookInputError ? "bad input" : "not sent";
+    io.stderr(
+      `claude-ntfy hook: ${prefix}: ${oneLine((error as Error)?.message ?? String(error))}${
+        typeof code === "string" ? ` [${code}]` : ""
+      }\n`,
+    );
+    return ExitCode.Error;
+  }
+}
+
+/** The `hook` command. */
+export const hookCommand: Command = {
+  name: "hook",
+  summary: "Handle a Claude Code hook event from stdin (what Claude Code runs)",
+  run,
+};

@@ -1,0 +1,202 @@
+/**
+ * The table of configuration keys and the checks their values must pass. Shared by the
+ * file loader, the environment, `config get`/`config set` and `init`.
+ *
+ * @module
+ */
+
+/** The kinds of value a key can hold. */
+export type FieldKind =
+  | "string"
+  | "boolean"
+  | "priority"
+  | "positive_number"
+  | "positive_integer"
+  | "non_negative_integer"
+  | "non_negative_number"
+  | "string_list"
+  | "send_format"
+  | "log_level"
+  | "server_url"
+  | "topic";
+
+/** What a key accepts. */
+export interface FieldSpec {
+  readonly kind: FieldKind;
+  /** Never shown in messages or by `config show`. */
+  readonly secret?: boolean;
+  /** Unset when absent; `""` also means unset. */
+  readonly optional?: boolean;
+  /** Inclusive upper bound for numbers. */
+  readonly max?: number;
+}
+
+/** Every scalar key, by `section.key`. */
+export const FIELDS: Readonly<Record<string, FieldSpec>> = {
+  "ntfy.server_url": { kind: "server_url" },
+  "ntfy.default_topic": { kind: "topic" },
+  "ntfy.default_priority": { kind: "priority" },
+  "ntfy.default_tags": { kind: "string_list" },
+  "ntfy.auth_token": { kind: "string", secret: true, optional: true },
+  "ntfy.username": { kind: "string", optional: true },
+  "ntfy.password": { kind: "string", secret: true, optional: true },
+  "ntfy.timeout_secs": { kind: "positive_number", max: 3600 },
+  "ntfy.send_format": { kind: "send_format" },
+  "ntfy.click": { kind: "string", optional: true },
+  "hooks.enabled": { kind: "boolean" },
+  "hooks.never_filter_decision_hooks": { kind: "boolean" },
+  "hooks.decision_hook_priority": { kind: "priority" },
+  "templates.use_custom": { kind: "boolean" },
+  "daemon.enabled": { kind: "boolean" },
+  "daemon.autostart": { kind: "boolean" },
+  "daemon.socket_path": { kind: "string", optional: true },
+  "daemon.log_level": { kind: "log_level" },
+  "daemon.log_path": { kind: "string", optional: true },
+  "daemon.max_queue_size": { kind: "positive_integer" },
+  "daemon.retry_attempts": { kind: "non_negative_integer" },
+  "daemon.retry_delay_secs": { kind: "non_negative_number" },
+};
+
+/** Every table of per-event (or per-name) values, by `section.key`, with the values' kind. */
+export const MAPS: Readonly<Record<string, FieldKind>> = {
+  "hooks.events": "boolean",
+  "hooks.topics": "topic",
+  "hooks.priorities": "priority",
+  "hooks.filters": "string_list",
+  "templates.variables": "string",
+  "templates.custom_templates": "string",
+  "templates.custom_titles": "string",
+};
+
+/** The sections of the file. */
+export const SECTIONS = ["ntfy", "hooks", "templates", "daemon"] as const;
+
+const PRIORITY_NAMES: Readonly<Record<string, number>> = {
+  min: 1,
+  low: 2,
+  default: 3,
+  high: 4,
+  max: 5,
+  urgent: 5,
+};
+
+const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"];
+
+/** Topic names ntfy accepts. */
+export const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
+
+/** What each kind expects, worded to follow "must be". */
+const EXPECTED: Readonly<Record<FieldKind, string>> = {
+  string: "a string",
+  boolean: "true or false",
+  priority: "a priority from 1 to 5 (or min, low, default, high, max)",
+  positive_number: "a positive number",
+  positive_integer: "a positive integer",
+  non_negative_integer: "an integer of 0 or more",
+  non_negative_number: "a number of 0 or more",
+  string_list: "a list of strings",
+  send_format: `"json" or "text"`,
+  log_level: `one of "error", "warn", "info", "debug", "trace"`,
+  server_url: "an http(s) URL",
+  topic: "a topic name (letters, digits, - and _, at most 64) or a topic URL",
+};
+
+/** The outcome of checking one value. */
+export type Checked = { ok: true; value: unknown } | { ok: false; expected: string };
+
+function fail(kind: FieldKind): Checked {
+  return { ok: false, expected: EXPECTED[kind] };
+}
+
+/** Checks a typed value (from TOML or already coerced) against a kind and returns it normalised. */
+export function checkValue(spec: FieldSpec, value: unknown): Checked {
+  const kind = spec.kind;
+  switch (kind) {
+    case "string":
+      return typeof value === "string" ? { ok: true, value } : fail(kind);
+    case "boolean":
+      return typeof value === "boolean" ? { ok: true, value } : fail(kind);
+    case "priority": {
+      const number = typeof value === "string" ? PRIORITY_NAMES[value.toLowerCase()] : value;
+      return Number.isInteger(number) && (number as number) >= 1 && (number as number) <= 5
+        ? { ok: true, value: number }
+        : fail(kind);
+    }
+    case "positive_number":
+    case "non_negative_number":
+    case "positive_integer":
+    case "non_negative_integer": {
+      if (typeof value !== "number" || !Number.isFinite(value)) return fail(kind);
+      if (kind.endsWith("integer") && !Number.isInteger(value)) return fail(kind);
+      if (kind.startsWith("positive") ? value <= 0 : value < 0) return fail(kind);
+      if (spec.max !== undefined && value > spec.max) {
+        return { ok: false, expected: `at most ${spec.max}` };
+      }
+      return { ok: true, value };
+    }
+    case "string_list":
+      return Array.isArray(value) && value.every((entry) => typeof entry === "string")
+        ? { ok: true, value: [...value] }
+        : fail(kind);
+    case "send_format":
+      return value === "json" || value === "text" ? { ok: true, value } : fail(kind);
+    case "log_level":
+      return typeof value === "string" && LOG_LEVELS.includes(value)
+        ? { ok: true, value }
+        : fail(kind);
+    case "server_url":
+      return typeof value === "string" && /^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(value)
+        ? { ok: true, value: value.replace(/\/+$/, "") }
+        : fail(kind);
+    case "topic":
+      return typeof value === "string" ? { ok: true, value } : fail(kind);
+  }
+}
+
+/**
+ * Turns text (an environment variable, a command-line value) into the typed value a kind
+ * holds: `"true"` into `true`, `"10"` into `10`, `"a,b"` into `["a", "b"]`. Text that
+ * does not convert is returned as is, so that {@linkcode checkValue} reports it.
+ */
+export function coerceText(kind: FieldKind, text: string): unknown {
+  const trimmed = text.trim();
+  switch (kind) {
+    case "boolean": {
+      const lower = trimmed.toLowerCase();
+      if (["1", "true", "yes", "on"].includes(lower)) return true;
+      if (["0", "false", "no", "off"].includes(lower)) return false;
+      return text;
+    }
+    case "priority":
+    case "positive_number":
+    case "positive_integer":
+    case "non_negative_integer":
+    case "non_negative_number":
+      return trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
+    case "string_list":
+      if (trimmed.startsWith("[")) {
+        try {
+          return JSON.parse(trimmed);
+        } catch {
+          return text;
+        }
+      }
+      return trimmed === "" ? [] : trimmed.split(",").map((entry) => entry.trim()).filter(Boolean);
+    case "send_format":
+    case "log_level":
+      return trimmed.toLowerCase();
+    default:
+      return text;
+  }
+}
+
+/** Describes a value for an error message, briefly and without secrets. */
+export function showValue(spec: FieldSpec | undefined, value: unknown): string {
+  if (spec?.secret) return "";
+  let shown: string;
+  if (typeof value === "string") shown = JSON.stringify(value);
+  else if (value instanceof Date || typeof value !== "object" || value === null) {
+    shown = String(value);
+  } else shown = JSON.stringify(value) ?? String(value);
+  return `, got ${shown.length > 60 ? `${shown.slice(0, 57)}...` : shown}`;
+}

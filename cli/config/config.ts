@@ -1,0 +1,183 @@
+/**
+ * The configuration type and its built-in defaults. The shape mirrors `config.toml`
+ * key for key (snake_case), so a key path such as `ntfy.timeout_secs` names the same
+ * thing in the file, in `config get`/`config set` and in this object. The keys are
+ * those of pppobear/claude-code-ntfy-service, plus a few documented additions.
+ *
+ * @module
+ */
+
+import type { Priority, SendFormat } from "../../protocol/mod.ts";
+
+/** Log levels the daemon understands. */
+export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
+
+/** `[ntfy]`: where and how notifications are published. */
+export interface NtfyConfig {
+  /** Base URL of the ntfy server. @default {"https://ntfy.sh"} */
+  server_url: string;
+  /** Topic for events without their own topic; `""` means not configured. @default {""} */
+  default_topic: string;
+  /** Priority for events without their own priority. @default {3} */
+  default_priority: Priority;
+  /** Tags added to every notification. @default {[]} */
+  default_tags: string[];
+  /** Access token (`Authorization: Bearer`); wins over username/password. */
+  auth_token?: string;
+  /** Basic-auth user name (addition to the Rust tool). */
+  username?: string;
+  /** Basic-auth password (addition to the Rust tool). */
+  password?: string;
+  /** Seconds to wait for the server, at most 3600. @default {10} */
+  timeout_secs: number;
+  /** `json` (POST / with a JSON body) or `text` (body plus `X-*` headers). @default {"json"} */
+  send_format: SendFormat;
+  /** URL opened when a notification is tapped; may use template variables (addition). */
+  click?: string;
+}
+
+/** `[hooks]`: which events notify, where and how loudly. */
+export interface HooksConfig {
+  /** Master switch. @default {true} */
+  enabled: boolean;
+  /**
+   * Per-event switch (addition: the Rust tool has none). `"*"` applies to events not
+   * listed. Merged key by key over the defaults.
+   */
+  events: Record<string, boolean>;
+  /** Per-event topic: a topic name or a full topic URL. */
+  topics: Record<string, string>;
+  /** Per-event priority. Merged key by key over the defaults. */
+  priorities: Record<string, Priority>;
+  /**
+   * Per-event filters: names of tools (or of the event's subject, e.g. the
+   * `notification_type`); `!Name` excludes, `*` is a wildcard, an empty list allows all.
+   */
+  filters: Record<string, string[]>;
+  /** Events that wait for the user bypass `filters`. @default {true} */
+  never_filter_decision_hooks: boolean;
+  /** Priority of events that wait for the user, unless `priorities` names the event. @default {4} */
+  decision_hook_priority: Priority;
+}
+
+/** `[templates]`: custom text for notifications. */
+export interface TemplatesConfig {
+  /** Whether `custom_templates` and `custom_titles` are used. @default {false} */
+  use_custom: boolean;
+  /** Extra variables available to every template. */
+  variables: Record<string, string>;
+  /** Per-event body templates (`generic` for events without one). */
+  custom_templates: Record<string, string>;
+  /** Per-event title templates (addition to the Rust tool). */
+  custom_titles: Record<string, string>;
+}
+
+/** `[daemon]`: the background delivery process. */
+export interface DaemonConfig {
+  /** Whether hooks hand tasks to the daemon. @default {true} */
+  enabled: boolean;
+  /** Whether a hook starts the daemon when it is not running. @default {true} */
+  autostart: boolean;
+  /** Unix socket path; unset lets the daemon choose. */
+  socket_path?: string;
+  /** @default {"info"} */
+  log_level: LogLevel;
+  /** Log file; unset lets the daemon choose. */
+  log_path?: string;
+  /** @default {1000} */
+  max_queue_size: number;
+  /** @default {3} */
+  retry_attempts: number;
+  /** @default {5} */
+  retry_delay_secs: number;
+}
+
+/** The whole configuration, every default filled in. */
+export interface Config {
+  /** `[ntfy]` */
+  ntfy: NtfyConfig;
+  /** `[hooks]` */
+  hooks: HooksConfig;
+  /** `[templates]` */
+  templates: TemplatesConfig;
+  /** `[daemon]` */
+  daemon: DaemonConfig;
+}
+
+/** One layer of configuration (a file, the environment, flags): any subset of {@linkcode Config}. */
+export type ConfigLayer = {
+  [Section in keyof Config]?: Partial<Config[Section]>;
+};
+
+/**
+ * Returns a fresh copy of the built-in defaults.
+ *
+ * Events that wait for the user (permission prompts, idle prompts, questions), `Stop`
+ * and `PostToolUseFailure` notify; chatty events (tool calls, prompts, subagents) and
+ * session bookkeeping do not, and get priority 2 when enabled. Unknown events follow
+ * `hooks.events."*"`, off by default.
+ *
+ * @example Defaults
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "./config.ts";
+ *
+ * const config = defaultConfig();
+ * assert.deepEqual(config.ntfy.server_url, "https://ntfy.sh");
+ * assert.deepEqual(config.hooks.events.Stop, true);
+ * assert.deepEqual(config.hooks.events.PreToolUse, false);
+ * ```
+ */
+export function defaultConfig(): Config {
+  return {
+    ntfy: {
+      server_url: "https://ntfy.sh",
+      default_topic: "",
+      default_priority: 3,
+      default_tags: [],
+      timeout_secs: 10,
+      send_format: "json",
+    },
+    hooks: {
+      enabled: true,
+      events: {
+        Notification: true,
+        PermissionRequest: true,
+        Stop: true,
+        PostToolUseFailure: true,
+        PreToolUse: false,
+        PostToolUse: false,
+        UserPromptSubmit: false,
+        SubagentStart: false,
+        SubagentStop: false,
+        SessionStart: false,
+        SessionEnd: false,
+        PreCompact: false,
+        "*": false,
+      },
+      topics: {},
+      priorities: {
+        PreToolUse: 2,
+        PostToolUse: 2,
+        UserPromptSubmit: 2,
+        SubagentStart: 2,
+        SubagentStop: 2,
+        SessionStart: 2,
+        SessionEnd: 2,
+        PreCompact: 2,
+      },
+      filters: {},
+      never_filter_decision_hooks: true,
+      decision_hook_priority: 4,
+    },
+    templates: { use_custom: false, variables: {}, custom_templates: {}, custom_titles: {} },
+    daemon: {
+      enabled: true,
+      autostart: true,
+      log_level: "info",
+      max_queue_size: 1000,
+      retry_attempts: 3,
+      retry_delay_secs: 5,
+    },
+  };
+}
