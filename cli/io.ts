@@ -15,6 +15,8 @@ export interface CliIo {
   stdin: ReadableStream<Uint8Array>;
   /** Whether standard output is a terminal (colour, live refresh). */
   isTerminal: boolean;
+  /** Whether standard input is a terminal (nothing piped in). */
+  stdinIsTerminal?: boolean;
   /** Environment variables. */
   env: (name: string) => string | undefined;
   /** Current working directory. */
@@ -30,6 +32,7 @@ export function processIo(): CliIo {
     stderr: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
     stdin: Deno.stdin.readable,
     isTerminal: Deno.stdout.isTerminal(),
+    stdinIsTerminal: Deno.stdin.isTerminal(),
     env: (name) => Deno.env.get(name),
     cwd: Deno.cwd(),
   };

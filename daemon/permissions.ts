@@ -22,7 +22,7 @@ export const DAEMON_ENV_VARS: readonly string[] = [
 export interface PermissionScope {
   /** The daemon's paths. */
   readonly paths: DaemonPaths;
-  /** Config files the daemon re-reads on reload (they need not exist). */
+  /** Config files the daemon re-reads on reload (they need not exist); their folders are readable. */
   readonly configFiles: readonly string[];
   /** Every ntfy server URL the config names. */
   readonly ntfyServers: readonly string[];
@@ -66,7 +66,9 @@ export function daemonPermissionFlags(scope: PermissionScope): string[] {
     dirname(paths.socketPath),
     dirname(paths.logPath),
   ]);
-  const readable = unique([...writable, ...scope.configFiles]);
+  // The folders of the config files: the daemon re-reads them on reload and checks whether
+  // the project's state folder exists.
+  const readable = unique([...writable, ...scope.configFiles.map(dirname)]);
   const hosts = unique(scope.ntfyServers.map(hostPort));
   return [
     `--allow-read=${readable.join(",")}`,

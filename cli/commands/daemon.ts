@@ -13,7 +13,6 @@ import { daemonPermissionFlags } from "../../daemon/permissions.ts";
 import { ensurePrivateDir, readPidFile } from "../../daemon/instance.ts";
 import { dirname } from "../../daemon/paths.ts";
 import { formatStatus } from "./status_format.ts";
-import { runDaemon } from "../../daemon/main.ts";
 import type { DaemonSettings } from "../../daemon/daemon.ts";
 import { parseLogLevel } from "../../daemon/log.ts";
 import type { Config } from "../config/config.ts";
@@ -296,7 +295,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
     switch (action) {
       case "start":
         return await start(io, context, flags);
-      case "run":
+      case "run": {
+        // Loaded only here: the daemon's code stays off the hook's hot path.
+        const { runDaemon } = await import("../../daemon/main.ts");
         return await runDaemon({
           paths: context.paths,
           logFile: flags["log-file"],
@@ -309,6 +310,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
             return settingsFromConfig(fresh.config);
           },
         });
+      }
       case "stop":
         return await stop(io, context, flags.json ?? false);
       case "status":
@@ -343,6 +345,6 @@ async function run(args: string[], io: CliIo): Promise<number> {
 /** The `daemon` command. */
 export const daemonCommand: Command = {
   name: "daemon",
-  summary: "Start, stop, inspect or reload the delivery daemon",
+  summary: "start, stop, inspect or reload the delivery daemon",
   run,
 };

@@ -71,10 +71,13 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
     io.stdout(HELP);
     return ExitCode.Ok;
   }
-  const stdin = await readHookStdin(io.stdin, {
-    maxBytes: HOOK_STDIN_MAX_BYTES,
-    timeoutMs: HOOK_STDIN_TIMEOUT_MS,
-  });
+  // A terminal on stdin means nothing was piped in: do not wait for input that never comes.
+  const stdin = io.stdinIsTerminal
+    ? { bytes: new Uint8Array(), truncated: false, timedOut: false }
+    : await readHookStdin(io.stdin, {
+      maxBytes: HOOK_STDIN_MAX_BYTES,
+      timeoutMs: HOOK_STDIN_TIMEOUT_MS,
+    });
   const event = parseHookInput(stdin.bytes, {
     hookName: values["hook-name"],
     envHookName: io.env("CLAUDE_HOOK"),
@@ -107,7 +110,9 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   if (values.verbose) {
     io.stderr(
       `claude-ntfy hook: ${event.name} ${
-        outcome.via === "daemon" ? `queued by the daemon as ${outcome.id}` : `published as ${outcome.id}`
+        outcome.via === "daemon"
+          ? `queued by the daemon as ${outcome.id}`
+          : `published as ${outcome.id}`
       }${outcome.fallbackReason ? ` (${oneLine(outcome.fallbackReason)})` : ""}\n`,
     );
   }
@@ -132,6 +137,6 @@ async function run(args: string[], io: CliIo): Promise<number> {
 /** The `hook` command. */
 export const hookCommand: Command = {
   name: "hook",
-  summary: "Handle a Claude Code hook event from stdin (what Claude Code runs)",
+  summary: "handle a Claude Code hook event from stdin (what Claude Code runs)",
   run,
 };

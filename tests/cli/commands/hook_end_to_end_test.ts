@@ -1,0 +1,178 @@
+// Every sample payload from ../shared/fixtures/hooks goes through the real `claude-ntfy hook`
+// command into a real daemon and arrives at the loopback ntfy server.
+import { equal, ok } from "node:assert/strict";
+import { startNtfyServer } from "../../support/ntfy_server.ts";
+import { createTestHome } from "../../support/cli_process.ts";
+import { fixtureBytes } from "../templates/_fixtures.ts";
+
+const TOKEN = "tk_e2e_secret_token_0123456789";
+
+interface Expected {
+  topic: string;
+  priority: number;
+  text: string[];
+}
+
+const EXPECTED: Record<string, Expected> = {
+  "notification_idle.json": { topic: "claude-e2e", priority: 4, text: ["waiting for your input"] },
+  "notification_permission.json": {
+    topic: "claude-e2e",
+    priority: 4,
+    text: ["permission to use Write"],
+  },
+  "permission_request.json": { topic: "claude-e2e", priority: 4, text: ["rm -rf dist"] },
+  "post_tool_use_failure.json": { topic: "claude-e2e", priority: 5, text: ["tsc found 3 errors"] },
+  "post_tool_use_write.json": { topic: "claude-e2e", priority: 2, text: ["src/app.ts"] },
+  "pre_compact.json": { topic: "claude-e2e", priority: 2, text: ["webapp"] },
+  "pre_tool_use_bash.json": { topic: "claude-e2e", priority: 2, text: ["npm test"] },
+  "session_end.json": { topic: "claude-e2e", priority: 2, text: ["webapp"] },
+  "session_start.json": { topic: "claude-e2e", priority: 2, text: ["webapp"] },
+  "stop.json": { topic: "claude-done", priority: 3, text: ["webapp"] },
+  "subagent_stop.json": { topic: "claude-e2e", priority: 2, text: ["Explore"] },
+  "user_prompt_submit.json": {
+    topic: "claude-e2e",
+    priority: 2,
+    text: ["Refactor the login form"],
+  },
+};
+
+function config(serverUrl: string): string {
+  return `[ntfy]
+server_url = "${serverUrl}"
+default_topic = "claude-e2e"
+auth_token = "${TOKEN}"
+
+[hooks.events]
+"*" = true
+PreToolUse = true
+PostToolUse = true
+UserPromptSubmit = true
+SubagentStart = true
+SubagentStop = true
+SessionStart = true
+SessionEnd = true
+PreCompact = true
+
+[hooks.topics]
+Stop = "claude-done"
+
+[hooks.priorities]
+PostToolUseFailure = 5
+`;
+}
+
+Deno.test("every fixture goes through hook and the daemon to ntfy with the right topic, priority and text", async () => {
+  const server = await startNtfyServer({ tokens: [TOKEN], requireAuth: true });
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(config(server.url));
+    await home.startDaemon();
+    const names = Object.keys(EXPECTED);
+    for (const name of names) {
+      const result = await home.run(["hook"], { stdin: fixtureBytes(name) });
+      equal(result.code, 0, `${name}: ${result.stderr}`);
+      equal(result.stdout, "", `${name}: a hook prints nothing on stdout`);
+    }
+    const messages = await server.waitForMessages(names.length, 10_000);
+    equal(messages.length, names.length);
+    for (const name of names) {
+      const expected = EXPECTED[name]!;
+      const event = JSON.parse(new TextDecoder().decode(fixtureBytes(name))).hook_event_name;
+      const matching = messages.filter((m) =>
+        m.topic === expected.topic && m.priority === expected.priority &&
+        expected.text.every((text) => `${m.title}\n${m.message}`.includes(text))
+      );
+      ok(
+        matching.length >= 1,
+        `${name} (${event}): no message matched ${JSON.stringify(expected)}`,
+      );
+    }
+    for (const message of messages) {
+      equal(message.authorization, `Bearer ${TOKEN}`);
+      ok(new TextEncoder().encode(message.message).byteLength <= 4096);
+    }
+    const status = await home.run(["daemon", "status", "--json"]);
+    const parsed = JSON.parse(status.stdout);
+    equal(parsed.delivered, names.length);
+    equal(parsed.requests.submit, names.length);
+    ok(!status.stdout.includes(TOKEN), "status never shows the token");
+    await home.run(["daemon", "stop"]);
+    const log = await Deno.readTextFile(home.paths.logPath);
+    ok(!log.includes(TOKEN), "the daemon log never shows the token");
+  } finally {
+    await home.cleanup();
+    await server.close();
+  }
+});
+
+Deno.test("events that are off by default send nothing and exit 0", async () => {
+  const server = await startNtfyServer();
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n`);
+    await home.startDaemon();
+    for (
+      const name of [
+        "pre_tool_use_bash.json",
+        "post_tool_use_write.json",
+        "user_prompt_submit.json",
+      ]
+    ) {
+      const result = await home.run(["hook"], { stdin: fixtureBytes(name) });
+      equal(result.code, 0, result.stderr);
+      equal(result.stdout, "");
+    }
+    const result = await home.run(["hook"], { stdin: fixtureBytes("stop.json") });
+    equal(result.code, 0, result.stderr);
+    const [message] = await server.waitForMessages(1, 5_000);
+    equal(message!.topic, "claude-e2e");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    equal(server.messages.length, 1, "only Stop was sent");
+  } finally {
+    await home.cleanup();
+    await server.close();
+  }
+});
+
+Deno.test("with no daemon running, hook still delivers (directly) and exits 0", async () => {
+  const server = await startNtfyServer();
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(
+      `[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n[daemon]\nautostart = false\n`,
+    );
+    const result = await home.run(["hook"], {
+      stdin: fixtureBytes("notification_permission.json"),
+    });
+    equal(result.code, 0, result.stderr);
+    const [message] = await server.waitForMessages(1, 5_000);
+    ok(message!.message.includes("permission to use Write"));
+  } finally {
+    await home.cleanup();
+    await server.close();
+  }
+});
+
+Deno.test("a task for a host outside the daemon's permissions gets HOST_NOT_PERMITTED, not a crash", async () => {
+  const server = await startNtfyServer();
+  const other = await startNtfyServer();
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n`);
+    await home.startDaemon();
+    const result = await home.run(["hook", "-v"], {
+      stdin: fixtureBytes("stop.json"),
+      env: { CLAUDE_NTFY_SERVER: other.url },
+    });
+    ok(result.code !== 2);
+    equal(result.code, 1, result.stderr);
+    ok(/HOST_NOT_PERMITTED/.test(result.stderr), result.stderr);
+    ok(/restart the daemon/.test(result.stderr), result.stderr);
+    const ping = await home.run(["daemon", "ping"]);
+    equal(ping.code, 0, "the daemon is still up");
+  } finally {
+    await home.cleanup();
+    await server.close();
+    await other.close();
+  }
+});

@@ -1,0 +1,153 @@
+/**
+ * Runs the real `claude-ntfy` CLI in child processes, each test in its own temporary HOME,
+ * and starts real daemons through it.
+ *
+ * @module
+ */
+
+import { type DaemonPaths, resolveDaemonPaths } from "../../daemon/paths.ts";
+import { readPidFile } from "../../daemon/instance.ts";
+
+/** The repository root. */
+export const REPO_ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
+/** The CLI entry point. */
+export const CLI_ENTRY = `${REPO_ROOT}/cli/main.ts`;
+
+/** What a finished CLI run produced. */
+export interface CliRun {
+  /** Exit code. */
+  readonly code: number;
+  /** Everything written to stdout. */
+  readonly stdout: string;
+  /** Everything written to stderr. */
+  readonly stderr: string;
+}
+
+/** A private HOME for one test, with helpers to run the CLI in it. */
+export interface TestHome {
+  /** The temporary home directory. */
+  readonly home: string;
+  /** Environment for child processes (HOME set, CLAUDE_NTFY_* cleared). */
+  readonly env: Record<string, string>;
+  /** The default daemon paths under this HOME. */
+  readonly paths: DaemonPaths;
+  /** Writes the global config file. */
+  writeConfig(toml: string): Promise<void>;
+  /** Runs the CLI to completion. */
+  run(
+    args: string[],
+    options?: { stdin?: string | Uint8Array; env?: Record<string, string> },
+  ): Promise<CliRun>;
+  /** Starts a detached daemon and waits until it answers. */
+  startDaemon(extraArgs?: string[]): Promise<number>;
+  /** Stops any daemon started here (SIGKILL if it does not stop), then removes HOME. */
+  cleanup(): Promise<void>;
+}
+
+function scrubbedEnv(home: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(Deno.env.toObject())) {
+    if (key.startsWith("CLAUDE_") || key.startsWith("NTFY_") || key === "XDG_RUNTIME_DIR") continue;
+    env[key] = value;
+  }
+  env.HOME = home;
+  env.NO_COLOR = "1";
+  return env;
+}
+
+/** Creates a temporary HOME. Use `await using`-free style: call `cleanup()` in `finally`. */
+export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<TestHome> {
+  // Short paths keep socket paths under the 107-byte limit.
+  const home = await Deno.makeTempDir({ dir: "/tmp", prefix });
+  const env = scrubbedEnv(home);
+  const paths = resolveDaemonPaths({ homeDir: home });
+  const started: number[] = [];
+
+  async function run(
+    args: string[],
+    options: { stdin?: string | Uint8Array; env?: Record<string, string> } = {},
+  ): Promise<CliRun> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--quiet", CLI_ENTRY, ...args],
+      env: { ...env, ...options.env },
+      clearEnv: true,
+      cwd: home,
+      stdin: options.stdin === undefined ? "null" : "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    if (options.stdin !== undefined) {
+      const writer = child.stdin.getWriter();
+      const bytes = typeof options.stdin === "string"
+        ? new TextEncoder().encode(options.stdin)
+        : options.stdin;
+      await writer.write(bytes).catch(() => {});
+      await writer.close().catch(() => {});
+    }
+    const output = await child.output();
+    const decoder = new TextDecoder();
+    return {
+      code: output.code,
+      stdout: decoder.decode(output.stdout),
+      stderr: decoder.decode(output.stderr),
+    };
+  }
+
+  return {
+    home,
+    env,
+    paths,
+    async writeConfig(toml: string) {
+      await Deno.mkdir(paths.stateDir, { recursive: true, mode: 0o700 });
+      await Deno.writeTextFile(`${paths.stateDir}/config.toml`, toml, { mode: 0o600 });
+    },
+    run,
+    async startDaemon(extraArgs: string[] = []) {
+      const result = await run(["daemon", "start", "--detach", ...extraArgs]);
+      if (result.code !== 0) {
+        throw new Error(`daemon start failed (${result.code}): ${result.stderr}${result.stdout}`);
+      }
+      const pid = readPidFile(paths.pidPath);
+      if (pid === undefined) throw new Error("daemon started but wrote no PID file");
+      started.push(pid);
+      return pid;
+    },
+    async cleanup() {
+      for (const pid of started) {
+        try {
+          Deno.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone: that is the normal case after a clean stop.
+        }
+      }
+      await Deno.remove(home, { recursive: true }).catch(() => {});
+    },
+  };
+}
+
+/** Whether a process with this PID exists. */
+export function processAlive(pid: number): boolean {
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // A zombie (state Z) has exited but not been reaped yet.
+    return !/^\d+ \(.*\) Z/.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until `check()` is true, polling every 10 ms, or throws after `timeoutMs`. */
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!(await check())) {
+    if (performance.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
