@@ -111,15 +111,18 @@ function prepareRequest(task: NotificationTask): PreparedRequest {
   const secrets: string[] = [];
   let auth: NtfyAuth | undefined = target.auth;
   if (url.username || url.password) {
-    const username = decodeURIComponent(url.username);
-    const password = decodeURIComponent(url.password);
+    const username = decodeUrlPart(url.username);
+    const password = decodeUrlPart(url.password);
     secrets.push(password, url.password);
     auth ??= { type: "basic", username, password };
     url.username = "";
     url.password = "";
   }
-  const queryAuth = url.searchParams.get("auth");
-  if (queryAuth) secrets.push(queryAuth);
+  // ntfy also reads credentials from `?auth=` (base64url of the Authorization value).
+  for (const name of ["auth", "authorization"]) {
+    const value = url.searchParams.get(name);
+    if (value) secrets.push(value);
+  }
   url.hash = "";
   const prefix = url.pathname.replace(/\/+$/, "");
   const server = `${url.origin}${prefix}`;
@@ -180,6 +183,14 @@ function parseServerUrl(serverUrl: string): URL {
   // A URL that does not parse may still hold credentials: show only its scheme.
   const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(serverUrl)?.[0] ?? "";
   throw new TypeError(`Cannot publish: invalid ntfy server URL starting with "${scheme}"`);
+}
+
+function decodeUrlPart(part: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part; // Not percent-encoded after all (a stray "%"): use it as written.
+  }
 }
 
 function authorizationValue(auth: NtfyAuth): string {

@@ -245,6 +245,92 @@ export function parseDelay(value: string, nowSecs: number): number {
   return at;
 }
 
+// --- Bodies and credentials -----------------------------------------------------------------
+
+/** A JSON publish turned into what ntfy's header publishing would have received. */
+export interface JsonPublish {
+  readonly topic: string;
+  readonly message: string;
+  /** The request headers with the JSON fields applied as `X-*` headers, as ntfy does. */
+  readonly headers: Headers;
+}
+
+/** ntfy's transformBodyJSON: validates a `POST /` body and maps it onto headers. */
+export function parseJsonPublish(bytes: Uint8Array, requestHeaders: Headers): JsonPublish {
+  let body: Record<string, unknown>;
+  try {
+    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+  } catch {
+    throw ntfyError(40024); // ntfy's answer to a body that is not JSON.
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) throw ntfyError(40024);
+  const strings = ["topic", "message", "title", "click", "icon", "attach", "filename", "email"];
+  const wrongType = strings.some((key) => body[key] != null && typeof body[key] !== "string") ||
+    (body.priority != null && !Number.isInteger(body.priority)) ||
+    (body.tags != null &&
+      !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === "string"))) ||
+    (body.markdown != null && typeof body.markdown !== "boolean") ||
+    (body.delay != null && typeof body.delay !== "string") ||
+    (body.actions != null && !Array.isArray(body.actions));
+  if (wrongType) throw ntfyError(40024); // Go's json.Unmarshal fails on a mistyped field.
+  const topic = (body.topic as string | undefined) ?? "";
+  if (!TOPIC_PATTERN.test(topic)) throw ntfyError(40009);
+  const headers = new Headers(requestHeaders);
+  const set = (name: string, value: unknown) => {
+    if (value !== undefined && value !== null && value !== "" && value !== 0) {
+      headers.set(name, String(value));
+    }
+  };
+  set("X-Title", body.title);
+  set("X-Priority", body.priority);
+  set("X-Tags", (body.tags as string[] | undefined)?.join(","));
+  set("X-Attach", body.attach);
+  set("X-Filename", body.filename);
+  set("X-Click", body.click);
+  set("X-Icon", body.icon);
+  if (body.markdown === true) headers.set("X-Markdown", "yes");
+  if (Array.isArray(body.actions) && body.actions.length > 0) {
+    headers.set("X-Actions", JSON.stringify(body.actions));
+  }
+  set("X-Email", body.email);
+  set("X-Delay", body.delay);
+  return { topic, message: (body.message as string | undefined) || "triggered", headers };
+}
+
+/** Whether `bytes` are valid UTF-8. */
+export function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false; // The answer itself: the bytes are not UTF-8.
+  }
+}
+
+/** Decodes standard base64 (padding optional) as UTF-8, or undefined if it is not base64. */
+export function decodeBase64(text: string): string | undefined {
+  const padded = text + "=".repeat((4 - (text.length % 4)) % 4);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(padded)) return undefined;
+  try {
+    const bytes = Uint8Array.from(atob(padded), (char) => char.charCodeAt(0));
+    return new TextDecoder().decode(bytes);
+  } catch {
+    return undefined; // Not base64: the caller answers 401.
+  }
+}
+
+/** The file name ntfy derives from an attachment URL (`path.Base`), or `attachment`. */
+export function attachmentName(url: string): string {
+  const path = URL.canParse(url) ? new URL(url).pathname : "";
+  const base = path.replace(/\/+$/, "").split("/").pop() ?? "";
+  if (base === "" || base === ".") return "attachment";
+  try {
+    return decodeURIComponent(base);
+  } catch {
+    return "attachment"; // A bad escape: Go's url.Parse fails, and ntfy falls back.
+  }
+}
+
 // --- Actions -------------------------------------------------------------------------------
 
 /** An action button as ntfy stores it (without its random `id`). */

@@ -12,12 +12,16 @@
  */
 
 import {
+  attachmentName,
+  decodeBase64,
   DISALLOWED_TOPICS,
+  isUtf8,
   ntfyError,
   NtfyHttpError,
   parseActions,
   type ParsedAction,
   parseDelay,
+  parseJsonPublish,
   parsePriority,
   randomId,
   readBoolParam,
@@ -170,6 +174,7 @@ export class NtfyTestServer {
   readonly #closing = new AbortController();
   #mode: NtfyFault | "ok" = "ok";
   #requests = 0;
+  #hanging = 0;
   #closed: Promise<void> | undefined;
 
   /** Starts listening; use {@linkcode startNtfyServer}. */
@@ -199,6 +204,11 @@ export class NtfyTestServer {
   /** All requests received, accepted or not. */
   get requests(): number {
     return this.#requests;
+  }
+
+  /** Requests held by a `hang` fault right now. */
+  get hanging(): number {
+    return this.#hanging;
   }
 
   /** Applies `fault` to the next `count` publish requests, after any already queued. */
@@ -298,9 +308,11 @@ export class NtfyTestServer {
   }
 
   #hang(request: Request): Promise<Response> {
+    this.#hanging++;
     return new Promise((resolve) => {
       const signals = [request.signal, this.#closing.signal];
       const done = () => {
+        this.#hanging--;
         for (const signal of signals) signal.removeEventListener("abort", done);
         resolve(json(ntfyError(50001).toJSON(), 500));
       };
@@ -361,7 +373,9 @@ export class NtfyTestServer {
     let topic: string;
     let body: { bytes: Uint8Array; limitReached: boolean };
     if (url.pathname === "/") {
-      const json = await readJsonBody(request);
+      const raw = await readBody(request, JSON_LIMIT);
+      if (raw.limitReached) throw ntfyError(41303);
+      const json = parseJsonPublish(raw.bytes, request.headers);
       topic = json.topic;
       headers = json.headers;
       // ntfy feeds the JSON message through the same 4,096-byte peek as a plain body.
@@ -490,58 +504,7 @@ export function startNtfyServer(options: NtfyServerOptions = {}): Promise<NtfyTe
   return Promise.resolve(new NtfyTestServer(options));
 }
 
-// --- Request bodies ------------------------------------------------------------------------
-
-interface JsonPublish {
-  readonly topic: string;
-  readonly message: string;
-  /** The request headers with the JSON fields applied as `X-*` headers, as ntfy does. */
-  readonly headers: Headers;
-}
-
-/** ntfy's transformBodyJSON. */
-async function readJsonBody(request: Request): Promise<JsonPublish> {
-  const { bytes, limitReached } = await readBody(request, JSON_LIMIT);
-  if (limitReached) throw ntfyError(41303);
-  let body: Record<string, unknown>;
-  try {
-    body = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-  } catch {
-    throw ntfyError(40024); // ntfy's answer to a body that is not JSON.
-  }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw ntfyError(40024);
-  const strings = ["topic", "message", "title", "click", "icon", "attach", "filename", "email"];
-  const wrongType = strings.some((key) => body[key] != null && typeof body[key] !== "string") ||
-    (body.priority != null && !Number.isInteger(body.priority)) ||
-    (body.tags != null &&
-      !(Array.isArray(body.tags) && body.tags.every((t) => typeof t === "string"))) ||
-    (body.markdown != null && typeof body.markdown !== "boolean") ||
-    (body.delay != null && typeof body.delay !== "string") ||
-    (body.actions != null && !Array.isArray(body.actions));
-  if (wrongType) throw ntfyError(40024); // Go's json.Unmarshal fails on a mistyped field.
-  const topic = (body.topic as string | undefined) ?? "";
-  if (!TOPIC_PATTERN.test(topic)) throw ntfyError(40009);
-  const headers = new Headers(request.headers);
-  const set = (name: string, value: unknown) => {
-    if (value !== undefined && value !== null && value !== "" && value !== 0) {
-      headers.set(name, String(value));
-    }
-  };
-  set("X-Title", body.title);
-  set("X-Priority", body.priority);
-  set("X-Tags", (body.tags as string[] | undefined)?.join(","));
-  set("X-Attach", body.attach);
-  set("X-Filename", body.filename);
-  set("X-Click", body.click);
-  set("X-Icon", body.icon);
-  if (body.markdown === true) headers.set("X-Markdown", "yes");
-  if (Array.isArray(body.actions) && body.actions.length > 0) {
-    headers.set("X-Actions", JSON.stringify(body.actions));
-  }
-  set("X-Email", body.email);
-  set("X-Delay", body.delay);
-  return { topic, message: (body.message as string | undefined) || "triggered", headers };
-}
+// --- Helpers -------------------------------------------------------------------------------
 
 /** Reads up to `limit` bytes, noting whether the body was longer (ntfy's util.Peek). */
 async function readBody(
@@ -568,8 +531,6 @@ async function readBody(
   return { bytes: bytes.subarray(0, Math.min(size, limit)), limitReached: size > limit };
 }
 
-// --- Small helpers -------------------------------------------------------------------------
-
 function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body) + "\n", {
     status,
@@ -579,33 +540,6 @@ function json(body: unknown, status = 200, headers: Record<string, string> = {})
       ...headers,
     },
   });
-}
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-    return true;
-  } catch {
-    return false; // The answer itself: the bytes are not UTF-8.
-  }
-}
-
-function decodeBase64(text: string): string | undefined {
-  const padded = text + "=".repeat((4 - (text.length % 4)) % 4);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(padded)) return undefined;
-  try {
-    const bytes = Uint8Array.from(atob(padded), (char) => char.charCodeAt(0));
-    return new TextDecoder().decode(bytes);
-  } catch {
-    return undefined; // Not base64: the caller answers 401.
-  }
-}
-
-/** The file name ntfy derives from an attachment URL (`path.Base`), or `attachment`. */
-function attachmentName(url: string): string {
-  const path = URL.canParse(url) ? new URL(url).pathname : "";
-  const base = path.replace(/\/+$/, "").split("/").pop() ?? "";
-  return base === "" || base === "." ? "attachment" : decodeURIComponent(base);
 }
 
 function compact(record: Record<string, unknown>): Record<string, unknown> {

@@ -1,0 +1,11 @@
+/**
+ * The ntfy side of delivery: publishing a task with `fetch`, the errors a publish ends in,
+ * the retry backoff, and secret redaction.
+ *
+ * @module
+ */
+
+export * from "./errors.ts";
+export * from "./publisher.ts";
+export * from "./redact.ts";
+export * from "./retry_policy.ts";
