@@ -9,7 +9,7 @@ import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { connect, type DaemonClient } from "../client/client.ts";
 import { ClientError, DaemonNotRunningError } from "../client/errors.ts";
-import { daemonPermissionFlags } from "../../daemon/permissions.ts";
+import { daemonPermissionFlags, type PermissionScope } from "../../daemon/permissions.ts";
 import { ensurePrivateDir, readPidFile } from "../../daemon/instance.ts";
 import { dirname } from "../../daemon/paths.ts";
 import { formatStatus } from "./status_format.ts";
@@ -133,33 +133,65 @@ function launchTarget(): { entry: string; configFile?: string } {
   return { entry };
 }
 
-/** The command line that runs the daemon with exactly the permissions it needs. */
-export function daemonCommandLine(context: CliContext, extra: string[] = []): string[] {
-  const { entry, configFile } = launchTarget();
+/** What the daemon must reach: its paths, the config files and every ntfy server named. */
+export function daemonScope(context: CliContext): PermissionScope {
   const servers = new Set<string>([context.config.ntfy.server_url]);
   for (const topic of Object.values(context.config.hooks.topics)) {
     if (/^https?:\/\//.test(topic)) servers.add(new URL(topic).origin);
   }
-  const extraServers = Deno.env.get("CLAUDE_NTFY_EXTRA_SERVERS");
-  for (const server of extraServers?.split(",") ?? []) {
-    if (server.trim()) servers.add(server.trim());
+  return {
+    paths: context.paths,
+    configFiles: context.candidateConfigFiles,
+    ntfyServers: [...servers],
+  };
+}
+
+/** The compiled daemon next to a compiled CLI, if this is one and it exists. */
+function compiledDaemon(): string | undefined {
+  const exec = Deno.execPath();
+  if (/\/deno(\.exe)?$/.test(exec)) return undefined;
+  const candidate = `${dirname(exec)}/claude-ntfy-daemon`;
+  try {
+    return Deno.statSync(candidate).isFile ? candidate : undefined;
+  } catch {
+    return undefined;
   }
-  return [
-    "run",
-    "--no-prompt",
-    ...(configFile ? [`--config=${configFile}`] : []),
-    ...daemonPermissionFlags({
-      paths: context.paths,
-      configFiles: context.candidateConfigFiles,
-      ntfyServers: [...servers],
-    }),
-    entry,
-    "daemon",
-    "run",
+}
+
+/**
+ * The program and arguments that run the daemon with exactly the permissions it needs:
+ * `deno run --allow-<scoped> <entry> daemon run ...`, or the compiled daemon (whose
+ * permissions were baked in by `deno task compile`).
+ */
+export function daemonCommandLine(context: CliContext, extra: string[] = []): string[] {
+  const tail = [
     `--project=${context.projectDir}`,
     `--state-dir=${context.paths.stateDir}`,
     ...extra,
   ];
+  const { entry, configFile } = launchTarget();
+  return [
+    "run",
+    "--no-prompt",
+    ...(configFile ? [`--config=${configFile}`] : []),
+    ...daemonPermissionFlags(daemonScope(context)),
+    entry,
+    "daemon",
+    "run",
+    ...tail,
+  ];
+}
+
+function daemonProgram(context: CliContext, extra: string[] = []): [string, string[]] {
+  const compiled = compiledDaemon();
+  if (compiled !== undefined) {
+    return [compiled, [
+      `--project=${context.projectDir}`,
+      `--state-dir=${context.paths.stateDir}`,
+      ...extra,
+    ]];
+  }
+  return [Deno.execPath(), daemonCommandLine(context, extra)];
 }
 
 async function waitUntilAnswering(context: CliContext, timeoutMs: number): Promise<boolean> {
@@ -184,8 +216,9 @@ async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promis
     ensurePrivateDir(dirname(context.paths.socketPath));
   }
   if (!flags.detach) {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: daemonCommandLine(context),
+    const [program, args] = daemonProgram(context);
+    const child = new Deno.Command(program, {
+      args,
       stdin: "null",
       stdout: "inherit",
       stderr: "inherit",
@@ -209,8 +242,9 @@ async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promis
     return status.code === 0 ? ExitCode.Ok : ExitCode.Error;
   }
   const logFile = flags["log-file"] ?? context.paths.logPath;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: daemonCommandLine(context, [`--log-file=${logFile}`]),
+  const [program, args] = daemonProgram(context, [`--log-file=${logFile}`]);
+  const child = new Deno.Command(program, {
+    args,
     stdin: "null",
     stdout: "null",
     stderr: "piped",
