@@ -30,9 +30,11 @@ export function settingsFromConfig(config: Config): DaemonSettings {
 const HELP = `Usage: claude-ntfy daemon <action> [options]
 
 Actions:
-  start [--detach]     Start the daemon (in the foreground unless --detach)
+  start [--detach] [--verbose]
+                       Start the daemon (in the foreground unless --detach);
+                       logs go to stderr, or to daemon.log_path when detached
   stop                 Stop it gracefully (drains the queue first)
-  status [--json] [--watch]
+  status [--json] [--watch [--interval SECS]]
                        Show uptime, queue, deliveries, latency and connections
   reload               Re-read the configuration
   ping                 Check that it answers; prints the round trip
@@ -56,6 +58,7 @@ interface DaemonFlags {
   watch?: boolean;
   interval?: string;
   "log-file"?: string;
+  verbose?: boolean;
   help?: boolean;
 }
 
@@ -73,6 +76,7 @@ function parse(args: string[]) {
       watch: { type: "boolean", short: "w" },
       interval: { type: "string" },
       "log-file": { type: "string" },
+      verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -216,7 +220,7 @@ async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promis
     ensurePrivateDir(dirname(context.paths.socketPath));
   }
   if (!flags.detach) {
-    const [program, args] = daemonProgram(context);
+    const [program, args] = daemonProgram(context, flags.verbose ? ["--verbose"] : []);
     const child = new Deno.Command(program, {
       args,
       stdin: "null",
@@ -242,7 +246,10 @@ async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promis
     return status.code === 0 ? ExitCode.Ok : ExitCode.Error;
   }
   const logFile = flags["log-file"] ?? context.paths.logPath;
-  const [program, args] = daemonProgram(context, [`--log-file=${logFile}`]);
+  const [program, args] = daemonProgram(context, [
+    `--log-file=${logFile}`,
+    ...(flags.verbose ? ["--verbose"] : []),
+  ]);
   const child = new Deno.Command(program, {
     args,
     stdin: "null",
@@ -341,7 +348,8 @@ async function run(args: string[], io: CliIo): Promise<number> {
               projectDir: flags.project,
               stateDir: flags["state-dir"],
             });
-            return settingsFromConfig(fresh.config);
+            const settings = settingsFromConfig(fresh.config);
+            return flags.verbose ? { ...settings, logLevel: "debug" } : settings;
           },
         });
       }
