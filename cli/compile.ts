@@ -12,7 +12,7 @@
  * @module
  */
 
-import { daemonScope } from "./commands/daemon.ts";
+import { daemonScope } from "./daemon_launch.ts";
 import { resolveContext } from "./context.ts";
 import { daemonPermissionFlags } from "../daemon/permissions.ts";
 import { processIo } from "./io.ts";

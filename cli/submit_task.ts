@@ -1,5 +1,7 @@
 /**
- * Hands a resolved task over: to the daemon when it runs, else straight to ntfy.
+ * Hands a resolved task over. In order: to the daemon over the socket; if that fails, into
+ * the spool folder (atomically, then the daemon is started in the background unless
+ * autostart is off); with `--no-daemon` or `daemon.enabled = false`, straight to ntfy.
  * Shared by `hook` and `test`.
  *
  * @module
@@ -8,16 +10,29 @@
 import type { NotificationTask } from "../protocol/mod.ts";
 import type { CliContext } from "./context.ts";
 import { connect } from "./client/client.ts";
-import { DaemonNotRunningError } from "./client/errors.ts";
+import {
+  ClientError,
+  ConnectionClosedError,
+  DaemonNotRunningError,
+  RemoteError,
+  TimeoutError,
+} from "./client/errors.ts";
+import { writeSpoolFile } from "../daemon/spool/write_spool_file.ts";
+import { spawnDetachedDaemon } from "./daemon_launch.ts";
 
 /** How a task left this process. */
 export interface SubmitOutcome {
-  /** `daemon`: queued by the daemon; `direct`: published by this process. */
-  readonly via: "daemon" | "direct";
-  /** The daemon's task id, or ntfy's message id for a direct publish. */
+  /**
+   * `daemon`: queued by the daemon; `spool`: written to the spool folder for the daemon to
+   * pick up; `direct`: published by this process.
+   */
+  readonly via: "daemon" | "spool" | "direct";
+  /** The daemon's task id, the spool file, or ntfy's message id. */
   readonly id: string;
-  /** Why the daemon was not used, when it was not. */
+  /** Why the daemon did not take it, when it did not. */
   readonly fallbackReason?: string;
+  /** Whether a daemon was started in the background. */
+  readonly startedDaemon?: boolean;
 }
 
 /** Options for {@linkcode submitTask}. */
@@ -26,6 +41,8 @@ export interface SubmitOptions {
   readonly noDaemon?: boolean;
   /** Give up on the daemon's answer after this long. @default {5000} */
   readonly requestTimeoutMs?: number;
+  /** Whether to start a missing daemon; default from config and `CLAUDE_NTFY_AUTOSTART`. */
+  readonly autostart?: boolean;
 }
 
 /** Publishes directly, loading the publisher only when needed (it is off the hot path). */
@@ -34,11 +51,43 @@ export async function publishDirectly(task: NotificationTask): Promise<string> {
   return (await publish(task)).id;
 }
 
+/** Failures after which the task is spooled rather than lost. */
+function shouldSpool(error: unknown): boolean {
+  if (
+    error instanceof DaemonNotRunningError || error instanceof TimeoutError ||
+    error instanceof ConnectionClosedError
+  ) {
+    return true;
+  }
+  if (error instanceof RemoteError) return error.retryable;
+  // A socket we may not open, a token we cannot read: the spool still works.
+  return error instanceof ClientError;
+}
+
+async function viaDaemon(
+  task: NotificationTask,
+  context: CliContext,
+  options: SubmitOptions,
+): Promise<string> {
+  const client = await connect({
+    socketPath: context.paths.socketPath,
+    tokenPath: context.paths.tokenPath,
+    connectTimeoutMs: 1_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
+    clientName: "claude-ntfy-hook",
+  });
+  try {
+    return await client.submit(task);
+  } finally {
+    await client.close();
+  }
+}
+
 /**
- * Submits the task to the daemon, or publishes it directly when the daemon is disabled,
- * not wanted, or not running.
+ * Submits the task to the daemon; when the daemon cannot take it, spools it and starts the
+ * daemon. Publishes directly only when the daemon is disabled or not wanted.
  *
- * @throws whatever the daemon or ntfy answered when neither path worked.
+ * @throws whatever the daemon or ntfy answered when no path worked (e.g. an invalid task).
  */
 export async function submitTask(
   task: NotificationTask,
@@ -48,26 +97,23 @@ export async function submitTask(
   if (options.noDaemon || !context.config.daemon.enabled) {
     return { via: "direct", id: await publishDirectly(task) };
   }
-  let client;
   try {
-    client = await connect({
-      socketPath: context.paths.socketPath,
-      tokenPath: context.paths.tokenPath,
-      connectTimeoutMs: 1_000,
-      requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
-      clientName: "claude-ntfy-hook",
-    });
+    return { via: "daemon", id: await viaDaemon(task, context, options) };
   } catch (error) {
-    if (!(error instanceof DaemonNotRunningError)) throw error;
+    if (!shouldSpool(error)) throw error;
+    const file = await writeSpoolFile(context.paths.spoolDir, task);
+    const notRunning = error instanceof DaemonNotRunningError;
+    const autostart = options.autostart ?? context.config.daemon.autostart;
+    let startedDaemon = false;
+    if (notRunning && autostart) {
+      spawnDetachedDaemon(context);
+      startedDaemon = true;
+    }
     return {
-      via: "direct",
-      id: await publishDirectly(task),
-      fallbackReason: error.message,
+      via: "spool",
+      id: file,
+      fallbackReason: (error as Error).message,
+      startedDaemon,
     };
-  }
-  try {
-    return { via: "daemon", id: await client.submit(task) };
-  } finally {
-    await client.close();
   }
 }

@@ -21,6 +21,8 @@ import type { Logger, LogLevel } from "./log.ts";
 import type { DaemonPaths } from "./paths.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.ts";
 import { DaemonStats } from "./stats/daemon_stats.ts";
+import { DeadLetterStore, Journal, QueueError } from "./queue/mod.ts";
+import { SpoolIngester } from "./spool/mod.ts";
 
 /** Settings the daemon reads from config and re-reads on reload. */
 export interface DaemonSettings {
@@ -72,6 +74,11 @@ export interface DaemonOptions {
   readonly limits?: DaemonLimits;
   /** Whether to install SIGINT/SIGTERM/SIGHUP handlers. @default {true} */
   readonly handleSignals?: boolean;
+  /**
+   * Whether the journal syncs to disk before a submit is acknowledged. Off only for
+   * benchmarks that compare against an in-memory queue. @default {true}
+   */
+  readonly fsync?: boolean;
 }
 
 /** A started daemon. */
@@ -110,6 +117,25 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   const instance = await acquireInstance(paths);
   const stats = new DaemonStats();
+  let journal: Journal;
+  let deadLetters: DeadLetterStore;
+  let replayed;
+  try {
+    const fsync = options.fsync ?? true;
+    const opened = await Journal.open(paths.journalDir, {
+      fsync,
+      onWarning: (message) => log.warn(message),
+    });
+    journal = opened.journal;
+    replayed = opened.pending;
+    for (const warning of opened.warnings) log.warn("journal", { warning });
+    const dead = await DeadLetterStore.open(paths.deadLetterPath, { fsync });
+    deadLetters = dead.store;
+    for (const warning of dead.warnings) log.warn("dead letters", { warning });
+  } catch (error) {
+    instance.release();
+    throw error;
+  }
   const engine = new DeliveryEngine({
     publish: options.delivery.publish,
     classify: options.delivery.classify,
@@ -137,6 +163,49 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     },
   });
   const permittedHosts = new Map<string, boolean>();
+  for (const entry of replayed) {
+    secretsOf(entry.task);
+    engine.submit(entry.task, { id: entry.id, attempts: entry.attempts, admitted: true });
+  }
+  if (replayed.length > 0) {
+    log.info("replayed undelivered tasks from the journal", { count: replayed.length });
+  }
+  let admitting = 0;
+
+  /** Makes a task durable, then queues it; resolves with its id. */
+  async function admit(task: NotificationTask, id?: string): Promise<string> {
+    engine.checkCapacity(admitting + 1);
+    admitting += 1;
+    const taskId = id ?? engine.nextId();
+    try {
+      await journal.add({ id: taskId, task });
+    } catch (error) {
+      if (error instanceof QueueError) {
+        throw new DaemonError(
+          ErrorCode.Internal,
+          `Cannot store the task durably: ${error.message}`,
+          true,
+          { cause: error },
+        );
+      }
+      throw error;
+    } finally {
+      admitting -= 1;
+    }
+    engine.submit(task, { id: taskId, admitted: true });
+    return taskId;
+  }
+
+  function checkHost(task: NotificationTask): void {
+    if (!hostPermitted(task.target.serverUrl, permittedHosts)) {
+      throw new DaemonError(
+        ErrorCode.HostNotPermitted,
+        `The daemon has no network permission for ${new URL(task.target.serverUrl).host}: ` +
+          `add the server to the config, then restart the daemon ` +
+          `(claude-ntfy daemon stop && claude-ntfy daemon start)`,
+      );
+    }
+  }
 
   function secretsOf(task: NotificationTask): void {
     const auth = task.target.auth;
@@ -156,7 +225,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       retrying: engine.retrying,
       delivered: engine.delivered,
       failed: engine.failed,
-      dead: engine.deadLetters.length,
+      dead: deadLetters.size,
       connectionsTotal: stats.connectionsTotal,
       connectionsActive: stats.connectionsActive,
       requests: { ...stats.requests },
@@ -183,25 +252,20 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
   }
 
-  function handle(request: Exclude<Request, { type: "hello" }>): Response {
+  async function submit(id: number, task: NotificationTask): Promise<Response> {
+    secretsOf(task);
+    checkHost(task);
+    const taskId = await admit(task);
+    log.debug("accepted", { id: taskId, topic: task.target.topic, event: task.origin.event });
+    return { type: "ok", id, taskId };
+  }
+
+  function handle(request: Exclude<Request, { type: "hello" }>): Response | Promise<Response> {
     switch (request.type) {
       case "ping":
         return { type: "ok", id: request.id };
-      case "submit": {
-        const task = request.task;
-        secretsOf(task);
-        if (!hostPermitted(task.target.serverUrl, permittedHosts)) {
-          throw new DaemonError(
-            ErrorCode.HostNotPermitted,
-            `The daemon has no network permission for ${new URL(task.target.serverUrl).host}: ` +
-              `add the server to the config, then restart the daemon ` +
-              `(claude-ntfy daemon stop && claude-ntfy daemon start)`,
-          );
-        }
-        const taskId = engine.submit(task);
-        log.debug("accepted", { id: taskId, topic: task.target.topic, event: task.origin.event });
-        return { type: "ok", id: request.id, taskId };
-      }
+      case "submit":
+        return submit(request.id, request.task);
       case "status":
         return { type: "status", id: request.id, status: status() };
       case "reload":
@@ -234,6 +298,27 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
   server.start();
 
+  // Tasks hooks spooled while no daemon answered: ingest them now and as they appear.
+  const spool = new SpoolIngester(paths.spoolDir, {
+    onWarning: (message) => log.warn("spool", { warning: message }),
+  });
+  const ingested = spool.watch(async (task, fileName) => {
+    const id = `spool-${fileName.replace(/\.task$/, "")}`;
+    if (journal.has(id)) return;
+    secretsOf(task);
+    try {
+      checkHost(task);
+    } catch (error) {
+      return { reject: (error as Error).message };
+    }
+    await admit(task, id);
+    log.debug("ingested a spooled task", { id, topic: task.target.topic });
+    return undefined;
+  });
+  ingested.then((summary) => {
+    if (summary.ingested > 0 || summary.rejected > 0) log.info("spool ingested", { ...summary });
+  }, (error) => log.error("spool ingest failed", { error: (error as Error).message }));
+
   const signalHandlers: Array<[Deno.Signal, () => void]> = [];
   if (options.handleSignals ?? true) {
     signalHandlers.push(
@@ -260,13 +345,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       log.info("shutting down", { reason, queued: engine.size });
       engine.stopAccepting();
       await server.close(1_000);
+      await spool.close();
       const drained = await engine.drain(limits.drainTimeoutMs);
-      const left = engine.stop();
-      if (!drained || left.length > 0) {
-        log.warn("shutdown deadline passed with tasks undelivered", {
-          undelivered: left.length + engine.inFlight,
+      const undelivered = engine.size;
+      engine.stop();
+      if (!drained || undelivered > 0) {
+        log.warn("shutdown deadline passed: undelivered tasks stay in the journal", {
+          undelivered,
         });
       }
+      await journal.close();
+      await deadLetters.close();
       for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
       instance.release();
       log.info("daemon stopped", { delivered: engine.delivered, failed: engine.failed });

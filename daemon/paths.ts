@@ -29,6 +29,8 @@ export interface DaemonPaths {
   readonly journalDir: string;
   /** Where hooks drop tasks when the socket cannot be reached. */
   readonly spoolDir: string;
+  /** Tasks given up on, with the reason (mode 0600). */
+  readonly deadLetterPath: string;
   /** The log file used when the daemon runs detached. */
   readonly logPath: string;
 }
@@ -135,6 +137,7 @@ export function resolveDaemonPaths(inputs: PathInputs): DaemonPaths {
     tokenPath: join(stateDir, "daemon.token"),
     journalDir: join(stateDir, "journal"),
     spoolDir: join(stateDir, "spool"),
+    deadLetterPath: join(stateDir, "dead-letters.jsonl"),
     logPath: inputs.configLogPath
       ? expandHome(inputs.configLogPath, home)
       : join(stateDir, "daemon.log"),

@@ -9,9 +9,8 @@ import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { connect, type DaemonClient } from "../client/client.ts";
 import { ClientError, DaemonNotRunningError } from "../client/errors.ts";
-import { daemonPermissionFlags, type PermissionScope } from "../../daemon/permissions.ts";
-import { ensurePrivateDir, readPidFile } from "../../daemon/instance.ts";
-import { dirname } from "../../daemon/paths.ts";
+import { daemonProgram, preparePrivateDirs } from "../daemon_launch.ts";
+import { readPidFile } from "../../daemon/instance.ts";
 import { formatStatus } from "./status_format.ts";
 import type { DaemonSettings } from "../../daemon/daemon.ts";
 import { parseLogLevel } from "../../daemon/log.ts";
@@ -120,84 +119,6 @@ async function withClient(
   }
 }
 
-/** The files to launch the daemon from: this program's own entry and, if any, its deno.json. */
-function launchTarget(): { entry: string; configFile?: string } {
-  const entry = Deno.mainModule.startsWith("file://")
-    ? decodeURIComponent(new URL(Deno.mainModule).pathname)
-    : Deno.mainModule;
-  if (entry.endsWith(".js")) return { entry };
-  for (let dir = dirname(entry); dir !== "/"; dir = dirname(dir)) {
-    try {
-      Deno.statSync(`${dir}/deno.json`);
-      return { entry, configFile: `${dir}/deno.json` };
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
-  return { entry };
-}
-
-/** What the daemon must reach: its paths, the config files and every ntfy server named. */
-export function daemonScope(context: CliContext): PermissionScope {
-  const servers = new Set<string>([context.config.ntfy.server_url]);
-  for (const topic of Object.values(context.config.hooks.topics)) {
-    if (/^https?:\/\//.test(topic)) servers.add(new URL(topic).origin);
-  }
-  return {
-    paths: context.paths,
-    configFiles: context.candidateConfigFiles,
-    ntfyServers: [...servers],
-  };
-}
-
-/** The compiled daemon next to a compiled CLI, if this is one and it exists. */
-function compiledDaemon(): string | undefined {
-  const exec = Deno.execPath();
-  if (/\/deno(\.exe)?$/.test(exec)) return undefined;
-  const candidate = `${dirname(exec)}/claude-ntfy-daemon`;
-  try {
-    return Deno.statSync(candidate).isFile ? candidate : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The program and arguments that run the daemon with exactly the permissions it needs:
- * `deno run --allow-<scoped> <entry> daemon run ...`, or the compiled daemon (whose
- * permissions were baked in by `deno task compile`).
- */
-export function daemonCommandLine(context: CliContext, extra: string[] = []): string[] {
-  const tail = [
-    `--project=${context.projectDir}`,
-    `--state-dir=${context.paths.stateDir}`,
-    ...extra,
-  ];
-  const { entry, configFile } = launchTarget();
-  return [
-    "run",
-    "--no-prompt",
-    ...(configFile ? [`--config=${configFile}`] : []),
-    ...daemonPermissionFlags(daemonScope(context)),
-    entry,
-    "daemon",
-    "run",
-    ...tail,
-  ];
-}
-
-function daemonProgram(context: CliContext, extra: string[] = []): [string, string[]] {
-  const compiled = compiledDaemon();
-  if (compiled !== undefined) {
-    return [compiled, [
-      `--project=${context.projectDir}`,
-      `--state-dir=${context.paths.stateDir}`,
-      ...extra,
-    ]];
-  }
-  return [Deno.execPath(), daemonCommandLine(context, extra)];
-}
-
 async function waitUntilAnswering(context: CliContext, timeoutMs: number): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
@@ -215,10 +136,7 @@ async function waitUntilAnswering(context: CliContext, timeoutMs: number): Promi
 
 async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promise<number> {
   // The daemon may not create folders above its state folder: do it here.
-  ensurePrivateDir(context.paths.stateDir);
-  if (dirname(context.paths.socketPath) !== context.paths.stateDir) {
-    ensurePrivateDir(dirname(context.paths.socketPath));
-  }
+  preparePrivateDirs(context);
   if (!flags.detach) {
     const [program, args] = daemonProgram(context, flags.verbose ? ["--verbose"] : []);
     const child = new Deno.Command(program, {

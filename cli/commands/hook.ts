@@ -107,14 +107,20 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
     return ExitCode.Ok;
   }
   const outcome = await submitTask(resolution.task, context, { noDaemon: values["no-daemon"] });
-  if (values.verbose) {
+  if (outcome.via === "spool" && !outcome.startedDaemon) {
+    // Safe on disk, but nobody will deliver it until a daemon runs: say so.
     io.stderr(
-      `claude-ntfy hook: ${event.name} ${
-        outcome.via === "daemon"
-          ? `queued by the daemon as ${outcome.id}`
-          : `published as ${outcome.id}`
-      }${outcome.fallbackReason ? ` (${oneLine(outcome.fallbackReason)})` : ""}\n`,
+      `claude-ntfy hook: ${event.name} spooled; the daemon is not running and autostart is ` +
+        `off: start it with "claude-ntfy daemon start --detach"\n`,
     );
+  } else if (values.verbose) {
+    const where = outcome.via === "daemon"
+      ? `queued by the daemon as ${outcome.id}`
+      : outcome.via === "spool"
+      ? `spooled to ${outcome.id}${outcome.startedDaemon ? "; starting the daemon" : ""}`
+      : `published as ${outcome.id}`;
+    const why = outcome.fallbackReason ? ` (${oneLine(outcome.fallbackReason)})` : "";
+    io.stderr(`claude-ntfy hook: ${event.name} ${where}${why}\n`);
   }
   return ExitCode.Ok;
 }

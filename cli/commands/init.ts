@@ -1,5 +1,6 @@
 /**
- * `claude-ntfy init`: writes a commented config file with a private topic.
+ * `claude-ntfy init`: writes a commented config file with a private topic and, with
+ * `--install-hooks`, registers the hook in Claude Code's settings.json.
  *
  * @module
  */
@@ -11,19 +12,48 @@ import { globalConfigPath, projectConfigPath } from "../config/config_paths.ts";
 import { generateTopic } from "../config/generate_topic.ts";
 import { writePrivateFile } from "../config/write_private_file.ts";
 import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
+import { loadConfig } from "../config/load_config.ts";
+import { findHookLauncher, type FoundLauncher } from "../install/hook_launcher.ts";
+import { hookCommandLine } from "../install/hook_command_line.ts";
+import {
+  describeInstall,
+  EVENT_NAME_PATTERN,
+  eventsToRegister,
+  installHooks,
+} from "../install/install_hooks.ts";
+import { settingsPath } from "../install/settings_file.ts";
 
 const HELP = `Usage: claude-ntfy init [--global] [--force] [--project DIR] [--server URL]
+                        [--install-hooks [--events E1,E2]]
 
 Writes a commented config.toml with a new private topic (mode 0600) and shows how to
 subscribe to it.
 
+With --install-hooks it also registers "claude-ntfy hook" in Claude Code's settings.json
+(the project's .claude/settings.json, or ~/.claude/settings.json with --global), keeping
+an existing config file. Other settings and other tools' hooks stay as they are; an
+existing settings.json is backed up (settings.json.bak-<time>) before it changes, and
+running it again changes nothing. "claude-ntfy uninstall-hooks" takes the entries out.
+
+Which events: those the effective config turns on (hooks.events; by default
+Notification, PermissionRequest, Stop and PostToolUseFailure), plus --events. Events that
+are off are not registered, because Claude Code starts a process for every registered
+event even when the hook then skips it. After turning an event on in the config, run
+"claude-ntfy init --install-hooks" again.
+
+The hook command is the fastest one found: dist/claude-ntfy.js (from "deno task build")
+run by this Deno, else a compiled claude-ntfy (next to the bundle or on PATH), else
+cli/main.ts from source (slower; a warning says so).
+
 Options:
-  --global        write ~/.claude/ntfy-service/config.toml (default: the project's
-                  .claude/ntfy-service/config.toml)
-  --project DIR   the project (default: $CLAUDE_PROJECT_DIR, else the current folder)
-  --server URL    the ntfy server (default: https://ntfy.sh)
-  --force         replace an existing config file
-  -h, --help      show this help
+  --global          write ~/.claude/ntfy-service/config.toml (default: the project's
+                    .claude/ntfy-service/config.toml) and ~/.claude/settings.json
+  --project DIR     the project (default: $CLAUDE_PROJECT_DIR, else the current folder)
+  --server URL      the ntfy server (default: https://ntfy.sh)
+  --force           replace an existing config file
+  --install-hooks   register the hook in Claude Code's settings.json
+  --events E1,E2    register these events too (with --install-hooks)
+  -h, --help        show this help
 `;
 
 function settingsSnippet(): string {
@@ -35,16 +65,36 @@ function settingsSnippet(): string {
   }\n  }\n}`;
 }
 
-/** `init [--global] [--force] [--project DIR] [--server URL]`. */
-export const initCommand: Command = {
-  name: "init",
-  summary: "write a config file with a new private topic",
-  run(args: string[], io: CliIo): Promise<number> {
-    return Promise.resolve(runInit(args, io));
-  },
-};
+/** What `init` uses from its surroundings; tests replace it. */
+export interface InitDependencies {
+  /** Chooses the hook command's launcher. @default {findHookLauncher} */
+  findLauncher?: () => FoundLauncher;
+  /** The current time, for backup names. @default {() => new Date()} */
+  now?: () => Date;
+}
 
-function runInit(args: string[], io: CliIo): number {
+/** Creates the `init` command with the given dependencies. */
+export function createInitCommand(dependencies: InitDependencies = {}): Command {
+  return {
+    name: "init",
+    summary: "write a config file with a new private topic (--install-hooks: register the hook)",
+    run(args: string[], io: CliIo): Promise<number> {
+      return Promise.resolve(runInit(args, io, dependencies));
+    },
+  };
+}
+
+/** `init [--global] [--force] [--project DIR] [--server URL] [--install-hooks [--events E]]`. */
+export const initCommand: Command = createInitCommand();
+
+/** Splits `--events` into names; `undefined` when one is not a valid event name. */
+function parseEvents(value: string | undefined): string[] | undefined {
+  if (value === undefined) return [];
+  const events = value.split(",").map((event) => event.trim()).filter((event) => event !== "");
+  return events.every((event) => EVENT_NAME_PATTERN.test(event)) ? events : undefined;
+}
+
+function runInit(args: string[], io: CliIo, dependencies: InitDependencies): number {
   let values;
   try {
     ({ values } = parseArgs({
@@ -54,6 +104,8 @@ function runInit(args: string[], io: CliIo): number {
         force: { type: "boolean", default: false },
         project: { type: "string" },
         server: { type: "string" },
+        "install-hooks": { type: "boolean", default: false },
+        events: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
       allowPositionals: false,
@@ -66,25 +118,37 @@ function runInit(args: string[], io: CliIo): number {
     io.stdout(HELP);
     return ExitCode.Ok;
   }
+  const installing = values["install-hooks"];
+  const extraEvents = parseEvents(values.events);
+  if (values.events !== undefined && !installing) {
+    io.stderr(`claude-ntfy init: --events needs --install-hooks\n`);
+    return ExitCode.Usage;
+  }
+  if (extraEvents === undefined) {
+    io.stderr(
+      `claude-ntfy init: --events must be event names separated by commas (e.g. Stop,SessionEnd), got "${values.events}"\n`,
+    );
+    return ExitCode.Usage;
+  }
   const server = (values.server ?? "https://ntfy.sh").replace(/\/+$/, "");
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(server)) {
     io.stderr(`claude-ntfy init: --server must be an http(s) URL, got "${server}"\n`);
     return ExitCode.Usage;
   }
+  const home = io.env("HOME") ?? io.env("USERPROFILE");
+  const project = resolveProjectDir({
+    flag: values.project,
+    envDir: io.env("CLAUDE_PROJECT_DIR"),
+    cwd: io.cwd,
+  }) as string;
   let path: string;
   if (values.global) {
-    const home = io.env("HOME") ?? io.env("USERPROFILE");
     if (home === undefined || home === "") {
       io.stderr("claude-ntfy init: cannot find the home folder: HOME is not set\n");
       return ExitCode.Error;
     }
     path = globalConfigPath(home);
   } else {
-    const project = resolveProjectDir({
-      flag: values.project,
-      envDir: io.env("CLAUDE_PROJECT_DIR"),
-      cwd: io.cwd,
-    }) as string;
     path = projectConfigPath(project);
   }
   const topic = generateTopic();
@@ -93,6 +157,16 @@ function runInit(args: string[], io: CliIo): number {
       overwrite: values.force,
     });
   } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists && installing) {
+      io.stdout(`Kept ${path} (it exists; --force would replace it and its topic).\n\n`);
+      return registerHooks(io, {
+        global: values.global,
+        home: home ?? "",
+        project,
+        extraEvents,
+        dependencies,
+      });
+    }
     if (error instanceof Deno.errors.AlreadyExists) {
       io.stderr(
         `claude-ntfy init: ${path} already exists; use --force to replace it (its topic would change)\n`,
@@ -115,9 +189,85 @@ function runInit(args: string[], io: CliIo): number {
       (server === "https://ntfy.sh" ? "\n" : ` and the server ${server}\n`) +
       `  browser:  ${url}\n` +
       `  terminal: curl -s ${url}/json\n\n` +
-      `Then register the hook in ~/.claude/settings.json (or the project's .claude/settings.json):\n` +
-      `${settingsSnippet()}\n` +
+      (installing ? "" : (
+        `Then register the hook in ~/.claude/settings.json (or the project's .claude/settings.json),\n` +
+        `or let "claude-ntfy init --install-hooks" do it:\n` +
+        `${settingsSnippet()}\n`
+      )) +
       gitNote,
   );
+  if (!installing) return ExitCode.Ok;
+  io.stdout("\n");
+  return registerHooks(io, {
+    global: values.global,
+    home: home ?? "",
+    project,
+    extraEvents,
+    dependencies,
+  });
+}
+
+interface RegisterOptions {
+  global: boolean;
+  home: string;
+  project: string;
+  extraEvents: string[];
+  dependencies: InitDependencies;
+}
+
+/** The `--install-hooks` step: choose events and command, then merge into settings.json. */
+function registerHooks(io: CliIo, options: RegisterOptions): number {
+  const prefix = "claude-ntfy init";
+  if (options.global && options.home === "") {
+    io.stderr(`${prefix}: cannot find the home folder: HOME is not set\n`);
+    return ExitCode.Error;
+  }
+  let config;
+  let found;
+  try {
+    // The user's settings.json applies to every project, so only the global config counts.
+    config = loadConfig({
+      homeDir: options.home,
+      ...(options.global ? {} : { projectDir: options.project }),
+      env: io.env,
+    }).config;
+    found = (options.dependencies.findLauncher ?? findHookLauncher)();
+  } catch (error) {
+    io.stderr(`${prefix}: hooks not installed: ${(error as Error).message}\n`);
+    return ExitCode.Error;
+  }
+  const events = eventsToRegister(config, options.extraEvents);
+  const path = options.global
+    ? settingsPath("user", options.home)
+    : settingsPath("project", options.project);
+  let report;
+  try {
+    report = installHooks({
+      settingsPath: path,
+      command: hookCommandLine(found.launcher),
+      events,
+      now: (options.dependencies.now ?? (() => new Date()))(),
+    });
+  } catch (error) {
+    io.stderr(
+      `${prefix}: hooks not installed, ${path} left unchanged: ${(error as Error).message}\n`,
+    );
+    return ExitCode.Error;
+  }
+  io.stdout(describeInstall(report));
+  if (found.warning !== undefined) io.stderr(`warning: ${found.warning}\n`);
+  const off = options.extraEvents.filter((event) => !eventsToRegister(config).includes(event));
+  if (off.length > 0) {
+    io.stderr(
+      `warning: the config turns ${off.join(", ")} off, so the hook will skip ${
+        off.length === 1 ? "it" : "them"
+      }: enable with "claude-ntfy config hook EVENT --enable"\n`,
+    );
+  }
+  if (!config.hooks.enabled) {
+    io.stderr(
+      `warning: hooks.enabled is false in the config: nothing will notify until it is true\n`,
+    );
+  }
   return ExitCode.Ok;
 }

@@ -10,12 +10,18 @@ import { configCommand } from "./config.ts";
 import { templatesCommand } from "./templates.ts";
 import { hookCommand } from "./hook.ts";
 import { daemonCommand } from "./daemon.ts";
+import { uninstallHooksCommand } from "./uninstall_hooks.ts";
+import { doctorCommand } from "./doctor.ts";
+import { testCommand } from "./test.ts";
 
 /** Every subcommand, in the order `--help` lists them. */
 export const commands: readonly Command[] = [
   hookCommand,
   daemonCommand,
   initCommand,
+  uninstallHooksCommand,
+  testCommand,
+  doctorCommand,
   configCommand,
   templatesCommand,
 ];

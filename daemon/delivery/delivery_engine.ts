@@ -58,20 +58,6 @@ export interface DeliveryEngineOptions {
   concurrency?: number;
   /** Retries after the first attempt before a task goes to the dead letters. @default {5} */
   retryAttempts?: number;
-  /** Dead letters kept in memory. @default {1000} */
-  maxDeadLetters?: number;
-}
-
-/** A task that could not be delivered, with the reason. */
-export interface DeadLetter {
-  /** The task's id. */
-  readonly id: string;
-  /** The notification. */
-  readonly task: NotificationTask;
-  /** Why it was given up. */
-  readonly reason: string;
-  /** Attempts made. */
-  readonly attempts: number;
 }
 
 /**
@@ -92,7 +78,6 @@ export class DeliveryEngine {
   #readyHead = 0;
   readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #inFlight = new Map<string, AbortController>();
-  readonly #deadLetters: DeadLetter[] = [];
   readonly #deliveryLatency = new Histogram();
   readonly #idleWaiters: Array<() => void> = [];
   readonly #instance = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
@@ -112,7 +97,6 @@ export class DeliveryEngine {
       maxQueueSize: 10_000,
       concurrency: 8,
       retryAttempts: 5,
-      maxDeadLetters: 1_000,
       ...options,
     };
   }
@@ -137,11 +121,6 @@ export class DeliveryEngine {
     return this.queued + this.inFlight + this.retrying;
   }
 
-  /** Dead letters, oldest first. */
-  get deadLetters(): readonly DeadLetter[] {
-    return this.#deadLetters;
-  }
-
   /** The most tasks the engine holds at once. */
   get maxQueueSize(): number {
     return this.#options.maxQueueSize;
@@ -158,25 +137,47 @@ export class DeliveryEngine {
     return this.#deliveryLatency;
   }
 
+  /** A fresh task id, unique across daemon runs. */
+  nextId(): string {
+    return `${this.#instance}-${(++this.#sequence).toString(36)}`;
+  }
+
   /**
-   * Accepts a task and returns its id.
+   * Throws unless `extra` more tasks fit.
    *
-   * @throws {DaemonError} `QUEUE_FULL` when the engine holds `maxQueueSize` tasks,
-   * `SHUTTING_DOWN` after {@linkcode DeliveryEngine.stopAccepting}.
+   * @throws {DaemonError} `QUEUE_FULL` when the engine would hold more than `maxQueueSize`
+   * tasks, `SHUTTING_DOWN` after {@linkcode DeliveryEngine.stopAccepting}.
    */
-  submit(task: NotificationTask, id?: string, attempts = 0): string {
+  checkCapacity(extra = 1): void {
     if (!this.#accepting) {
       throw new DaemonError(ErrorCode.ShuttingDown, "The daemon is shutting down", true);
     }
-    if (this.size >= this.#options.maxQueueSize) {
+    if (this.size + extra > this.#options.maxQueueSize) {
       throw new DaemonError(
         ErrorCode.QueueFull,
         `Queue is full: ${this.size} tasks held, limit ${this.#options.maxQueueSize}`,
         true,
       );
     }
+  }
+
+  /**
+   * Accepts a task and returns its id. With `admitted`, the caller has already checked
+   * capacity (and made the task durable), so the limit is not checked again; replayed
+   * tasks are admitted the same way.
+   *
+   * @throws {DaemonError} `QUEUE_FULL` or `SHUTTING_DOWN`, see
+   * {@linkcode DeliveryEngine.checkCapacity}.
+   */
+  submit(
+    task: NotificationTask,
+    options: { id?: string; attempts?: number; admitted?: boolean } = {},
+  ): string {
+    if (!options.admitted) this.checkCapacity();
+    const id = options.id ?? this.nextId();
+    const attempts = options.attempts ?? 0;
     const entry: QueuedTask = {
-      id: id ?? `${this.#instance}-${(++this.#sequence).toString(36)}`,
+      id,
       task,
       attempts,
       acceptedAt: performance.now(),
@@ -241,8 +242,6 @@ export class DeliveryEngine {
         ? `gave up after ${entry.attempts} attempts: ${failure.message}`
         : failure.message;
       this.failed += 1;
-      this.#deadLetters.push({ id: entry.id, task: entry.task, reason, attempts: entry.attempts });
-      if (this.#deadLetters.length > this.#options.maxDeadLetters) this.#deadLetters.shift();
       this.#options.onEvent?.({ type: "dead", entry, reason });
       return;
     }

@@ -1,7 +1,7 @@
 // Least privilege: the daemon runs with permissions scoped to its state folder, its socket,
 // its config and its ntfy hosts, and nothing else.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { daemonCommandLine } from "../../cli/commands/daemon.ts";
+import { daemonCommandLine } from "../../cli/daemon_launch.ts";
 import { resolveContext } from "../../cli/context.ts";
 import type { CliIo } from "../../cli/io.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";

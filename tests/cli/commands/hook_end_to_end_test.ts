@@ -134,19 +134,65 @@ Deno.test("events that are off by default send nothing and exit 0", async () => 
   }
 });
 
-Deno.test("with no daemon running, hook still delivers (directly) and exits 0", async () => {
+Deno.test("with no daemon running, hook spools the task, starts the daemon, and it arrives", async () => {
   const server = await startNtfyServer();
   const home = await createTestHome();
   try {
-    await home.writeConfig(
-      `[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n[daemon]\nautostart = false\n`,
-    );
-    const result = await home.run(["hook"], {
+    await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n`);
+    const result = await home.run(["hook", "-v"], {
       stdin: fixtureBytes("notification_permission.json"),
     });
     equal(result.code, 0, result.stderr);
-    const [message] = await server.waitForMessages(1, 5_000);
+    ok(/spooled to .*starting the daemon/.test(result.stderr), result.stderr);
+    const [message] = await server.waitForMessages(1, 10_000);
     ok(message!.message.includes("permission to use Write"));
+    const status = await home.run(["daemon", "status", "--json"]);
+    equal(status.code, 0, "the hook left a daemon running");
+    equal(JSON.parse(status.stdout).delivered, 1);
+  } finally {
+    await home.run(["daemon", "stop"]);
+    await home.cleanup();
+    await server.close();
+  }
+});
+
+Deno.test("with autostart off, hook spools, says so, and a later daemon delivers it", async () => {
+  const server = await startNtfyServer();
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n`);
+    const result = await home.run(["hook"], {
+      stdin: fixtureBytes("stop.json"),
+      env: { CLAUDE_NTFY_AUTOSTART: "0" },
+    });
+    equal(result.code, 0, result.stderr);
+    ok(
+      /spooled; the daemon is not running and autostart is off/.test(result.stderr),
+      result.stderr,
+    );
+    equal(server.messages.length, 0);
+    await home.startDaemon();
+    const [message] = await server.waitForMessages(1, 10_000);
+    equal(message!.topic, "claude-e2e");
+  } finally {
+    await home.cleanup();
+    await server.close();
+  }
+});
+
+Deno.test("--no-daemon publishes directly and never touches the socket", async () => {
+  const server = await startNtfyServer();
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n`);
+    const result = await home.run(["hook", "--no-daemon", "-v"], {
+      stdin: fixtureBytes("stop.json"),
+    });
+    equal(result.code, 0, result.stderr);
+    ok(/published as /.test(result.stderr), result.stderr);
+    await server.waitForMessages(1, 5_000);
+    const status = await home.run(["daemon", "status"]);
+    equal(status.code, 3, "no daemon was started");
   } finally {
     await home.cleanup();
     await server.close();

@@ -1,0 +1,257 @@
+/**
+ * `claude-ntfy test`: sends a notification with the effective configuration, to check
+ * that the topic, server and credentials work end to end.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import type { NotificationTask, NtfyAuth, Priority } from "../../protocol/mod.ts";
+import { type CliIo, type Command, ExitCode } from "../io.ts";
+import type { Config } from "../config/config.ts";
+import { ConfigError } from "../config/config_error.ts";
+import { splitTopicUrl } from "../config/topic_url.ts";
+import { resolveContext } from "../context.ts";
+import { submitTask } from "../submit_task.ts";
+import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
+
+/** The message `test` sends when none is given. */
+export const DEFAULT_TEST_MESSAGE = "Test notification from claude-ntfy";
+
+const HELP = `Usage: claude-ntfy test [MESSAGE] [options]
+
+Sends a test notification with the effective configuration (server, topic, credentials,
+send format, timeout): through the daemon when it runs, else straight to ntfy. Prints the
+daemon's task id, or ntfy's message id for a direct publish.
+
+Options:
+  --title T        the title (default: "claude-ntfy test")
+  --priority P     1-5 or min, low, default, high, max, urgent (default: ntfy.default_priority)
+  --topic T        a topic name, or a full topic URL that also picks the server
+                   (default: ntfy.default_topic)
+  --tags a,b       tags (emoji short codes such as "tada"), before ntfy.default_tags
+  --click URL      URL opened when the notification is tapped
+  --markdown       render MESSAGE as Markdown
+  --no-daemon      publish directly, even when the daemon runs
+  --project DIR    the project (default: $CLAUDE_PROJECT_DIR, else the current folder)
+  -h, --help       show this help
+
+MESSAGE defaults to "${DEFAULT_TEST_MESSAGE}".
+`;
+
+const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
+
+const PRIORITY_NAMES: Readonly<Record<string, Priority>> = {
+  min: 1,
+  low: 2,
+  default: 3,
+  high: 4,
+  max: 5,
+  urgent: 5,
+};
+
+/**
+ * Reads a priority: `1` to `5`, or `min`, `low`, `default`, `high`, `max`, `urgent`
+ * (any case). `undefined` for anything else.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parsePriority } from "./test.ts";
+ *
+ * assert.deepEqual(parsePriority("urgent"), 5);
+ * assert.deepEqual(parsePriority("2"), 2);
+ * assert.deepEqual(parsePriority("6"), undefined);
+ * ```
+ */
+export function parsePriority(text: string): Priority | undefined {
+  const trimmed = text.trim().toLowerCase();
+  if (/^[1-5]$/.test(trimmed)) return Number(trimmed) as Priority;
+  return Object.hasOwn(PRIORITY_NAMES, trimmed) ? PRIORITY_NAMES[trimmed] : undefined;
+}
+
+/** What a test notification says; unset fields come from the config or defaults. */
+export interface TestMessage {
+  /** The body. */
+  readonly body: string;
+  /** The title. @default {"claude-ntfy test"} */
+  readonly title?: string;
+  /** The priority. @default {config.ntfy.default_priority} */
+  readonly priority?: Priority;
+  /** A topic name or URL. @default {config.ntfy.default_topic} */
+  readonly topic?: string;
+  /** Tags, placed before `ntfy.default_tags`. */
+  readonly tags?: readonly string[];
+  /** The click URL. */
+  readonly click?: string;
+  /** Whether the body is Markdown. */
+  readonly markdown?: boolean;
+}
+
+function auth(config: Config): NtfyAuth | undefined {
+  const { auth_token: token, username, password } = config.ntfy;
+  if (token !== undefined && token !== "") return { type: "bearer", token };
+  if (username !== undefined && username !== "") {
+    return { type: "basic", username, password: password ?? "" };
+  }
+  return undefined;
+}
+
+/**
+ * Builds the task for a test notification: target from the config (a topic URL picks the
+ * server), message from `message`, origin event `test`.
+ *
+ * @throws {ConfigError} `CONFIG_NO_TOPIC` when neither `message.topic` nor the config
+ * names a topic; `CONFIG_INVALID` when the topic is not a valid ntfy topic.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config/config.ts";
+ * import { buildTestTask } from "./test.ts";
+ *
+ * const config = defaultConfig();
+ * const task = buildTestTask(config, { body: "hi", topic: "https://ntfy.example.com/alerts-x7q2" }, { now: 0 });
+ * assert.deepEqual(task.target.serverUrl, "https://ntfy.example.com");
+ * assert.deepEqual(task.target.topic, "alerts-x7q2");
+ * assert.deepEqual(task.origin.event, "test");
+ * ```
+ */
+export function buildTestTask(
+  config: Config,
+  message: TestMessage,
+  origin: { readonly project?: string; readonly now: number },
+): NotificationTask {
+  let serverUrl = config.ntfy.server_url;
+  let topic = message.topic ?? config.ntfy.default_topic;
+  const location = splitTopicUrl(topic);
+  if (location !== undefined) ({ serverUrl, topic } = location);
+  if (topic === "") {
+    throw new ConfigError(
+      "CONFIG_NO_TOPIC",
+      'No ntfy topic configured: run "claude-ntfy init" (or pass --topic)',
+      { key: "ntfy.default_topic" },
+    );
+  }
+  if (!TOPIC_PATTERN.test(topic)) {
+    throw new ConfigError(
+      "CONFIG_INVALID",
+      `Invalid topic "${topic}": use letters, digits, - and _ (at most 64), or a topic URL`,
+      { key: "ntfy.default_topic" },
+    );
+  }
+  const credentials = auth(config);
+  const tags = [...new Set([...(message.tags ?? []), ...config.ntfy.default_tags])]
+    .filter((tag) => tag !== "");
+  return {
+    target: {
+      serverUrl,
+      topic,
+      ...(credentials === undefined ? {} : { auth: credentials }),
+      sendFormat: config.ntfy.send_format,
+      timeoutSecs: config.ntfy.timeout_secs,
+    },
+    message: {
+      title: message.title ?? "claude-ntfy test",
+      body: message.body,
+      priority: message.priority ?? config.ntfy.default_priority,
+      tags,
+      ...(message.click === undefined ? {} : { click: message.click }),
+      ...(message.markdown ? { markdown: true } : {}),
+    },
+    origin: {
+      event: "test",
+      ...(origin.project === undefined ? {} : { project: origin.project }),
+      createdAt: origin.now,
+    },
+  };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, " ").slice(0, 500);
+}
+
+async function runTest(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        title: { type: "string" },
+        priority: { type: "string" },
+        topic: { type: "string" },
+        tags: { type: "string" },
+        click: { type: "string" },
+        markdown: { type: "boolean", default: false },
+        "no-daemon": { type: "boolean", default: false },
+        project: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    io.stderr(`claude-ntfy test: ${(error as Error).message}\n\n${HELP}`);
+    return ExitCode.Usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return ExitCode.Ok;
+  }
+  const priority = values.priority === undefined ? undefined : parsePriority(values.priority);
+  if (values.priority !== undefined && priority === undefined) {
+    io.stderr(
+      `claude-ntfy test: --priority must be 1-5 or min, low, default, high, max, urgent, got "${values.priority}"\n`,
+    );
+    return ExitCode.Usage;
+  }
+  if (values.click !== undefined && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(values.click)) {
+    io.stderr(`claude-ntfy test: --click must be a URL, got "${values.click}"\n`);
+    return ExitCode.Usage;
+  }
+  const body = positionals.join(" ").trim() || DEFAULT_TEST_MESSAGE;
+  const projectDir = resolveProjectDir({
+    flag: values.project,
+    envDir: io.env("CLAUDE_PROJECT_DIR"),
+    cwd: io.cwd,
+  });
+  try {
+    const context = resolveContext(io, { projectDir });
+    for (const warning of context.warnings) io.stderr(`warning: ${oneLine(warning)}\n`);
+    const task = buildTestTask(context.config, {
+      body,
+      ...(values.title === undefined ? {} : { title: values.title }),
+      ...(priority === undefined ? {} : { priority }),
+      ...(values.topic === undefined ? {} : { topic: values.topic }),
+      ...(values.tags === undefined ? {} : { tags: values.tags.split(",").map((t) => t.trim()) }),
+      ...(values.click === undefined ? {} : { click: values.click }),
+      markdown: values.markdown,
+    }, { project: context.projectDir, now: Date.now() });
+    const where = `${task.target.serverUrl}/${task.target.topic}`;
+    const outcome = await submitTask(task, context, { noDaemon: values["no-daemon"] });
+    if (outcome.via === "daemon") {
+      io.stdout(`Queued by the daemon as task ${outcome.id} for ${where}\n`);
+    } else {
+      io.stdout(`Published to ${where}: ntfy message id ${outcome.id}\n`);
+      if (outcome.fallbackReason !== undefined) {
+        io.stderr(`note: sent directly: ${oneLine(outcome.fallbackReason)}\n`);
+      }
+    }
+    return ExitCode.Ok;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    io.stderr(
+      `claude-ntfy test: not sent: ${oneLine((error as Error)?.message ?? String(error))}${
+        typeof code === "string" ? ` [${code}]` : ""
+      }\n`,
+    );
+    return ExitCode.Error;
+  }
+}
+
+/** The `test` command. */
+export const testCommand: Command = {
+  name: "test",
+  summary: "send a test notification with the current configuration",
+  run: runTest,
+};

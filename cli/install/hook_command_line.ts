@@ -1,0 +1,109 @@
+/**
+ * The command line written into Claude Code's settings.json, and how claude-ntfy
+ * recognises its own entries there again.
+ *
+ * @module
+ */
+
+import { shellQuote, splitShellWords } from "./shell_words.ts";
+
+/** How the hook is started; see `findHookLauncher`. */
+export type HookLauncher =
+  | {
+    /** The bundle `dist/claude-ntfy.js` (from `deno task build`), run by Deno: fast. */
+    readonly kind: "bundle";
+    /** The Deno executable. */
+    readonly deno: string;
+    /** The bundle's absolute path. */
+    readonly bundle: string;
+  }
+  | {
+    /** A `claude-ntfy` executable made by `deno compile`. */
+    readonly kind: "compiled";
+    /** Its absolute path. */
+    readonly executable: string;
+  }
+  | {
+    /** `cli/main.ts` run from source: works, but type-checks and loads slower. */
+    readonly kind: "source";
+    /** The Deno executable. */
+    readonly deno: string;
+    /** The absolute path of `cli/main.ts`. */
+    readonly entry: string;
+  };
+
+/**
+ * The comment that marks a command as claude-ntfy's when no word names it (the source
+ * form runs `cli/main.ts`, which could belong to anything).
+ */
+export const HOOK_MARKER = "claude-ntfy";
+
+const OUR_PROGRAMS = new Set(["claude-ntfy", "claude-ntfy.js", "claude-ntfy.exe"]);
+
+function basename(path: string): string {
+  return path.slice(path.lastIndexOf("/") + 1);
+}
+
+/**
+ * The shell command that runs `claude-ntfy hook` with `launcher`. Every path is
+ * POSIX-quoted, so paths with spaces or quotes work. The source form ends with the
+ * comment `# claude-ntfy` so that {@linkcode isClaudeNtfyHookCommand} knows it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hookCommandLine } from "./hook_command_line.ts";
+ *
+ * assert.deepEqual(
+ *   hookCommandLine({ kind: "bundle", deno: "/usr/bin/deno", bundle: "/opt/My Tools/dist/claude-ntfy.js" }),
+ *   "/usr/bin/deno run -A --quiet --no-prompt '/opt/My Tools/dist/claude-ntfy.js' hook",
+ * );
+ * ```
+ */
+export function hookCommandLine(launcher: HookLauncher): string {
+  switch (launcher.kind) {
+    case "bundle":
+      return `${shellQuote(launcher.deno)} run -A --quiet --no-prompt ${
+        shellQuote(launcher.bundle)
+      } hook`;
+    case "compiled":
+      return `${shellQuote(launcher.executable)} hook`;
+    case "source":
+      return `${shellQuote(launcher.deno)} run -A --quiet ${
+        shellQuote(launcher.entry)
+      } hook # ${HOOK_MARKER}`;
+  }
+}
+
+/**
+ * Whether a settings.json command runs `claude-ntfy hook`: a word `hook` follows a word
+ * naming `claude-ntfy` or `claude-ntfy.js` (any folder), or the command carries the
+ * `# claude-ntfy` marker. Commands other tools wrote, even ones that merely mention
+ * claude-ntfy in a path, do not match.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isClaudeNtfyHookCommand } from "./hook_command_line.ts";
+ *
+ * assert.deepEqual(isClaudeNtfyHookCommand("claude-ntfy hook"), true);
+ * assert.deepEqual(isClaudeNtfyHookCommand("'/opt/a b/dist/claude-ntfy.js' hook"), true);
+ * assert.deepEqual(isClaudeNtfyHookCommand("notify-send claude-ntfy"), false);
+ * ```
+ */
+export function isClaudeNtfyHookCommand(command: string): boolean {
+  const { words, comment } = splitShellWords(command);
+  const hook = words.indexOf("hook");
+  if (hook === -1) return false;
+  if (comment === HOOK_MARKER) return true;
+  return words.slice(0, hook).some((word) => OUR_PROGRAMS.has(basename(word)));
+}
+
+/** The kind of launcher a command uses, when it is one of ours. */
+export function hookCommandKind(command: string): HookLauncher["kind"] | undefined {
+  if (!isClaudeNtfyHookCommand(command)) return undefined;
+  const { words } = splitShellWords(command);
+  if (words.some((word) => basename(word) === "claude-ntfy.js")) return "bundle";
+  if (words.some((word) => word.endsWith(".ts"))) return "source";
+  return "compiled";
+}

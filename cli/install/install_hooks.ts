@@ -1,0 +1,175 @@
+/**
+ * Registering and unregistering `claude-ntfy hook` in a settings.json file, and choosing
+ * which events to register.
+ *
+ * @module
+ */
+
+import type { Config } from "../config/config.ts";
+import { KNOWN_HOOK_EVENTS } from "../hook/hook_event.ts";
+import { editSettingsFile } from "./settings_file.ts";
+import {
+  addHookEntries,
+  findHookEntries,
+  type HookChanges,
+  removeHookEntries,
+} from "./settings_hooks.ts";
+
+/** Event names as Claude Code spells them. */
+export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/**
+ * The events to register: those the configuration turns on (`hooks.events`; when `"*"`
+ * is on, every known event not turned off), in the order `templates` lists them, then
+ * `extra`. Events that are off are left out because each registered event costs a
+ * process start per occurrence, even when the hook then skips it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../config/config.ts";
+ * import { eventsToRegister } from "./install_hooks.ts";
+ *
+ * assert.deepEqual(eventsToRegister(defaultConfig(), ["SessionEnd"]), [
+ *   "Notification", "PermissionRequest", "Stop", "PostToolUseFailure", "SessionEnd",
+ * ]);
+ * ```
+ */
+export function eventsToRegister(config: Config, extra: readonly string[] = []): string[] {
+  const switches = config.hooks.events;
+  const on = (event: string) =>
+    Object.hasOwn(switches, event) ? switches[event] === true : switches["*"] === true;
+  const known = KNOWN_HOOK_EVENTS.filter(on);
+  const others = Object.keys(switches).filter((event) =>
+    event !== "*" && switches[event] === true && !known.includes(event)
+  );
+  return [...new Set([...known, ...others, ...extra])];
+}
+
+/** What {@linkcode installHooks} did. */
+export interface InstallReport extends HookChanges {
+  /** The settings file. */
+  readonly path: string;
+  /** The command registered. */
+  readonly command: string;
+  /** Whether the file was written. */
+  readonly written: boolean;
+  /** Whether the file was created. */
+  readonly created: boolean;
+  /** The backup of the previous file, when one was written. */
+  readonly backupPath?: string;
+  /** Events not asked for that already have a claude-ntfy entry (left alone). */
+  readonly alsoRegistered: string[];
+}
+
+/** Options for {@linkcode installHooks}. */
+export interface InstallHooksOptions {
+  /** The settings.json to change. */
+  settingsPath: string;
+  /** The command line (see `hookCommandLine`). */
+  command: string;
+  /** The events to register. */
+  events: readonly string[];
+  /** The time used to name the backup. @default {new Date()} */
+  now?: Date;
+}
+
+/**
+ * Registers `command` for `events` in a settings.json, keeping everything else. Running
+ * it again with the same arguments changes nothing and writes no backup.
+ *
+ * @throws {SyntaxError} when the file is not valid JSON; {@linkcode TypeError} when its
+ * `hooks` has the wrong shape. Nothing is written then.
+ */
+export function installHooks(options: InstallHooksOptions): InstallReport {
+  const edit = editSettingsFile(options.settingsPath, (document) => {
+    const changes = addHookEntries(document, options);
+    const alsoRegistered = [
+      ...new Set(findHookEntries(document).map((entry) => entry.event)),
+    ].filter((event) => !options.events.includes(event));
+    return {
+      changed: changes.added.length > 0 || changes.updated.length > 0,
+      result: { ...changes, alsoRegistered },
+    };
+  }, { now: options.now });
+  return {
+    ...edit.result,
+    path: options.settingsPath,
+    command: options.command,
+    written: edit.written,
+    created: edit.created,
+    ...(edit.backupPath === undefined ? {} : { backupPath: edit.backupPath }),
+  };
+}
+
+/** What {@linkcode uninstallHooks} did. */
+export interface UninstallReport {
+  /** The settings file. */
+  readonly path: string;
+  /** The events whose claude-ntfy entries were removed. */
+  readonly removed: string[];
+  /** Whether the file was written. */
+  readonly written: boolean;
+  /** The backup of the previous file, when one was written. */
+  readonly backupPath?: string;
+}
+
+/**
+ * Removes claude-ntfy's entries from a settings.json, keeping everything else. A missing
+ * file, or one without claude-ntfy entries, is left alone.
+ *
+ * @throws {SyntaxError} when the file is not valid JSON; nothing is written then.
+ */
+export function uninstallHooks(options: { settingsPath: string; now?: Date }): UninstallReport {
+  const edit = editSettingsFile(options.settingsPath, (document) => {
+    const removed = removeHookEntries(document);
+    return { changed: removed.length > 0, result: removed };
+  }, { now: options.now });
+  return {
+    path: options.settingsPath,
+    removed: edit.result,
+    written: edit.written,
+    ...(edit.backupPath === undefined ? {} : { backupPath: edit.backupPath }),
+  };
+}
+
+/**
+ * Says what {@linkcode installHooks} did, one fact a line.
+ *
+ * @example
+ * ```ts
+ * import { describeInstall } from "./install_hooks.ts";
+ *
+ * console.log(describeInstall({
+ *   path: "/p/.claude/settings.json", command: "claude-ntfy hook", written: false, created: false,
+ *   added: [], updated: [], unchanged: ["Stop"], alsoRegistered: [],
+ * }));
+ * // No change: /p/.claude/settings.json already runs claude-ntfy for Stop
+ * ```
+ */
+export function describeInstall(report: InstallReport): string {
+  const lines: string[] = [];
+  if (!report.written) {
+    lines.push(
+      `No change: ${report.path} already runs claude-ntfy for ${report.unchanged.join(", ")}`,
+    );
+  } else {
+    lines.push(
+      report.created
+        ? `Created ${report.path}`
+        : `Updated ${report.path} (backup: ${report.backupPath})`,
+    );
+    if (report.added.length > 0) lines.push(`  added:     ${report.added.join(", ")}`);
+    if (report.updated.length > 0) lines.push(`  updated:   ${report.updated.join(", ")}`);
+    if (report.unchanged.length > 0) lines.push(`  unchanged: ${report.unchanged.join(", ")}`);
+  }
+  if (report.alsoRegistered.length > 0) {
+    lines.push(
+      `  left as they are (registered before, now off in the config): ${
+        report.alsoRegistered.join(", ")
+      }`,
+    );
+  }
+  lines.push(`  command:   ${report.command}`);
+  return `${lines.join("\n")}\n`;
+}
