@@ -1,6 +1,11 @@
 // Starts a daemon inside the test process (real socket, real files) for tests that poke at
 // the wire protocol and need no delivery.
-import { startDaemon, type DaemonLimits, DEFAULT_DAEMON_LIMITS, type RunningDaemon } from "../../daemon/daemon.ts";
+import {
+  type DaemonLimits,
+  DEFAULT_DAEMON_LIMITS,
+  type RunningDaemon,
+  startDaemon,
+} from "../../daemon/daemon.ts";
 import { Logger } from "../../daemon/log.ts";
 import { type DaemonPaths, resolveDaemonPaths } from "../../daemon/paths.ts";
 import type { DeliveryEngineOptions } from "../../daemon/delivery/delivery_engine.ts";

@@ -25,7 +25,9 @@ async function rawClient(path: string) {
       while (true) {
         const n = await conn.read(buffer);
         if (n === null) break;
-        for (const payload of decoder.push(buffer.slice(0, n))) responses.push(decodeResponse(payload));
+        for (const payload of decoder.push(buffer.slice(0, n))) {
+          responses.push(decodeResponse(payload));
+        }
       }
     } catch {
       // Connection reset by the daemon: same as closed for these tests.
@@ -150,7 +152,11 @@ Deno.test("connections over the limit are refused while others keep being served
     limits: { server: { ...DEFAULT_SERVER_LIMITS, maxConnections: 3 } },
   });
   try {
-    const held = [await authed(d.paths.socketPath, d.token), await authed(d.paths.socketPath, d.token), await authed(d.paths.socketPath, d.token)];
+    const held = [
+      await authed(d.paths.socketPath, d.token),
+      await authed(d.paths.socketPath, d.token),
+      await authed(d.paths.socketPath, d.token),
+    ];
     const extra = await rawClient(d.paths.socketPath);
     ok(await extra.waitClosed(), "the fourth connection is closed at once");
     await held[0]!.write(encodeRequest({ type: "ping", id: 3 }));
