@@ -33,6 +33,8 @@ export interface SubmitOutcome {
   readonly fallbackReason?: string;
   /** Whether a daemon was started in the background. */
   readonly startedDaemon?: boolean;
+  /** Whether the daemon was found not running. */
+  readonly daemonNotRunning?: boolean;
 }
 
 /** Options for {@linkcode submitTask}. */
@@ -114,6 +116,7 @@ export async function submitTask(
       id: file,
       fallbackReason: (error as Error).message,
       startedDaemon,
+      daemonNotRunning: notRunning,
     };
   }
 }

@@ -151,15 +151,30 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         topic: entry.task.target.topic,
         event: entry.task.origin.event,
       };
-      if (event.type === "delivered") log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
-      else if (event.type === "retry") {
+      if (event.type === "delivered") {
+        journal.markDone(entry.id);
+        log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
+      } else if (event.type === "retry") {
+        journal.markAttempt(entry.id, entry.attempts, event.error);
         log.warn("delivery failed, will retry", {
           ...fields,
           attempt: entry.attempts,
           delayMs: Math.round(event.delayMs),
           error: event.error,
         });
-      } else log.error("delivery failed for good", { ...fields, reason: event.reason });
+      } else {
+        log.error("delivery failed for good", { ...fields, reason: event.reason });
+        // Dead letter first, then the journal: a crash in between repeats, never loses.
+        deadLetters.add({
+          id: entry.id,
+          task: entry.task,
+          reason: event.reason,
+          attempts: entry.attempts,
+        }).then(
+          () => journal.markDead(entry.id, event.reason),
+          (error) => log.error("cannot write dead letter", { id: entry.id, error: error.message }),
+        );
+      }
     },
   });
   const permittedHosts = new Map<string, boolean>();

@@ -107,7 +107,7 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
     return ExitCode.Ok;
   }
   const outcome = await submitTask(resolution.task, context, { noDaemon: values["no-daemon"] });
-  if (outcome.via === "spool" && !outcome.startedDaemon) {
+  if (outcome.via === "spool" && outcome.daemonNotRunning && !outcome.startedDaemon) {
     // Safe on disk, but nobody will deliver it until a daemon runs: say so.
     io.stderr(
       `claude-ntfy hook: ${event.name} spooled; the daemon is not running and autostart is ` +

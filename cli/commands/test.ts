@@ -13,6 +13,9 @@ import { ConfigError } from "../config/config_error.ts";
 import { splitTopicUrl } from "../config/topic_url.ts";
 import { resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
+import { connect } from "../client/client.ts";
+import { DaemonNotRunningError } from "../client/errors.ts";
+import type { CliContext } from "../context.ts";
 import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
 
 /** The message `test` sends when none is given. */
@@ -21,8 +24,9 @@ export const DEFAULT_TEST_MESSAGE = "Test notification from claude-ntfy";
 const HELP = `Usage: claude-ntfy test [MESSAGE] [options]
 
 Sends a test notification with the effective configuration (server, topic, credentials,
-send format, timeout): through the daemon when it runs, else straight to ntfy. Prints the
-daemon's task id, or ntfy's message id for a direct publish.
+send format, timeout): through the daemon when it runs, else straight to ntfy (a test
+does not start the daemon, so that ntfy's answer shows whether the setup works). Prints
+the daemon's task id, or ntfy's message id for a direct publish.
 
 Options:
   --title T        the title (default: "claude-ntfy test")
@@ -167,6 +171,25 @@ export function buildTestTask(
   };
 }
 
+/** Whether a daemon answers on the socket; only "nothing listens" counts as not running. */
+async function daemonRunning(context: CliContext): Promise<boolean> {
+  if (!context.config.daemon.enabled) return false;
+  try {
+    const client = await connect({
+      socketPath: context.paths.socketPath,
+      tokenPath: context.paths.tokenPath,
+      connectTimeoutMs: 1_000,
+      clientName: "claude-ntfy-test",
+    });
+    await client.close();
+    return true;
+  } catch (error) {
+    if (error instanceof DaemonNotRunningError) return false;
+    // Anything else (a wrong token, a hung daemon) is for submitTask to report or spool.
+    return true;
+  }
+}
+
 function oneLine(text: string): string {
   return text.replace(/\s*\n\s*/g, " ").slice(0, 500);
 }
@@ -228,13 +251,17 @@ async function runTest(args: string[], io: CliIo): Promise<number> {
       markdown: values.markdown,
     }, { project: context.projectDir, now: Date.now() });
     const where = `${task.target.serverUrl}/${task.target.topic}`;
-    const outcome = await submitTask(task, context, { noDaemon: values["no-daemon"] });
+    const useDaemon = !values["no-daemon"] && await daemonRunning(context);
+    const outcome = await submitTask(task, context, { noDaemon: !useDaemon, autostart: false });
     if (outcome.via === "daemon") {
       io.stdout(`Queued by the daemon as task ${outcome.id} for ${where}\n`);
+    } else if (outcome.via === "spool") {
+      io.stdout(`Spooled as ${outcome.id} for ${where}: the daemon delivers it once it runs\n`);
+      io.stderr(`note: the daemon did not take it: ${oneLine(outcome.fallbackReason ?? "")}\n`);
     } else {
       io.stdout(`Published to ${where}: ntfy message id ${outcome.id}\n`);
-      if (outcome.fallbackReason !== undefined) {
-        io.stderr(`note: sent directly: ${oneLine(outcome.fallbackReason)}\n`);
+      if (!values["no-daemon"] && context.config.daemon.enabled) {
+        io.stderr("note: sent directly: the daemon is not running\n");
       }
     }
     return ExitCode.Ok;
