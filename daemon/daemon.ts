@@ -21,7 +21,7 @@ import type { Logger, LogLevel } from "./log.ts";
 import type { DaemonPaths } from "./paths.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.ts";
 import { DaemonStats } from "./stats/daemon_stats.ts";
-import { DeadLetterStore, Journal, QueueError } from "./queue/mod.ts";
+import { DeadLetterStore, Journal, maskTask, QueueError } from "./queue/mod.ts";
 import { SpoolIngester } from "./spool/mod.ts";
 
 /** Settings the daemon reads from config and re-reads on reload. */
@@ -89,6 +89,18 @@ export interface RunningDaemon {
   shutdown(reason: string): Promise<void>;
   /** The current status. */
   status(): DaemonStatus;
+}
+
+/** Most tasks (and dead letters) listed by a `queue` request, to keep the answer small. */
+export const MAX_LISTED = 500;
+
+/** A task as listed: credentials masked, body cut to a preview. */
+function forListing(task: NotificationTask): NotificationTask {
+  const masked = maskTask(task);
+  const body = masked.message.body;
+  return body.length <= 200
+    ? masked
+    : { ...masked, message: { ...masked.message, body: `${body.slice(0, 200)}…` } };
 }
 
 /** Whether the daemon's permissions allow connecting to the host of `serverUrl`. */
@@ -267,6 +279,42 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     });
   }
 
+  function listQueue(id: number): Response {
+    const tasks = engine.list(MAX_LISTED).map(({ entry, state }) => ({
+      id: entry.id,
+      state,
+      attempts: entry.attempts,
+      ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
+      task: forListing(entry.task),
+    }));
+    const dead = deadLetters.list().slice(-MAX_LISTED).map((letter) => ({
+      id: letter.id,
+      reason: letter.reason,
+      attempts: letter.attempts,
+      failedAt: letter.failedAt,
+      task: forListing(letter.task),
+    }));
+    return { type: "queue", id, tasks, dead };
+  }
+
+  /** Queues dead letters again (all when `ids` is undefined); journal first, then remove. */
+  async function retryDead(id: number, ids: readonly string[] | undefined): Promise<Response> {
+    const letters = ids === undefined ? deadLetters.list() : ids.map((taskId) => {
+      const letter = deadLetters.get(taskId);
+      if (letter === undefined) {
+        throw new DaemonError(ErrorCode.InvalidTask, `No dead letter with id "${taskId}"`);
+      }
+      return letter;
+    });
+    engine.checkCapacity(letters.length);
+    for (const letter of letters) {
+      await admit(letter.task, letter.id);
+      await deadLetters.remove(letter.id);
+    }
+    log.info("retrying dead letters", { count: letters.length });
+    return { type: "ok", id, count: letters.length };
+  }
+
   async function submit(id: number, task: NotificationTask): Promise<Response> {
     secretsOf(task);
     checkHost(task);
@@ -288,6 +336,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         return { type: "ok", id: request.id };
       case "shutdown":
         return { type: "ok", id: request.id };
+      case "queue":
+        return listQueue(request.id);
+      case "retry":
+        return retryDead(request.id, request.all ? undefined : request.taskIds ?? []);
+      case "purge":
+        return deadLetters.purge().then((count) => {
+          log.info("purged dead letters", { count });
+          return { type: "ok", id: request.id, count };
+        });
     }
   }
 

@@ -14,9 +14,23 @@ import {
   type FrameOptions,
   writeFrameHeader,
 } from "./frame.ts";
-import type { DaemonStatus, LatencySummary, Request, Response } from "./messages.ts";
+import type {
+  DaemonStatus,
+  DeadTask,
+  HeldTask,
+  HeldTaskState,
+  LatencySummary,
+  Request,
+  Response,
+} from "./messages.ts";
 import { validateTask } from "./task.ts";
-import { isRecord, nonNegativeInteger, optionalString } from "./_validate.ts";
+import {
+  isRecord,
+  nonNegativeInteger,
+  optionalBoolean,
+  optionalString,
+  optionalStringArray,
+} from "./_validate.ts";
 
 const encoder = new Encoder({ ignoreUndefined: true });
 const decoder = new Decoder({
@@ -139,7 +153,20 @@ export function decodeRequest(payload: Uint8Array): Request {
     case "status":
     case "reload":
     case "shutdown":
+    case "queue":
+    case "purge":
       return { type: record.type, id };
+    case "retry": {
+      const taskIds = optionalStringArray(record, "taskIds", fail);
+      const all = optionalBoolean(record, "all", fail);
+      if (taskIds !== undefined && taskIds.length > 10_000) throw fail("at most 10000 task ids");
+      return {
+        type: "retry",
+        id,
+        ...(taskIds === undefined ? {} : { taskIds }),
+        ...(all === undefined ? {} : { all }),
+      };
+    }
     case "hello": {
       const version = record.version;
       if (!nonNegativeInteger(version)) throw fail('"version" must be a non-negative integer');
@@ -213,6 +240,52 @@ function validateStatus(value: unknown, fail: (m: string) => Error): DaemonStatu
   };
 }
 
+const HELD_STATES: readonly HeldTaskState[] = ["queued", "in-flight", "retrying"];
+
+function validateList<T>(
+  value: unknown,
+  key: string,
+  fail: (m: string) => Error,
+  item: (value: unknown, fail: (m: string) => Error) => T,
+): T[] {
+  if (!Array.isArray(value)) throw fail(`"${key}" must be an array`);
+  return value.map((entry) => item(entry, fail));
+}
+
+function validateHeldTask(value: unknown, fail: (m: string) => Error): HeldTask {
+  if (!isRecord(value)) throw fail("a held task must be a map");
+  const state = value.state as HeldTaskState;
+  if (!HELD_STATES.includes(state)) throw fail(`unknown task state "${String(state)}"`);
+  if (typeof value.id !== "string" || !nonNegativeInteger(value.attempts)) {
+    throw fail("a held task needs a string id and integer attempts");
+  }
+  const lastError = optionalString(value, "lastError", fail);
+  return {
+    id: value.id,
+    state,
+    attempts: value.attempts,
+    ...(lastError === undefined ? {} : { lastError }),
+    task: validateTask(value.task),
+  };
+}
+
+function validateDeadTask(value: unknown, fail: (m: string) => Error): DeadTask {
+  if (!isRecord(value)) throw fail("a dead task must be a map");
+  if (
+    typeof value.id !== "string" || typeof value.reason !== "string" ||
+    !nonNegativeInteger(value.attempts) || typeof value.failedAt !== "number"
+  ) {
+    throw fail("a dead task needs id, reason, attempts and failedAt");
+  }
+  return {
+    id: value.id,
+    reason: value.reason,
+    attempts: value.attempts,
+    failedAt: value.failedAt,
+    task: validateTask(value.task),
+  };
+}
+
 /**
  * Decodes and validates a response payload.
  *
@@ -227,8 +300,24 @@ export function decodeResponse(payload: Uint8Array): Response {
   switch (record.type) {
     case "ok": {
       const taskId = optionalString(record, "taskId", fail);
-      return taskId === undefined ? { type: "ok", id } : { type: "ok", id, taskId };
+      const count = record.count;
+      if (count !== undefined && !nonNegativeInteger(count)) {
+        throw fail('"count" must be an integer');
+      }
+      return {
+        type: "ok",
+        id,
+        ...(taskId === undefined ? {} : { taskId }),
+        ...(count === undefined ? {} : { count }),
+      };
     }
+    case "queue":
+      return {
+        type: "queue",
+        id,
+        tasks: validateList(record.tasks, "tasks", fail, validateHeldTask),
+        dead: validateList(record.dead, "dead", fail, validateDeadTask),
+      };
     case "error": {
       if (typeof record.code !== "string") throw fail('"code" must be a string');
       if (typeof record.message !== "string") throw fail('"message" must be a string');

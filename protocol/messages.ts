@@ -71,6 +71,34 @@ export interface ShutdownRequest {
   readonly id: number;
 }
 
+/** List the tasks the daemon holds and its dead letters; answered with `queue`. */
+export interface QueueRequest {
+  /** Discriminator. */
+  readonly type: "queue";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+}
+
+/** Move dead letters back into the queue; answered with `ok` and a `count`. */
+export interface RetryRequest {
+  /** Discriminator. */
+  readonly type: "retry";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+  /** The dead letters to retry; empty or absent with `all` for every one. */
+  readonly taskIds?: readonly string[];
+  /** Retry every dead letter. */
+  readonly all?: boolean;
+}
+
+/** Delete every dead letter; answered with `ok` and a `count`. */
+export interface PurgeRequest {
+  /** Discriminator. */
+  readonly type: "purge";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+}
+
 /** Any request a client may send. */
 export type Request =
   | HelloRequest
@@ -78,7 +106,10 @@ export type Request =
   | PingRequest
   | StatusRequest
   | ReloadRequest
-  | ShutdownRequest;
+  | ShutdownRequest
+  | QueueRequest
+  | RetryRequest
+  | PurgeRequest;
 
 /** The `type` of a request. */
 export type RequestType = Request["type"];
@@ -91,6 +122,9 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   "status",
   "reload",
   "shutdown",
+  "queue",
+  "retry",
+  "purge",
 ];
 
 /** Success. For `submit`, `taskId` names the queued task. */
@@ -101,6 +135,8 @@ export interface OkResponse {
   readonly id: number;
   /** The id the daemon gave a submitted task. */
   readonly taskId?: string;
+  /** How many tasks a `retry` or `purge` acted on. */
+  readonly count?: number;
 }
 
 /** Failure, with a stable code. */
@@ -197,8 +233,56 @@ export interface HelloResponse {
   readonly pid: number;
 }
 
+/** Where a held task is in its delivery. */
+export type HeldTaskState = "queued" | "in-flight" | "retrying";
+
+/** A task the daemon holds, with credentials masked. */
+export interface HeldTask {
+  /** The task's id. */
+  readonly id: string;
+  /** Where it is in its delivery. */
+  readonly state: HeldTaskState;
+  /** Failed attempts so far. */
+  readonly attempts: number;
+  /** The last delivery error. */
+  readonly lastError?: string;
+  /** The task, with credentials masked. */
+  readonly task: NotificationTask;
+}
+
+/** A task given up on, with credentials masked. */
+export interface DeadTask {
+  /** The task's id. */
+  readonly id: string;
+  /** Why it was given up. */
+  readonly reason: string;
+  /** Attempts made. */
+  readonly attempts: number;
+  /** When it was given up, in ms since the Unix epoch. */
+  readonly failedAt: number;
+  /** The task, with credentials masked. */
+  readonly task: NotificationTask;
+}
+
+/** The tasks the daemon holds and its dead letters. */
+export interface QueueResponse {
+  /** Discriminator. */
+  readonly type: "queue";
+  /** The id of the request answered. */
+  readonly id: number;
+  /** Queued, in-flight and retrying tasks. */
+  readonly tasks: readonly HeldTask[];
+  /** Dead letters, oldest first. */
+  readonly dead: readonly DeadTask[];
+}
+
 /** Any response the daemon may send. */
-export type Response = OkResponse | ErrorResponse | StatusResponse | HelloResponse;
+export type Response =
+  | OkResponse
+  | ErrorResponse
+  | StatusResponse
+  | HelloResponse
+  | QueueResponse;
 
 /** The `type` of a response. */
 export type ResponseType = Response["type"];

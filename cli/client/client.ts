@@ -7,9 +7,11 @@
 
 import {
   type DaemonStatus,
+  type DeadTask,
   decodeResponse,
   encodeRequest,
   FrameDecoder,
+  type HeldTask,
   type NotificationTask,
   PROTOCOL_VERSION,
   ProtocolError,
@@ -49,7 +51,7 @@ interface Pending {
   reject(error: Error): void;
 }
 
-const IDEMPOTENT: ReadonlySet<string> = new Set(["ping", "status", "reload"]);
+const IDEMPOTENT: ReadonlySet<string> = new Set(["ping", "status", "reload", "queue"]);
 
 function readToken(options: ConnectOptions): string {
   if (options.token !== undefined) return options.token;
@@ -359,6 +361,29 @@ export class DaemonClient {
       throw new ProtocolError("INVALID_MESSAGE", `Expected a status answer, got ${response.type}`);
     }
     return response.status;
+  }
+
+  /** The tasks the daemon holds and its dead letters (credentials masked). */
+  async queue(): Promise<{ tasks: readonly HeldTask[]; dead: readonly DeadTask[] }> {
+    const response = await this.#request({ type: "queue" });
+    if (response.type !== "queue") {
+      throw new ProtocolError("INVALID_MESSAGE", `Expected a queue answer, got ${response.type}`);
+    }
+    return { tasks: response.tasks, dead: response.dead };
+  }
+
+  /** Queues dead letters again: the ones named, or all; resolves with how many. */
+  async retry(which: readonly string[] | "all"): Promise<number> {
+    const response = await this.#request(
+      which === "all" ? { type: "retry", all: true } : { type: "retry", taskIds: which },
+    );
+    return response.type === "ok" ? response.count ?? 0 : 0;
+  }
+
+  /** Deletes every dead letter; resolves with how many there were. */
+  async purge(): Promise<number> {
+    const response = await this.#request({ type: "purge" });
+    return response.type === "ok" ? response.count ?? 0 : 0;
   }
 
   /** Asks the daemon to re-read its configuration. */

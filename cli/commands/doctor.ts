@@ -81,7 +81,7 @@ function configChecks(context: CliContext): DoctorCheck[] {
   checks.push(
     context.configFiles.length === 0
       ? check("config", "ok", "Config loads: built-in defaults only (no config file)", {
-        details: [`looked for ${context.candidateConfigFiles.join(" and ")}`],
+        details: [`looked for ${[...new Set(context.candidateConfigFiles)].join(" and ")}`],
       })
       : check("config", "ok", `Config loads: ${context.configFiles.join(", ")}`),
   );
@@ -180,6 +180,15 @@ function secretFileChecks(context: CliContext): DoctorCheck[] {
   ];
 }
 
+/** How many tasks hooks left in the spool for a daemon to deliver. */
+function spooledTasks(spoolDir: string): number {
+  try {
+    return [...Deno.readDirSync(spoolDir)].filter((entry) => entry.name.endsWith(".task")).length;
+  } catch {
+    return 0;
+  }
+}
+
 async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
   if (!context.config.daemon.enabled) {
     return check(
@@ -199,11 +208,26 @@ async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
     });
   } catch (error) {
     if (error instanceof DaemonNotRunningError) {
-      return check("daemon", "warn", "Daemon not running: hooks publish directly (slower)", {
-        details: [error.message],
-        fix: '"claude-ntfy daemon start --detach"' +
-          (context.config.daemon.autostart ? " (or let the next hook start it)" : ""),
-      });
+      const waiting = spooledTasks(context.paths.spoolDir);
+      const autostart = context.config.daemon.autostart;
+      return check(
+        "daemon",
+        autostart ? "warn" : "fail",
+        autostart
+          ? "Daemon not running (the next hook starts it)"
+          : "Daemon not running and daemon.autostart is off: hook notifications wait in the spool",
+        {
+          details: [
+            error.message,
+            ...(waiting === 0
+              ? []
+              : [`${waiting} notification(s) wait in ${context.paths.spoolDir}`]),
+          ],
+          fix: autostart
+            ? '"claude-ntfy daemon start --detach" to start it now'
+            : '"claude-ntfy daemon start --detach", or "claude-ntfy config set daemon.autostart true"',
+        },
+      );
     }
     return check("daemon", "fail", `Daemon does not answer: ${(error as Error).message}`, {
       fix:

@@ -255,6 +255,12 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     return ExitCode.Error;
   }
   io.stdout(describeInstall(report));
+  if (!options.global && report.written) {
+    io.stdout(
+      "Note: .claude/settings.json is often shared in version control, and this command holds " +
+        "paths on this machine; --global registers it for you alone.\n",
+    );
+  }
   if (found.warning !== undefined) io.stderr(`warning: ${found.warning}\n`);
   const off = options.extraEvents.filter((event) => !eventsToRegister(config).includes(event));
   if (off.length > 0) {

@@ -10,6 +10,7 @@ import { configCommand } from "./config.ts";
 import { templatesCommand } from "./templates.ts";
 import { hookCommand } from "./hook.ts";
 import { daemonCommand } from "./daemon.ts";
+import { queueCommand } from "./queue.ts";
 import { uninstallHooksCommand } from "./uninstall_hooks.ts";
 import { doctorCommand } from "./doctor.ts";
 import { testCommand } from "./test.ts";
@@ -18,6 +19,7 @@ import { testCommand } from "./test.ts";
 export const commands: readonly Command[] = [
   hookCommand,
   daemonCommand,
+  queueCommand,
   initCommand,
   uninstallHooksCommand,
   testCommand,

@@ -76,8 +76,11 @@ export class DeliveryEngine {
   };
   readonly #ready: QueuedTask[] = [];
   #readyHead = 0;
-  readonly #retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
-  readonly #inFlight = new Map<string, AbortController>();
+  readonly #retryTimers = new Map<
+    string,
+    { entry: QueuedTask; timer: ReturnType<typeof setTimeout> }
+  >();
+  readonly #inFlight = new Map<string, { entry: QueuedTask; controller: AbortController }>();
   readonly #deliveryLatency = new Histogram();
   readonly #idleWaiters: Array<() => void> = [];
   readonly #instance = crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36);
@@ -204,14 +207,14 @@ export class DeliveryEngine {
       if (entry === undefined) break;
       void this.#deliver(entry);
     }
-    if (this.size === 0) {
+    if (this.queued + this.inFlight === 0) {
       for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
   }
 
   async #deliver(entry: QueuedTask): Promise<void> {
     const controller = new AbortController();
-    this.#inFlight.set(entry.id, controller);
+    this.#inFlight.set(entry.id, { entry, controller });
     try {
       const result = await this.#options.publish(entry.task, controller.signal);
       this.delivered += 1;
@@ -252,8 +255,28 @@ export class DeliveryEngine {
       this.#ready.push(entry);
       this.#pump();
     }, delay);
-    this.#retryTimers.set(entry.id, timer);
+    this.#retryTimers.set(entry.id, { entry, timer });
     this.#options.onEvent?.({ type: "retry", entry, delayMs: delay, error: failure.message });
+  }
+
+  /** Every task held, in delivery order within each state, up to `limit`. */
+  list(
+    limit = Number.POSITIVE_INFINITY,
+  ): Array<{ entry: QueuedTask; state: "queued" | "in-flight" | "retrying" }> {
+    const out: Array<{ entry: QueuedTask; state: "queued" | "in-flight" | "retrying" }> = [];
+    for (const { entry } of this.#inFlight.values()) {
+      if (out.length >= limit) return out;
+      out.push({ entry, state: "in-flight" });
+    }
+    for (let index = this.#readyHead; index < this.#ready.length; index++) {
+      if (out.length >= limit) return out;
+      out.push({ entry: this.#ready[index]!, state: "queued" });
+    }
+    for (const { entry } of this.#retryTimers.values()) {
+      if (out.length >= limit) return out;
+      out.push({ entry, state: "retrying" });
+    }
+    return out;
   }
 
   /** Refuses new tasks from now on. */
@@ -262,17 +285,13 @@ export class DeliveryEngine {
   }
 
   /**
-   * Waits until nothing is queued or in flight, or the deadline passes. Tasks waiting for a
-   * retry are sent at once. Resolves true when everything was delivered or given up.
+   * Waits until nothing is queued or in flight, or the deadline passes; resolves true if
+   * that happened in time. Tasks waiting for a retry keep waiting (their backoff and
+   * `Retry-After` are honoured): with a journal they are delivered after the next start.
    */
   async drain(deadlineMs: number): Promise<boolean> {
-    for (const [id, timer] of this.#retryTimers) {
-      clearTimeout(timer);
-      this.#retryTimers.delete(id);
-    }
-    // Pull waiting retries forward: a drain is the last chance to deliver them.
     this.#pump();
-    if (this.size === 0) return true;
+    if (this.queued + this.inFlight === 0) return true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const idle = new Promise<boolean>((resolve) => this.#idleWaiters.push(() => resolve(true)));
     const timeout = new Promise<boolean>((resolve) => {
@@ -289,9 +308,9 @@ export class DeliveryEngine {
   stop(): QueuedTask[] {
     this.#stopped = true;
     this.#accepting = false;
-    for (const timer of this.#retryTimers.values()) clearTimeout(timer);
+    for (const { timer } of this.#retryTimers.values()) clearTimeout(timer);
     this.#retryTimers.clear();
-    for (const controller of this.#inFlight.values()) controller.abort();
+    for (const { controller } of this.#inFlight.values()) controller.abort();
     const left: QueuedTask[] = [];
     for (let entry = this.#take(); entry !== undefined; entry = this.#take()) left.push(entry);
     for (const resolve of this.#idleWaiters.splice(0)) resolve();

@@ -16,7 +16,7 @@ function task(serverUrl: string, n: number, topic = "durable"): NotificationTask
   };
 }
 
-async function freePort(): Promise<number> {
+function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
   listener.close();
@@ -39,7 +39,7 @@ function bodies(messages: readonly { message: string }[]): Map<string, number> {
 }
 
 Deno.test("500 tasks acknowledged while ntfy is down survive kill -9 and all arrive later", async () => {
-  const port = await freePort();
+  const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const home = await createTestHome();
   let server;
@@ -222,7 +222,7 @@ Deno.test("a task spooled while the daemon runs is picked up without a restart",
 });
 
 Deno.test("a full queue answers Submit with QUEUE_FULL, and the hook spools instead of losing it", async () => {
-  const port = await freePort();
+  const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const home = await createTestHome();
   try {

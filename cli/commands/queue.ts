@@ -1,0 +1,186 @@
+/**
+ * `claude-ntfy queue`: what the daemon holds (queued, in flight, retrying), its dead
+ * letters, and retrying or purging them. Credentials are always masked.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { type CliContext, resolveContext } from "../context.ts";
+import { connect, type DaemonClient } from "../client/client.ts";
+import { ClientError, DaemonNotRunningError } from "../client/errors.ts";
+import type { DeadTask, HeldTask } from "../../protocol/mod.ts";
+
+const HELP = `Usage: claude-ntfy queue [list] [--json]
+       claude-ntfy queue retry (ID... | --all)
+       claude-ntfy queue purge
+
+  list     Tasks the daemon holds (queued, in flight, retrying) and its dead letters
+  retry    Queue dead letters again: the ids given, or --all
+  purge    Delete every dead letter
+
+Options:
+  --json             Machine-readable output
+  --project DIR      Project directory
+  --state-dir DIR    The daemon's state folder
+  -h, --help         Show this help
+
+Exit codes: 0 ok, 1 error, 3 daemon not running.
+`;
+
+function spooledCount(context: CliContext): number {
+  try {
+    return [...Deno.readDirSync(context.paths.spoolDir)]
+      .filter((entry) => entry.isFile && entry.name.endsWith(".task")).length;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
+}
+
+function age(ms: number): string {
+  const secs = Math.max(0, Math.round((Date.now() - ms) / 1000));
+  if (secs < 60) return `${secs}s ago`;
+  if (secs < 3600) return `${Math.round(secs / 60)}m ago`;
+  if (secs < 86_400) return `${Math.round(secs / 3600)}h ago`;
+  return `${Math.round(secs / 86_400)}d ago`;
+}
+
+function describeHeld(task: HeldTask): string {
+  const { target, message, origin } = task.task;
+  const error = task.lastError ? `\n      last error: ${task.lastError}` : "";
+  return `  ${task.id}  ${task.state.padEnd(9)}  ${origin.event}  → ${target.topic}  ` +
+    `"${message.title ?? message.body.slice(0, 40)}"  attempts ${task.attempts}${error}`;
+}
+
+function describeDead(task: DeadTask): string {
+  const { target, message, origin } = task.task;
+  return `  ${task.id}  ${origin.event}  → ${target.topic}  "${
+    message.title ?? message.body.slice(0, 40)
+  }"  ${age(task.failedAt)}, ${task.attempts} attempts\n      reason: ${task.reason}`;
+}
+
+async function withDaemon(
+  io: CliIo,
+  context: CliContext,
+  json: boolean,
+  fn: (client: DaemonClient) => Promise<number>,
+): Promise<number> {
+  let client: DaemonClient;
+  try {
+    client = await connect({
+      socketPath: context.paths.socketPath,
+      tokenPath: context.paths.tokenPath,
+      clientName: "claude-ntfy-queue",
+    });
+  } catch (error) {
+    if (!(error instanceof DaemonNotRunningError)) throw error;
+    const spooled = spooledCount(context);
+    if (json) io.stdout(JSON.stringify({ isRunning: false, spooled }) + "\n");
+    else {
+      io.stderr(
+        `claude-ntfy queue: the daemon is not running; ${spooled} spooled task(s) wait for it ` +
+          `(start it: claude-ntfy daemon start --detach)\n`,
+      );
+    }
+    return ExitCode.NotRunning;
+  }
+  try {
+    return await fn(client);
+  } finally {
+    await client.close();
+  }
+}
+
+async function run(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        json: { type: "boolean" },
+        all: { type: "boolean" },
+        project: { type: "string" },
+        "state-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    io.stderr(`claude-ntfy queue: ${(error as Error).message}\n\n${HELP}`);
+    return ExitCode.Usage;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout(HELP);
+    return ExitCode.Ok;
+  }
+  const [action = "list", ...ids] = positionals;
+  const json = values.json ?? false;
+  try {
+    const context = resolveContext(io, {
+      projectDir: values.project,
+      stateDir: values["state-dir"],
+    });
+    switch (action) {
+      case "list":
+        return await withDaemon(io, context, json, async (client) => {
+          const { tasks, dead } = await client.queue();
+          const spooled = spooledCount(context);
+          if (json) {
+            io.stdout(JSON.stringify({ isRunning: true, tasks, dead, spooled }) + "\n");
+            return ExitCode.Ok;
+          }
+          io.stdout(`Held by the daemon: ${tasks.length}\n`);
+          for (const task of tasks) io.stdout(describeHeld(task) + "\n");
+          io.stdout(`Dead letters: ${dead.length}\n`);
+          for (const task of dead) io.stdout(describeDead(task) + "\n");
+          if (spooled > 0) io.stdout(`Spooled, not yet ingested: ${spooled}\n`);
+          if (dead.length > 0) {
+            io.stdout(
+              `Retry with "claude-ntfy queue retry ID" or "--all"; delete with "claude-ntfy queue purge".\n`,
+            );
+          }
+          return ExitCode.Ok;
+        });
+      case "retry":
+        if (!values.all && ids.length === 0) {
+          io.stderr(`claude-ntfy queue retry: name dead-letter ids or pass --all\n`);
+          return ExitCode.Usage;
+        }
+        return await withDaemon(io, context, json, async (client) => {
+          const count = await client.retry(values.all ? "all" : ids);
+          io.stdout(
+            json
+              ? JSON.stringify({ retried: count }) + "\n"
+              : `Queued ${count} dead letter(s) again\n`,
+          );
+          return ExitCode.Ok;
+        });
+      case "purge":
+        return await withDaemon(io, context, json, async (client) => {
+          const count = await client.purge();
+          io.stdout(
+            json ? JSON.stringify({ purged: count }) + "\n" : `Deleted ${count} dead letter(s)\n`,
+          );
+          return ExitCode.Ok;
+        });
+      default:
+        io.stderr(`claude-ntfy queue: unknown action "${action}"\n\n${HELP}`);
+        return ExitCode.Usage;
+    }
+  } catch (error) {
+    const code = error instanceof ClientError ? ` [${error.code}]` : "";
+    io.stderr(`claude-ntfy queue ${action}: ${(error as Error).message}${code}\n`);
+    return ExitCode.Error;
+  }
+}
+
+/** The `queue` command. */
+export const queueCommand: Command = {
+  name: "queue",
+  summary: "list queued and dead tasks; retry or purge dead letters",
+  run,
+};
