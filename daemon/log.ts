@@ -21,6 +21,7 @@ export type LogSink = (line: string) => void;
 /** Parses a level name, falling back to `info` for anything unknown. */
 export function parseLogLevel(value: string | undefined): LogLevel {
   const lower = value?.toLowerCase();
+  if (lower === "trace") return "debug";
   return (LOG_LEVELS as readonly string[]).includes(lower ?? "") ? lower as LogLevel : "info";
 }
 

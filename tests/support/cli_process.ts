@@ -50,6 +50,8 @@ function scrubbedEnv(home: string): Record<string, string> {
     if (key.startsWith("CLAUDE_") || key.startsWith("NTFY_") || key === "XDG_RUNTIME_DIR") continue;
     env[key] = value;
   }
+  // Keep Deno's module cache where it is: a fresh HOME would mean a fresh, empty cache.
+  env.DENO_DIR ??= `${Deno.env.get("HOME") ?? "/root"}/.cache/deno`;
   env.HOME = home;
   env.NO_COLOR = "1";
   return env;
