@@ -6,7 +6,8 @@
  */
 
 import { parseArgs } from "node:util";
-import type { NotificationTask, NtfyAuth, Priority } from "../../protocol/mod.ts";
+import type { NotificationTask, Priority } from "../../protocol/mod.ts";
+import { authFromConfig } from "../hook/resolve_notification.ts";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
@@ -92,15 +93,6 @@ export interface TestMessage {
   readonly markdown?: boolean;
 }
 
-function auth(config: Config): NtfyAuth | undefined {
-  const { auth_token: token, username, password } = config.ntfy;
-  if (token !== undefined && token !== "") return { type: "bearer", token };
-  if (username !== undefined && username !== "") {
-    return { type: "basic", username, password: password ?? "" };
-  }
-  return undefined;
-}
-
 /**
  * Builds the task for a test notification: target from the config (a topic URL picks the
  * server), message from `message`, origin event `test`.
@@ -144,7 +136,7 @@ export function buildTestTask(
       { key: "ntfy.default_topic" },
     );
   }
-  const credentials = auth(config);
+  const credentials = authFromConfig(config);
   const tags = [...new Set([...(message.tags ?? []), ...config.ntfy.default_tags])]
     .filter((tag) => tag !== "");
   return {

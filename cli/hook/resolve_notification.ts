@@ -62,7 +62,8 @@ function filterReason(
   return undefined;
 }
 
-function auth(config: Config): NtfyAuth | undefined {
+/** The credentials the config gives: a token wins over username and password. */
+export function authFromConfig(config: Config): NtfyAuth | undefined {
   const { auth_token: token, username, password } = config.ntfy;
   if (token !== undefined && token !== "") return { type: "bearer", token };
   if (username !== undefined && username !== "") {
@@ -171,7 +172,7 @@ export function resolveNotification(
       warnings.push(`ntfy.click is not a valid template (${error.message}): no click URL`);
     }
   }
-  const credentials = auth(config);
+  const credentials = authFromConfig(config);
   const projectDir = context.projectDir || payloadString(event, "cwd");
   const sessionId = payloadString(event, "session_id");
   const task: NotificationTask = {
