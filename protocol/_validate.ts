@@ -11,6 +11,7 @@ type Fail = (message: string) => Error;
 export function requireString(record: Record<string, unknown>, key: string, fail: Fail): string {
   const value = record[key];
   if (typeof value !== "string") throw fail(`"${key}" must be a string`);
+  if (!value.isWellFormed()) throw fail(`"${key}" must be valid UTF-8`);
   return value;
 }
 
@@ -22,6 +23,7 @@ export function optionalString(
   const value = record[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "string") throw fail(`"${key}" must be a string`);
+  if (!value.isWellFormed()) throw fail(`"${key}" must be valid UTF-8`);
   return value;
 }
 
@@ -43,7 +45,10 @@ export function optionalStringArray(
 ): string[] | undefined {
   const value = record[key];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || !value.every((item) => typeof item === "string")) {
+  if (
+    !Array.isArray(value) ||
+    !value.every((item) => typeof item === "string" && item.isWellFormed())
+  ) {
     throw fail(`"${key}" must be an array of strings`);
   }
   return value as string[];

@@ -24,6 +24,7 @@ import type {
   Response,
 } from "./messages.ts";
 import { validateTask } from "./task.ts";
+import { nestingExceeds } from "./_nesting.ts";
 import {
   isRecord,
   nonNegativeInteger,
@@ -85,7 +86,16 @@ export function encodeResponse(response: Response, options: FrameOptions = {}): 
   return encodeMessage(response, options);
 }
 
+/** Deepest nesting a message needs is 6 (submit > task > message > actions > [i] > headers). */
+const MAX_DEPTH = 16;
+
 function decodePayload(payload: Uint8Array): unknown {
+  if (nestingExceeds(payload, MAX_DEPTH)) {
+    throw new ProtocolError(
+      ErrorCode.MalformedPayload,
+      `Cannot decode payload: nesting deeper than ${MAX_DEPTH}`,
+    );
+  }
   try {
     return decoder.decode(payload);
   } catch (cause) {
@@ -172,6 +182,9 @@ export function decodeRequest(payload: Uint8Array): Request {
       if (!nonNegativeInteger(version)) throw fail('"version" must be a non-negative integer');
       const token = optionalString(record, "token", fail);
       const client = optionalString(record, "client", fail);
+      if ((token?.length ?? 0) > 1024 || (client?.length ?? 0) > 1024) {
+        throw fail('"token" and "client" hold at most 1024 characters');
+      }
       return {
         type: "hello",
         id,

@@ -45,7 +45,7 @@ export class FrameDecoder {
 
   /** Bytes of an unfinished frame held by the decoder (0 between frames). */
   get bufferedBytes(): number {
-    return this.#headerFilled + this.#bodyFilled;
+    return this.#body === null ? this.#headerFilled : FRAME_HEADER_BYTES + this.#bodyFilled;
   }
 
   /**

@@ -145,8 +145,9 @@ function validateAuth(value: unknown): NtfyAuth | undefined {
 
 function validateTarget(value: unknown): NtfyTarget {
   if (!isRecord(value)) throw invalid("target must be a map");
+  checkSizes(value, "target", MAX_FIELD_CHARS);
   const serverUrl = requireString(value, "serverUrl", invalid);
-  if (!/^https?:\/\/[^\s/]+/.test(serverUrl)) {
+  if (!/^https?:\/\/[^\s/]+/.test(serverUrl) || !URL.canParse(serverUrl)) {
     throw invalid(`target.serverUrl must be an http(s) URL: got "${serverUrl.slice(0, 80)}"`);
   }
   const topic = requireString(value, "topic", invalid);
@@ -155,7 +156,7 @@ function validateTarget(value: unknown): NtfyTarget {
   }
   const sendFormat = optionalString(value, "sendFormat", invalid);
   if (sendFormat !== undefined && sendFormat !== "json" && sendFormat !== "text") {
-    throw invalid(`target.sendFormat must be "json" or "text": got "${sendFormat}"`);
+    throw invalid(`target.sendFormat must be "json" or "text": got "${sendFormat.slice(0, 80)}"`);
   }
   const timeoutSecs = value.timeoutSecs;
   if (
@@ -197,8 +198,41 @@ function validateActions(value: unknown): NtfyAction[] | undefined {
   });
 }
 
+/** Longest body, in UTF-16 code units (ntfy itself takes 4,096 bytes; clients cut to that). */
+export const MAX_BODY_CHARS = 65_536;
+/** Longest of any other string in a task. */
+export const MAX_FIELD_CHARS = 2_048;
+/** Most tags, and most headers of one action. */
+export const MAX_LIST_ENTRIES = 32;
+
+function checkSizes(value: unknown, path: string, max: number): void {
+  if (typeof value === "string") {
+    if (!value.isWellFormed()) throw invalid(`${path} must be valid UTF-8`);
+    if (value.length > max) throw invalid(`${path} is longer than ${max} characters`);
+  } else if (Array.isArray(value)) {
+    if (value.length > MAX_LIST_ENTRIES) {
+      throw invalid(`${path} holds more than ${MAX_LIST_ENTRIES} entries`);
+    }
+    for (const item of value) checkSizes(item, path, MAX_FIELD_CHARS);
+  } else if (isRecord(value)) {
+    const entries = Object.entries(value);
+    if (entries.length > MAX_LIST_ENTRIES) {
+      throw invalid(`${path} holds more than ${MAX_LIST_ENTRIES} entries`);
+    }
+    for (const [key, item] of entries) {
+      checkSizes(key, path, MAX_FIELD_CHARS);
+      checkSizes(
+        item,
+        `${path}.${key.slice(0, 40)}`,
+        path === "message" && key === "body" ? MAX_BODY_CHARS : MAX_FIELD_CHARS,
+      );
+    }
+  }
+}
+
 function validateMessage(value: unknown): NotificationMessage {
   if (!isRecord(value)) throw invalid("message must be a map");
+  checkSizes(value, "message", MAX_FIELD_CHARS);
   const priority = value.priority;
   if (
     priority !== undefined && priority !== null &&
@@ -224,6 +258,7 @@ function validateMessage(value: unknown): NotificationMessage {
 
 function validateOrigin(value: unknown): TaskOrigin {
   if (!isRecord(value)) throw invalid("origin must be a map");
+  checkSizes(value, "origin", MAX_FIELD_CHARS);
   const createdAt = value.createdAt;
   if (typeof createdAt !== "number" || !Number.isFinite(createdAt)) {
     throw invalid("origin.createdAt must be a number");

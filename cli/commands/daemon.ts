@@ -119,22 +119,51 @@ async function withClient(
   }
 }
 
-async function waitUntilAnswering(context: CliContext, timeoutMs: number): Promise<boolean> {
+/**
+ * Waits until the daemon with process id `pid` answers on the socket. Another daemon
+ * answering (one that won a start race) does not count.
+ */
+async function waitUntilAnswering(
+  context: CliContext,
+  pid: number,
+  timeoutMs: number,
+): Promise<boolean> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     try {
       const client = await openClient(context);
+      const answering = client.daemon.pid;
       await client.close();
-      return true;
+      if (answering === pid) return true;
     } catch (error) {
-      if (!(error instanceof DaemonNotRunningError)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 25));
+      if (!(error instanceof ClientError)) throw error;
     }
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return false;
 }
 
+/** The pid of a daemon already answering on the socket, if any. */
+async function runningDaemonPid(context: CliContext): Promise<number | undefined> {
+  try {
+    const client = await openClient(context);
+    const pid = client.daemon.pid;
+    await client.close();
+    return pid;
+  } catch (error) {
+    if (error instanceof ClientError) return undefined;
+    throw error;
+  }
+}
+
 async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promise<number> {
+  const running = await runningDaemonPid(context);
+  if (running !== undefined) {
+    io.stderr(
+      `claude-ntfy: a daemon is already running (pid ${running}, socket ${context.paths.socketPath})\n`,
+    );
+    return ExitCode.Error;
+  }
   // The daemon may not create folders above its state folder: do it here.
   preparePrivateDirs(context);
   if (!flags.detach) {
@@ -176,12 +205,15 @@ async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promis
     detached: true,
   }).spawn();
   const exited = child.status.then((status) => status);
-  const ready = waitUntilAnswering(context, 5_000);
-  const first = await Promise.race([ready.then(() => "ready" as const), exited]);
-  if (first === "ready" && await ready) {
+  const ready = waitUntilAnswering(context, child.pid, 5_000);
+  const first = await Promise.race([
+    ready.then((ok) => ok ? "ready" as const : "late" as const),
+    exited,
+  ]);
+  if (first === "ready") {
     child.stderr.cancel();
     child.unref();
-    const pid = readPidFile(context.paths.pidPath) ?? child.pid;
+    const pid = child.pid;
     if (flags.json) {
       io.stdout(
         JSON.stringify({ started: true, pid, socketPath: context.paths.socketPath }) + "\n",
@@ -190,6 +222,15 @@ async function start(io: CliIo, context: CliContext, flags: DaemonFlags): Promis
       io.stdout(`claude-ntfy daemon started (pid ${pid}, socket ${context.paths.socketPath})\n`);
     }
     return ExitCode.Ok;
+  }
+  if (first === "late") {
+    // Still starting after 5 s: leave it be, but say so.
+    child.stderr.cancel();
+    child.unref();
+    io.stderr(
+      `claude-ntfy: the daemon (pid ${child.pid}) did not answer within 5 s; see ${logFile}\n`,
+    );
+    return ExitCode.Error;
   }
   const errorText = await new Response(child.stderr).text().catch(() => "");
   const status = await exited;
