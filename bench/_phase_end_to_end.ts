@@ -1,0 +1,149 @@
+// 4. End to end: the bundled hook command from spawn to exit with the Stop fixture, beside
+// `deno run` of an empty file; `--help` and `hook --dry-run` split the difference into
+// startup, module evaluation and work. The full hook runs also give hook-to-arrival (5).
+
+import { fileURLToPath } from "node:url";
+import { BUNDLE, HOOK_RUN_FLAGS } from "./_bench_home.ts";
+import { summarize } from "./_stats.ts";
+import type { BenchContext } from "./_context.ts";
+
+/** The shared sample payloads, beside the repository (`../shared/fixtures/hooks`). */
+export function fixturePath(name: string): string {
+  const override = Deno.env.get("CLAUDE_NTFY_HOOK_FIXTURES");
+  if (override) return `${override}/${name}`;
+  let dir = new URL("../", import.meta.url);
+  for (let depth = 0; depth < 6; depth++) {
+    for (const candidate of ["shared/fixtures/hooks/", "../shared/fixtures/hooks/"]) {
+      const path = fileURLToPath(new URL(candidate + name, dir));
+      try {
+        Deno.statSync(path);
+        return path;
+      } catch {
+        // Not here; look further up.
+      }
+    }
+    dir = new URL("../", dir);
+  }
+  throw new Error(`Cannot find shared/fixtures/hooks/${name}: set CLAUDE_NTFY_HOOK_FIXTURES`);
+}
+
+interface Variant {
+  readonly key: string;
+  readonly label: string;
+  readonly args: string[];
+  readonly arrives: boolean;
+  readonly wall: number[];
+  readonly arrival: number[];
+  failures: number;
+  firstFailure?: string;
+}
+
+async function runOnce(context: BenchContext, variant: Variant, stdin: Uint8Array) {
+  const expected = context.arrivals.count + 1;
+  const started = performance.now();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: variant.args,
+    env: context.home.env,
+    clearEnv: true,
+    cwd: context.home.home,
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(stdin).catch(() => {});
+  await writer.close().catch(() => {});
+  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+  const wall = performance.now() - started;
+  let arrival = NaN;
+  if (variant.arrives) {
+    try {
+      arrival = (await context.arrivals.until(expected, 10_000)) - started;
+    } catch (error) {
+      variant.failures++;
+      variant.firstFailure ??= (error as Error).message;
+    }
+  }
+  if (!status.success || stderr.trim() !== "") {
+    variant.failures++;
+    variant.firstFailure ??= `exit ${status.code}: ${stderr.trim().slice(0, 300)}`;
+  }
+  return { wall, arrival };
+}
+
+export async function runEndToEnd(context: BenchContext): Promise<void> {
+  context.progress("end to end: hook processes");
+  const emptyFile = `${context.scratch}/empty.js`;
+  await Deno.writeTextFile(emptyFile, "");
+  const stdin = Deno.readFileSync(fixturePath("stop.json"));
+  const make = (key: string, label: string, args: string[], arrives = false): Variant => ({
+    key,
+    label,
+    args: [...HOOK_RUN_FLAGS, ...args],
+    arrives,
+    wall: [],
+    arrival: [],
+    failures: 0,
+  });
+  const variants = [
+    make("empty", "deno run of an empty file", [emptyFile]),
+    make("help", "bundle --help (startup + module evaluation)", [BUNDLE, "--help"]),
+    make("dryRun", "hook --dry-run (+ stdin, config, template)", [BUNDLE, "hook", "--dry-run"]),
+    make("hook", "hook (+ connect, submit)", [BUNDLE, "hook"], true),
+  ];
+  const { processRuns: runs, processWarmup: warmup } = context.sizes;
+  for (let round = -warmup; round < runs; round++) {
+    // Round robin, so that drift in the machine's state hits all variants alike.
+    for (const variant of variants) {
+      const { wall, arrival } = await runOnce(context, variant, stdin);
+      if (round < 0) continue;
+      variant.wall.push(wall);
+      if (variant.arrives && Number.isFinite(arrival)) variant.arrival.push(arrival);
+    }
+  }
+  for (const variant of variants) {
+    if (variant.failures > 0) {
+      console.error(
+        `bench: ${variant.label}: ${variant.failures} failed runs, first: ${variant.firstFailure}`,
+      );
+    }
+  }
+  const [empty, help, dryRun, hook] = variants.map((variant) => summarize(variant.wall));
+  const arrival = summarize(variants[3]!.arrival);
+  context.series["Hook, spawn → exit"] = variants[3]!.wall;
+  context.series["Hook, spawn → arrival at ntfy"] = variants[3]!.arrival;
+  context.figures.endToEnd = {
+    runs,
+    warmup,
+    fixture: "stop.json",
+    command: `deno ${HOOK_RUN_FLAGS.join(" ")} dist/claude-ntfy.js hook`,
+    unit: "ms",
+    variants: Object.fromEntries(variants.map((variant, index) => [variant.key, {
+      label: variant.label,
+      failures: variant.failures,
+      wall: [empty, help, dryRun, hook][index],
+    }])),
+    hookToArrival: arrival,
+  };
+  const section = "4 End to end (process spawn → exit)";
+  const baseline = { name: "deno run empty file", value: empty!.p50 };
+  context.rows.push(
+    {
+      section,
+      figure: "Hook wall time p50",
+      value: hook!.p50,
+      unit: "ms",
+      baseline,
+      target: { text: "≤ 1.3× empty", pass: hook!.p50 <= 1.3 * empty!.p50 },
+    },
+    {
+      section,
+      figure: "Hook wall time p90",
+      value: hook!.p90,
+      unit: "ms",
+      baseline: { name: "deno run empty file", value: empty!.p90 },
+    },
+    { section, figure: "Bundle --help p50 (load only)", value: help!.p50, unit: "ms", baseline },
+    { section, figure: "Hook --dry-run p50 (no socket)", value: dryRun!.p50, unit: "ms", baseline },
+  );
+}
