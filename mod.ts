@@ -19,7 +19,7 @@
  */
 
 export * from "./protocol/mod.ts";
-export { connect, type ConnectOptions, DaemonClient } from "./cli/client/client.ts";
+export { connect, type ConnectOptions, DaemonClient, submitOnce } from "./cli/client/client.ts";
 export {
   ClientError,
   ConnectionClosedError,

@@ -9,7 +9,7 @@
 
 import type { NotificationTask } from "../protocol/mod.ts";
 import type { CliContext } from "./context.ts";
-import { connect } from "./client/client.ts";
+import { submitOnce } from "./client/client.ts";
 import {
   ClientError,
   ConnectionClosedError,
@@ -66,23 +66,18 @@ function shouldSpool(error: unknown): boolean {
   return error instanceof ClientError;
 }
 
-async function viaDaemon(
+function viaDaemon(
   task: NotificationTask,
   context: CliContext,
   options: SubmitOptions,
 ): Promise<string> {
-  const client = await connect({
+  return submitOnce({
     socketPath: context.paths.socketPath,
     tokenPath: context.paths.tokenPath,
     connectTimeoutMs: 1_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
     clientName: "claude-ntfy-hook",
-  });
-  try {
-    return await client.submit(task);
-  } finally {
-    await client.close();
-  }
+  }, task);
 }
 
 /**

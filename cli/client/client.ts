@@ -25,6 +25,7 @@ import {
   RemoteError,
   TimeoutError,
 } from "./errors.ts";
+import { schedule } from "./schedule.ts";
 
 /** Options for {@linkcode connect}. */
 export interface ConnectOptions {
@@ -76,15 +77,15 @@ function readToken(options: ConnectOptions): string {
 }
 
 async function openSocket(path: string, timeoutMs: number): Promise<Deno.UnixConn> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelTimer = () => {};
   const connecting = Deno.connect({ transport: "unix", path });
   try {
     return await Promise.race([
       connecting,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new TimeoutError(`Connecting to ${path} timed out after ${timeoutMs} ms`)),
+        cancelTimer = schedule(
           timeoutMs,
+          () => reject(new TimeoutError(`Connecting to ${path} timed out after ${timeoutMs} ms`)),
         );
       }),
     ]);
@@ -105,7 +106,7 @@ async function openSocket(path: string, timeoutMs: number): Promise<Deno.UnixCon
       { cause: error },
     );
   } finally {
-    clearTimeout(timer);
+    cancelTimer();
   }
 }
 
@@ -120,7 +121,7 @@ class Session {
   #writing: Promise<void> = Promise.resolve();
   #nextId = 1;
   #closedError: Error | undefined;
-  #sweep: ReturnType<typeof setInterval> | undefined;
+  #sweep: (() => void) | undefined;
   readonly reading: Promise<void>;
 
   constructor(conn: Deno.UnixConn, requestTimeoutMs: number) {
@@ -151,7 +152,7 @@ class Session {
 
   #startSweep(): void {
     const every = Math.max(10, Math.min(1_000, this.#requestTimeoutMs / 4));
-    this.#sweep = setInterval(() => {
+    const tick = () => {
       const now = performance.now();
       for (const [id, pending] of this.#pending) {
         if (now - pending.sentAt < this.#requestTimeoutMs) break;
@@ -163,11 +164,13 @@ class Session {
         );
       }
       if (this.#pending.size === 0) this.#stopSweep();
-    }, every);
+      else this.#sweep = schedule(every, tick);
+    };
+    this.#sweep = schedule(every, tick);
   }
 
   #stopSweep(): void {
-    clearInterval(this.#sweep);
+    this.#sweep?.();
     this.#sweep = undefined;
   }
 
@@ -291,7 +294,7 @@ export class DaemonClient {
     const timeoutMs = options.connectTimeoutMs ?? 2_000;
     const conn = await openSocket(options.socketPath, timeoutMs);
     const session = new Session(conn, options.requestTimeoutMs ?? 10_000);
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let cancelTimer = () => {};
     try {
       const response = await Promise.race([
         session.request({
@@ -301,10 +304,10 @@ export class DaemonClient {
           client: options.clientName ?? "claude-ntfy",
         }),
         new Promise<never>((_, reject) => {
-          timer = setTimeout(
+          cancelTimer = schedule(
+            timeoutMs,
             () =>
               reject(new TimeoutError(`The daemon did not answer hello within ${timeoutMs} ms`)),
-            timeoutMs,
           );
         }),
       ]);
@@ -316,7 +319,7 @@ export class DaemonClient {
       await session.close();
       throw error;
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
     }
   }
 
@@ -421,4 +424,35 @@ export class DaemonClient {
  */
 export function connect(options: ConnectOptions): Promise<DaemonClient> {
   return DaemonClient.open(options);
+}
+
+/**
+ * Submits one task on a fresh connection with a single write: `hello` and `submit` are
+ * pipelined, saving a round trip over `connect()` then `submit()`. This is what the hook
+ * does on every Claude Code event. Resolves with the daemon's task id.
+ *
+ * @throws {DaemonNotRunningError} when nothing listens on the socket.
+ * @throws {RemoteError} with the daemon's code (`UNAUTHORIZED`, `QUEUE_FULL`, ...).
+ * @throws {TimeoutError} when the daemon does not answer in time.
+ */
+export async function submitOnce(options: ConnectOptions, task: NotificationTask): Promise<string> {
+  const token = readToken(options);
+  const conn = await openSocket(options.socketPath, options.connectTimeoutMs ?? 2_000);
+  const session = new Session(conn, options.requestTimeoutMs ?? 10_000);
+  try {
+    const hello = session.request({
+      type: "hello",
+      version: PROTOCOL_VERSION,
+      token,
+      client: options.clientName ?? "claude-ntfy",
+    });
+    const submit = session.request({ type: "submit", task });
+    // If hello fails the daemon closes the connection: report hello's reason, not the close.
+    submit.catch(() => {});
+    await hello;
+    const response = await submit;
+    return response.type === "ok" ? response.taskId ?? "" : "";
+  } finally {
+    await session.close();
+  }
 }

@@ -10,8 +10,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { parseFlags } from "../parse_flags.ts";
 import { resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
 import { readHookStdin } from "../hook/read_hook_stdin.ts";
@@ -50,19 +50,23 @@ function oneLine(text: string): string {
 async function runHook(args: string[], io: CliIo): Promise<number> {
   let values;
   try {
-    values = parseArgs({
-      args,
-      strict: true,
-      options: {
-        "hook-name": { type: "string" },
-        project: { type: "string" },
-        "state-dir": { type: "string" },
-        "dry-run": { type: "boolean" },
-        "no-daemon": { type: "boolean" },
-        verbose: { type: "boolean", short: "v" },
-        help: { type: "boolean", short: "h" },
-      },
-    }).values;
+    values = parseFlags(args, {
+      "hook-name": { type: "string" },
+      project: { type: "string" },
+      "state-dir": { type: "string" },
+      "dry-run": { type: "boolean" },
+      "no-daemon": { type: "boolean" },
+      verbose: { type: "boolean", short: "v" },
+      help: { type: "boolean", short: "h" },
+    }) as {
+      "hook-name"?: string;
+      project?: string;
+      "state-dir"?: string;
+      "dry-run"?: boolean;
+      "no-daemon"?: boolean;
+      verbose?: boolean;
+      help?: boolean;
+    };
   } catch (error) {
     io.stderr(`claude-ntfy hook: ${oneLine((error as Error).message)}\n`);
     return ExitCode.Error;

@@ -186,8 +186,23 @@ export class DeliveryEngine {
       acceptedAt: performance.now(),
     };
     this.#ready.push(entry);
-    this.#pump();
+    this.#schedulePump();
     return entry.id;
+  }
+
+  #pumpScheduled = false;
+
+  /**
+   * Starts deliveries after the current task: the caller's answer (the submit's `ok`) is
+   * written before fetch setup work runs, and a burst of submits starts in one go.
+   */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
   }
 
   #take(): QueuedTask | undefined {

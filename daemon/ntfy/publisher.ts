@@ -75,10 +75,30 @@ export async function publish(
 ): Promise<PublishResult> {
   const request = prepareRequest(task);
   const timeoutSecs = task.target.timeoutSecs ?? DEFAULT_TIMEOUT_SECS;
-  const timeoutSignal = AbortSignal.timeout(timeoutSecs * 1000);
+  // One controller and a timer cleared when the publish settles: AbortSignal.timeout()
+  // would keep a timer (and the request) alive for the whole timeout after each publish.
+  const timeout = new AbortController();
+  const timer = setTimeout(
+    () => timeout.abort(new DOMException("Timed out", "TimeoutError")),
+    timeoutSecs * 1000,
+  );
+  const timeoutSignal = timeout.signal;
   const signal = options.signal ? AbortSignal.any([timeoutSignal, options.signal]) : timeoutSignal;
   const failure = (error: unknown) =>
     transportFailure(error, request, timeoutSecs, timeoutSignal, options.signal);
+  try {
+    return await send(request, signal, options, failure);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function send(
+  request: PreparedRequest,
+  signal: AbortSignal,
+  options: PublishOptions,
+  failure: (error: unknown) => NtfyError,
+): Promise<PublishResult> {
 
   let response: Response;
   try {
