@@ -16,6 +16,12 @@ export interface ServerLimits {
   readonly idleTimeoutMs: number;
   /** A connection stuck inside a frame for this long is closed. @default {5000} */
   readonly partialFrameTimeoutMs: number;
+  /**
+   * When the limit is reached, how long to wait for a connection to end before refusing
+   * new ones. Clients that close and reconnect at once briefly overshoot the limit; this
+   * lets them in instead of dropping them. @default {250}
+   */
+  readonly fullWaitMs?: number;
 }
 
 /** Default server limits. */
@@ -23,6 +29,7 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
   maxConnections: 1024,
   idleTimeoutMs: 60_000,
   partialFrameTimeoutMs: 5_000,
+  fullWaitMs: 250,
 };
 
 /**
@@ -45,6 +52,9 @@ export class UnixServer {
   #acceptLoop: Promise<void> | undefined;
   #closing = false;
   #nextId = 1;
+  /** Waited in vain for a slot: refuse at once until a connection ends. */
+  #saturated = false;
+  #slotFreed: (() => void) | undefined;
 
   /** Binds the socket. Throws what `Deno.listen` throws (e.g. `AddrInUse`). */
   constructor(path: string, context: ConnectionContext, limits: ServerLimits) {
@@ -71,6 +81,10 @@ export class UnixServer {
   async #accept(): Promise<void> {
     const stats = this.#context.stats;
     while (!this.#closing) {
+      if (this.#connections.size >= this.#limits.maxConnections && !this.#saturated) {
+        await this.#waitForSlot(this.#limits.fullWaitMs ?? 250);
+        if (this.#connections.size >= this.#limits.maxConnections) this.#saturated = true;
+      }
       let conn: Deno.Conn;
       try {
         conn = await this.#listener.accept();
@@ -96,9 +110,25 @@ export class UnixServer {
         this.#connections.delete(connection);
         this.#served.delete(served);
         stats.connectionsActive -= 1;
+        this.#saturated = false;
+        this.#slotFreed?.();
       });
       this.#served.add(served);
     }
+  }
+
+  #waitForSlot(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.#slotFreed = () => {
+        this.#slotFreed = undefined;
+        done();
+      };
+    });
   }
 
   #sweep(): void {
