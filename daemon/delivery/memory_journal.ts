@@ -1,0 +1,69 @@
+/**
+ * A journal that keeps nothing: the in-memory queue of the design before the durable one.
+ * Only for benchmarks that show what durability costs; a crash loses everything it held.
+ *
+ * @module
+ */
+
+import type { NotificationTask } from "../../protocol/mod.ts";
+
+/** What the daemon needs from a journal. */
+export interface TaskJournal {
+  /** Records a task; resolves once it is as durable as this journal makes it. */
+  add(addition: { id: string; task: NotificationTask }): Promise<void>;
+  /** Whether a live task has this id. */
+  has(id: string): boolean;
+  /** Records a delivery. */
+  markDone(id: string): void;
+  /** Records a failed attempt. */
+  markAttempt(id: string, attempts: number, lastError?: string): void;
+  /** Records a dead letter. */
+  markDead(id: string, reason: string): void;
+  /** Flushes and closes. */
+  close(): Promise<void>;
+}
+
+/**
+ * The no-op journal.
+ *
+ * @example
+ * ```ts
+ * import { MemoryJournal } from "./memory_journal.ts";
+ *
+ * const journal = new MemoryJournal();
+ * await journal.add({ id: "a", task: { target: { serverUrl: "http://x", topic: "t" }, message: { body: "" }, origin: { event: "e", createdAt: 0 } } });
+ * console.log(journal.has("a")); // true
+ * ```
+ */
+export class MemoryJournal implements TaskJournal {
+  readonly #live = new Set<string>();
+
+  /** Remembers the id only. */
+  add(addition: { id: string }): Promise<void> {
+    this.#live.add(addition.id);
+    return Promise.resolve();
+  }
+
+  /** Whether the id is live. */
+  has(id: string): boolean {
+    return this.#live.has(id);
+  }
+
+  /** Forgets the id. */
+  markDone(id: string): void {
+    this.#live.delete(id);
+  }
+
+  /** Nothing to record. */
+  markAttempt(): void {}
+
+  /** Forgets the id. */
+  markDead(id: string): void {
+    this.#live.delete(id);
+  }
+
+  /** Nothing to close. */
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
