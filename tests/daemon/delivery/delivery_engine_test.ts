@@ -109,10 +109,12 @@ Deno.test("DeliveryEngine refuses past maxQueueSize and after stopAccepting, wit
   equal(e.size, 3, "an admitted (journaled) task is never refused");
   e.stopAccepting();
   throws(
-    () => e.submit(task("http://127.0.0.1:9", 5), { admitted: true }),
+    () => e.submit(task("http://127.0.0.1:9", 5)),
     (error: unknown) => error instanceof DaemonError && error.code === "SHUTTING_DOWN",
   );
-  equal(e.list().length, 3);
+  // Journaled while the shutdown began: kept (it is replayed on the next start anyway).
+  e.submit(task("http://127.0.0.1:9", 6), { admitted: true });
+  equal(e.list().length, 4);
   e.stop();
 });
 
