@@ -87,3 +87,45 @@ Deno.test("unknown actions and flags are usage errors, never exit code 2", async
     await home.cleanup();
   }
 });
+
+Deno.test("status --watch refreshes until stopped", async () => {
+  const home = await createTestHome();
+  try {
+    await home.startDaemon();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--quiet",
+        `${Deno.cwd()}/cli/main.ts`,
+        "daemon",
+        "status",
+        "--watch",
+        "--json",
+        "--interval",
+        "0.2",
+      ],
+      env: home.env,
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "null",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let text = "";
+    while (text.split("\n").filter((line) => line.startsWith("{")).length < 3) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += value;
+    }
+    child.kill("SIGTERM");
+    await reader.cancel();
+    await child.status;
+    const snapshots = text.split("\n").filter((line) => line.startsWith("{")).map((line) =>
+      JSON.parse(line)
+    );
+    ok(snapshots.length >= 3, text);
+    ok(snapshots[2].requests.status > snapshots[0].requests.status, "each refresh is a new status");
+  } finally {
+    await home.cleanup();
+  }
+});
