@@ -54,21 +54,44 @@ export class RecordEncoder {
     this.#maxRecordBytes = maxRecordBytes;
   }
 
-  /** The framed bytes of `record`. */
-  encode(record: JournalRecord): Uint8Array {
+  /**
+   * The msgpack payload of `record`: a view of the encoder's own buffer, valid until the
+   * next call.
+   *
+   * @throws {RangeError} when the payload is over `maxRecordBytes`.
+   */
+  payload(record: JournalRecord): Uint8Array {
     const payload = this.#encoder.encodeSharedRef(record);
     if (payload.length > this.#maxRecordBytes) {
       throw new RangeError(
         `Cannot journal record: payload of ${payload.length} bytes exceeds limit ${this.#maxRecordBytes}`,
       );
     }
+    return payload;
+  }
+
+  /** The framed bytes of `record`, in a buffer of their own. */
+  encode(record: JournalRecord): Uint8Array {
+    const payload = this.payload(record);
     const bytes = new Uint8Array(RECORD_HEADER_BYTES + payload.length);
-    const view = new DataView(bytes.buffer);
-    view.setUint32(0, payload.length);
-    view.setUint32(4, crc32(payload));
-    bytes.set(payload, RECORD_HEADER_BYTES);
+    writeFrame(bytes, 0, payload);
     return bytes;
   }
+}
+
+/** Writes the frame of `payload` (header, then payload) into `target` at `offset`. */
+export function writeFrame(target: Uint8Array, offset: number, payload: Uint8Array): void {
+  const length = payload.length;
+  const crc = crc32(payload);
+  target[offset] = length >>> 24;
+  target[offset + 1] = length >>> 16;
+  target[offset + 2] = length >>> 8;
+  target[offset + 3] = length;
+  target[offset + 4] = crc >>> 24;
+  target[offset + 5] = crc >>> 16;
+  target[offset + 6] = crc >>> 8;
+  target[offset + 7] = crc;
+  target.set(payload, offset + RECORD_HEADER_BYTES);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

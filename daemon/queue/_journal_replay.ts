@@ -11,7 +11,10 @@ import { QueueError, QueueErrorCode } from "./queue_error.ts";
 
 /** A live task as the journal file holds it: enough to rewrite it on compaction. */
 export interface LiveTask {
-  /** The framed `add` record, exactly as written. */
+  /**
+   * The framed `add` record, exactly as written, in a buffer of its own: a view into the
+   * batch it was written with would keep that whole batch alive as long as this task.
+   */
   readonly addBytes: Uint8Array;
   /** Failed attempts recorded after the add. */
   attempts: number;

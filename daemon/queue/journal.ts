@@ -2,7 +2,9 @@
  * The durable task journal: an append-only file of CRC-checked records in the state
  * folder's `journal/` directory. An `add` resolves only once its record is written and
  * fsynced; appends that arrive together share one write and one fsync (group commit).
- * The file is compacted in the background when most of it is dead weight.
+ * Records nobody waits for (done, attempt, dead) are held for a few milliseconds and
+ * written together, or with the next adds. The file is compacted in the background when
+ * most of it is dead weight.
  *
  * @module
  */
@@ -10,6 +12,7 @@
 import type { NotificationTask } from "../../protocol/mod.ts";
 import type { JournalEntry } from "./journal_entry.ts";
 import { concatBytes, ensurePrivateDir, removeIfExists, syncDir, writeAll } from "./_fs.ts";
+import { type BatchEntry, RecordBatch } from "./_journal_batch.ts";
 import {
   JOURNAL_FORMAT,
   JOURNAL_VERSION,
@@ -74,17 +77,21 @@ export interface JournalStats {
   readonly failure?: string;
 }
 
-interface QueuedRecord {
-  readonly record: JournalRecord;
-  readonly bytes: Uint8Array;
-  readonly resolve?: () => void;
-  readonly reject?: (error: Error) => void;
-}
-
 const noop = () => {};
+
+/** Batch buffers up to this size are kept for the next batch; larger ones are let go. */
+const MAX_SPARE_BYTES = 1024 * 1024;
 
 /**
  * An append-only, crash-safe journal of accepted tasks.
+ *
+ * Guarantees: an `add` that resolved survives a crash and a power cut. `markDone`,
+ * `markAttempt` and `markDead` are not awaited: they are held for up to `lazyWriteMs`
+ * (5 ms by default; plus any write or fsync already under way) and then written together,
+ * or sooner with the next adds, always after the add they refer to. A process killed
+ * (`kill -9`) in that window forgets them, so those tasks are delivered again after a
+ * restart: at least once, never lost. A power cut can also undo ones written within the
+ * last `lazySyncMs` (200 ms by default), with the same outcome.
  *
  * @example Accept, deliver, replay
  * ```ts
@@ -120,10 +127,14 @@ export class Journal {
   #liveBytes = 0;
   /** Ids added and not yet done or dead, as callers see it (includes unwritten records). */
   readonly #known: Set<string>;
-  #queue: QueuedRecord[] = [];
+  /** Records appended and not yet taken by a write, in call order. */
+  #queue: RecordBatch = new RecordBatch();
+  /** A written batch's buffer, for the next batch to reuse. */
+  #spare: Uint8Array | undefined;
   #io: Promise<void> = Promise.resolve();
   #flushQueued = false;
   #unsynced = false;
+  #lazyWriteTimer: ReturnType<typeof setTimeout> | undefined;
   #lazySyncTimer: ReturnType<typeof setTimeout> | undefined;
   #compactionTail: Uint8Array[] | undefined;
   #compacting: Promise<void> | undefined;
@@ -257,7 +268,6 @@ export class Journal {
   add(addition: JournalAddition): Promise<void> {
     const refused = this.#refusal();
     if (refused) return Promise.reject(refused);
-    let bytes: Uint8Array;
     const record: JournalRecord = {
       type: "add",
       id: addition.id,
@@ -266,26 +276,31 @@ export class Journal {
       acceptedAt: addition.acceptedAt ?? this.#settings.now(),
     };
     try {
-      bytes = this.#encoder.encode(record);
+      this.#queue.append(this.#encoder, record);
     } catch (error) {
       return Promise.reject(error);
     }
     this.#known.add(addition.id);
-    return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ record, bytes, resolve, reject });
-      this.#requestFlush();
-    });
+    // Every add of a batch shares one promise: they are written and synced together.
+    const durable = this.#queue.durable();
+    this.#requestFlush();
+    return durable;
   }
 
   /**
-   * Records a failed attempt. Not awaited: written soon after, in order after the add.
-   * Ignored once the journal is closed or failed.
+   * Records a failed attempt. Not awaited: written within `lazyWriteMs`, or sooner with the
+   * next adds, always after the add of `id` when that came first. Until it is written a
+   * killed process forgets it (the task keeps its older attempt count). Ignored once the
+   * journal is closed or failed.
    */
   markAttempt(id: string, attempts: number, lastError?: string): void {
     this.#appendLazy({ type: "attempt", id, attempts, lastError });
   }
 
-  /** Records a delivery: the task will not be replayed. Not awaited, like `markAttempt`. */
+  /**
+   * Records a delivery: the task will not be replayed. Not awaited, like `markAttempt`: a
+   * process killed within `lazyWriteMs` of it delivers the task again after a restart.
+   */
   markDone(id: string): void {
     this.#known.delete(id);
     this.#appendLazy({ type: "done", id });
@@ -300,7 +315,7 @@ export class Journal {
     this.#appendLazy({ type: "dead", id, reason });
   }
 
-  /** Resolves once everything appended so far is written and fsynced. */
+  /** Resolves once everything appended so far (lazy records too) is written and fsynced. */
   async flush(): Promise<void> {
     this.#requestFlush();
     await this.#enqueueIo(() => this.#syncIfDirty());
@@ -324,6 +339,7 @@ export class Journal {
     this.#requestFlush();
     await this.#compacting;
     await this.#enqueueIo(() => this.#syncIfDirty());
+    clearTimeout(this.#lazyWriteTimer);
     clearTimeout(this.#lazySyncTimer);
     this.#file.close();
   }
@@ -334,16 +350,23 @@ export class Journal {
   }
 
   #appendLazy(record: JournalRecord): void {
-    if (this.#refusal()) return;
-    let bytes: Uint8Array;
+    if (this.#closed || this.#failure) return;
     try {
-      bytes = this.#encoder.encode(record);
+      this.#queue.append(this.#encoder, record);
     } catch (error) {
       this.#settings.onWarning(`Cannot journal ${record.type} record: ${(error as Error).message}`);
       return;
     }
-    this.#queue.push({ record, bytes });
-    this.#requestFlush();
+    if (this.#flushQueued || this.#lazyWriteTimer !== undefined) return;
+    if (this.#settings.lazyWriteMs <= 0) return this.#requestFlush();
+    // One timer for every lazy record until it fires: they share one write. It is not
+    // cleared when adds take them along first; firing early on a later record is harmless.
+    const timer = setTimeout(() => {
+      this.#lazyWriteTimer = undefined;
+      this.#requestFlush();
+    }, this.#settings.lazyWriteMs);
+    Deno.unrefTimer(timer);
+    this.#lazyWriteTimer = timer;
   }
 
   /** Runs `step` after every earlier file operation: one writer at a time, in order. */
@@ -354,7 +377,7 @@ export class Journal {
   }
 
   #requestFlush(): void {
-    if (this.#flushQueued || this.#queue.length === 0) return;
+    if (this.#flushQueued || this.#queue.entries.length === 0) return;
     this.#flushQueued = true;
     void this.#enqueueIo(() => this.#flush());
   }
@@ -362,13 +385,14 @@ export class Journal {
   async #flush(): Promise<void> {
     this.#flushQueued = false;
     const batch = this.#queue;
-    if (batch.length === 0) return;
-    this.#queue = [];
+    if (batch.entries.length === 0) return;
+    this.#queue = new RecordBatch(this.#spare);
+    this.#spare = undefined;
     if (this.#failure) {
-      for (const item of batch) item.reject?.(this.#failure);
+      batch.reject(this.#failure);
       return;
     }
-    const bytes = concatBytes(batch.map((item) => item.bytes));
+    const bytes = batch.bytes;
     const start = this.#fileBytes;
     try {
       await writeAll(this.#file, bytes);
@@ -378,22 +402,22 @@ export class Journal {
     }
     this.#fileBytes += bytes.length;
     this.#writes += 1;
-    this.#records += batch.length;
+    this.#records += batch.entries.length;
     this.#bytesWritten += bytes.length;
-    this.#compactionTail?.push(bytes);
-    for (const item of batch) this.#apply(item);
-    const durable = batch.some((item) => item.resolve !== undefined);
-    if (durable || !this.#settings.fsync) {
+    for (const entry of batch.entries) this.#apply(entry, bytes);
+    if (this.#compactionTail) this.#compactionTail.push(bytes);
+    else if (bytes.length <= MAX_SPARE_BYTES) this.#spare = batch.buffer;
+    if (batch.awaited || !this.#settings.fsync) {
       try {
         await this.#sync();
       } catch (error) {
         // After a failed fsync the kernel may have dropped the dirty pages; a later fsync
         // can report success falsely, so nothing written from now on can be trusted.
         this.#fail(error);
-        for (const item of batch) item.reject?.(this.#failure!);
+        batch.reject(this.#failure!);
         return;
       }
-      for (const item of batch) item.resolve?.();
+      batch.resolve();
     } else {
       this.#unsynced = true;
       this.#scheduleLazySync();
@@ -402,7 +426,7 @@ export class Journal {
   }
 
   /** A write failed, maybe half done: cut the file back so later records stay readable. */
-  async #undoWrite(start: number, error: unknown, batch: QueuedRecord[]): Promise<void> {
+  async #undoWrite(start: number, error: unknown, batch: RecordBatch): Promise<void> {
     const failure = new QueueError(
       QueueErrorCode.WriteFailed,
       `Cannot write journal ${this.#path}: ${(error as Error).message}`,
@@ -413,10 +437,9 @@ export class Journal {
     } catch {
       this.#fail(error);
     }
-    const lazy = batch.filter((item) => item.resolve === undefined);
-    for (const item of batch) item.reject?.(this.#failure ?? failure);
+    batch.reject(this.#failure ?? failure);
     // Records nobody waits for are tried again with the next write.
-    if (!this.#failure) this.#queue = [...lazy, ...this.#queue];
+    if (!this.#failure) this.#queue = RecordBatch.retry(batch, this.#queue);
     this.#settings.onWarning(failure.message);
   }
 
@@ -457,14 +480,15 @@ export class Journal {
     this.#lazySyncTimer = timer;
   }
 
-  /** Applies a written record to the file's state. */
-  #apply({ record, bytes }: QueuedRecord): void {
+  /** Applies a written record (framed at `start..end` of its batch's bytes) to the file's state. */
+  #apply({ record, start, end }: BatchEntry, bytes: Uint8Array): void {
     switch (record.type) {
       case "add": {
         const previous = this.#live.get(record.id);
         if (previous) this.#liveBytes -= previous.addBytes.length;
-        this.#live.set(record.id, { addBytes: bytes, attempts: record.attempts });
-        this.#liveBytes += bytes.length;
+        // A copy: a view would keep the whole batch buffer alive while any of its tasks is.
+        this.#live.set(record.id, { addBytes: bytes.slice(start, end), attempts: record.attempts });
+        this.#liveBytes += end - start;
         break;
       }
       case "attempt": {

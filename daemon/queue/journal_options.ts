@@ -13,9 +13,16 @@ export interface JournalOptions {
   /** File size from which compaction is considered. @default {4194304} */
   compactAfterBytes?: number;
   /**
-   * How long records nobody waits for (`markDone`, `markAttempt`, `markDead`) may stay
-   * written but not fsynced, when no `add` syncs them sooner. They survive a killed process
-   * at once; this only bounds what a power cut can undo. @default {200}
+   * How long records nobody waits for (`markDone`, `markAttempt`, `markDead`) may wait
+   * before they are written, when no `add` takes them along sooner; they are written
+   * together, one write for all. A process killed in this window forgets them: those tasks
+   * are delivered again after a restart. 0 writes each at once. @default {5}
+   */
+  lazyWriteMs?: number;
+  /**
+   * How long those records may stay written but not fsynced, when no `add` syncs them
+   * sooner. Once written they survive a killed process; this only bounds what a power cut
+   * can undo. @default {200}
    */
   lazySyncMs?: number;
   /** Largest record payload. @default {16777216} */
@@ -43,6 +50,7 @@ export function resolveJournalOptions(options: JournalOptions = {}): JournalSett
   return {
     fsync: options.fsync ?? true,
     compactAfterBytes: options.compactAfterBytes ?? 4 * 1024 * 1024,
+    lazyWriteMs: options.lazyWriteMs ?? 5,
     lazySyncMs: options.lazySyncMs ?? 200,
     maxRecordBytes: options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     now: options.now ?? Date.now,

@@ -246,6 +246,112 @@ Deno.test("lazy records are written before close() returns", async () => {
   });
 });
 
+/** Opens a copy of `dir`'s journal file in a fresh folder: what a crash right now leaves. */
+async function pendingAfterCrash(dir: string): Promise<string[]> {
+  const copy = await Deno.makeTempDir({ prefix: "cn-queue-copy-" });
+  try {
+    await Deno.copyFile(`${dir}/${JOURNAL_FILE_NAME}`, `${copy}/${JOURNAL_FILE_NAME}`);
+    const { journal, pending } = await Journal.open(copy, { fsync: false });
+    await journal.close();
+    return ids(pending);
+  } finally {
+    await Deno.remove(copy, { recursive: true });
+  }
+}
+
+Deno.test("lazy records are held for lazyWriteMs and then written together", async () => {
+  await withTempDir(async (dir) => {
+    const { journal } = await Journal.open(dir, { lazyWriteMs: 300 });
+    for (const id of ["a", "b", "c"]) await journal.add({ id, task: sampleTask(id) });
+    const before = journal.stats;
+    const start = performance.now();
+    journal.markDone("a");
+    journal.markAttempt("b", 1, "HTTP 502");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    journal.markDead("c", "HTTP 403");
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    equal(journal.stats.writes, before.writes, "nothing written before lazyWriteMs");
+    deepEqual(await pendingAfterCrash(dir), ["a", "b", "c"]);
+    while (journal.stats.writes === before.writes && performance.now() - start < 10_000) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    ok(performance.now() - start >= 295, `written after ${performance.now() - start} ms`);
+    equal(journal.stats.writes, before.writes + 1, "one write for all three");
+    equal(journal.stats.records, before.records + 3);
+    deepEqual(await pendingAfterCrash(dir), ["b"]);
+    await journal.close();
+  });
+});
+
+Deno.test("lazy records are written with the next add, before it resolves", async () => {
+  await withTempDir(async (dir) => {
+    const { journal } = await Journal.open(dir, { lazyWriteMs: 60_000 });
+    await journal.add({ id: "a", task: sampleTask("a") });
+    const before = journal.stats;
+    journal.markDone("a");
+    await journal.add({ id: "b", task: sampleTask("b") });
+    equal(journal.stats.writes, before.writes + 1);
+    equal(journal.stats.liveTasks, 1);
+    deepEqual(await pendingAfterCrash(dir), ["b"]);
+    await journal.close();
+  });
+});
+
+Deno.test("records are written in call order, whatever waits for them", async () => {
+  await withTempDir(async (dir) => {
+    const { journal } = await Journal.open(dir, { lazyWriteMs: 60_000 });
+    // Done before its add was written: the add still comes first in the file.
+    const early = journal.add({ id: "a", task: sampleTask("a") });
+    journal.markDone("a");
+    await early;
+    // Given up and then accepted again (a retried dead letter): the new add comes last.
+    await journal.add({ id: "b", task: sampleTask("b") });
+    journal.markDead("b", "HTTP 403");
+    await journal.add({ id: "b", task: sampleTask("b"), attempts: 0 });
+    journal.markAttempt("b", 1, "HTTP 502");
+    await journal.flush();
+    deepEqual(await pendingAfterCrash(dir), ["b"]);
+    equal(journal.stats.liveTasks, 1);
+    await journal.close();
+    const reopened = await Journal.open(dir);
+    deepEqual(reopened.pending.map(({ id, attempts }) => ({ id, attempts })), [
+      { id: "b", attempts: 1 },
+    ]);
+    await reopened.journal.close();
+  });
+});
+
+Deno.test("flush() writes held lazy records and fsyncs them", async () => {
+  await withTempDir(async (dir) => {
+    const { journal } = await Journal.open(dir, { lazyWriteMs: 60_000, lazySyncMs: 60_000 });
+    await journal.add({ id: "a", task: sampleTask("a") });
+    const before = journal.stats;
+    journal.markDone("a");
+    await journal.flush();
+    equal(journal.stats.writes, before.writes + 1);
+    equal(journal.stats.syncs, before.syncs + 1);
+    deepEqual(await pendingAfterCrash(dir), []);
+    await journal.close();
+  });
+});
+
+Deno.test("a held lazy write does not keep the process alive; the task is replayed", async () => {
+  await withTempDir(async (dir) => {
+    const child = new URL("./_journal_exit_child.ts", import.meta.url).pathname;
+    const { code } = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--quiet", "--allow-read", "--allow-write", child, dir],
+      cwd: new URL("../../../", import.meta.url).pathname,
+      stdout: "null",
+      signal: AbortSignal.timeout(20_000),
+    }).output();
+    equal(code, 0);
+    // The done record was never written: at least once, the task is delivered again.
+    const { journal, pending } = await Journal.open(dir);
+    deepEqual(ids(pending), ["a"]);
+    await journal.close();
+  });
+});
+
 Deno.test("add() after close() rejects with QUEUE_CLOSED and marks are ignored", async () => {
   await withTempDir(async (dir) => {
     const { journal } = await Journal.open(dir);
