@@ -99,7 +99,6 @@ async function send(
   options: PublishOptions,
   failure: (error: unknown) => NtfyError,
 ): Promise<PublishResult> {
-
   let response: Response;
   try {
     response = await (options.fetch ?? fetch)(request.url, { ...request.init, signal });

@@ -124,7 +124,10 @@ Deno.test("status --watch refreshes until stopped", async () => {
       JSON.parse(line)
     );
     ok(snapshots.length >= 3, text);
-    ok((snapshots[2].requests.status ?? 0) > (snapshots[0].requests.status ?? 0), "each refresh is new");
+    ok(
+      (snapshots[2].requests.status ?? 0) > (snapshots[0].requests.status ?? 0),
+      "each refresh is new",
+    );
   } finally {
     await home.cleanup();
   }
