@@ -39,7 +39,7 @@ export class MemoryJournal implements TaskJournal {
   readonly #live = new Set<string>();
 
   /** Remembers the id only. */
-  add(addition: { id: string }): Promise<void> {
+  add(addition: { id: string; task: NotificationTask }): Promise<void> {
     this.#live.add(addition.id);
     return Promise.resolve();
   }
