@@ -8,10 +8,11 @@ import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { connect, type DaemonClient } from "../client/client.ts";
-import { ClientError, DaemonNotRunningError } from "../client/errors.ts";
+import { ClientError } from "../client/errors.ts";
 import { daemonProgram, preparePrivateDirs } from "../daemon_launch.ts";
 import { readPidFile } from "../../daemon/instance.ts";
 import { formatStatus } from "./status_format.ts";
+import { withDaemon } from "../with_daemon.ts";
 import type { DaemonSettings } from "../../daemon/daemon.ts";
 import { parseLogLevel } from "../../daemon/log.ts";
 import type { Config } from "../config/config.ts";
@@ -92,31 +93,22 @@ async function openClient(context: CliContext): Promise<DaemonClient> {
 }
 
 /** Runs `fn` with a connected client; maps "not running" to exit code 3. */
-async function withClient(
+function withClient(
   io: CliIo,
   context: CliContext,
   json: boolean,
   fn: (client: DaemonClient) => Promise<number>,
 ): Promise<number> {
-  let client: DaemonClient;
-  try {
-    client = await openClient(context);
-  } catch (error) {
-    if (error instanceof DaemonNotRunningError) {
+  return withDaemon(context, "claude-ntfy-cli", {
+    notRunning() {
       if (json) {
         io.stdout(
           JSON.stringify({ isRunning: false, socketPath: context.paths.socketPath }) + "\n",
         );
       } else io.stderr(`claude-ntfy: daemon is not running (socket ${context.paths.socketPath})\n`);
-      return ExitCode.NotRunning;
-    }
-    throw error;
-  }
-  try {
-    return await fn(client);
-  } finally {
-    await client.close();
-  }
+    },
+    work: fn,
+  });
 }
 
 /**

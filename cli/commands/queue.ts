@@ -8,8 +8,9 @@
 import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
-import { connect, type DaemonClient } from "../client/client.ts";
-import { ClientError, DaemonNotRunningError } from "../client/errors.ts";
+import type { DaemonClient } from "../client/client.ts";
+import { withDaemon } from "../with_daemon.ts";
+import { ClientError } from "../client/errors.ts";
 import type { DeadTask, HeldTask } from "../../protocol/mod.ts";
 
 const HELP = `Usage: claude-ntfy queue [list] [--json]
@@ -61,36 +62,25 @@ function describeDead(task: DeadTask): string {
   }"  ${age(task.failedAt)}, ${task.attempts} attempts\n      reason: ${task.reason}`;
 }
 
-async function withDaemon(
+function withQueueDaemon(
   io: CliIo,
   context: CliContext,
   json: boolean,
-  fn: (client: DaemonClient) => Promise<number>,
+  work: (client: DaemonClient) => Promise<number>,
 ): Promise<number> {
-  let client: DaemonClient;
-  try {
-    client = await connect({
-      socketPath: context.paths.socketPath,
-      tokenPath: context.paths.tokenPath,
-      clientName: "claude-ntfy-queue",
-    });
-  } catch (error) {
-    if (!(error instanceof DaemonNotRunningError)) throw error;
-    const spooled = spooledCount(context);
-    if (json) io.stdout(JSON.stringify({ isRunning: false, spooled }) + "\n");
-    else {
-      io.stderr(
-        `claude-ntfy queue: the daemon is not running; ${spooled} spooled task(s) wait for it ` +
-          `(start it: claude-ntfy daemon start --detach)\n`,
-      );
-    }
-    return ExitCode.NotRunning;
-  }
-  try {
-    return await fn(client);
-  } finally {
-    await client.close();
-  }
+  return withDaemon(context, "claude-ntfy-queue", {
+    notRunning() {
+      const spooled = spooledCount(context);
+      if (json) io.stdout(JSON.stringify({ isRunning: false, spooled }) + "\n");
+      else {
+        io.stderr(
+          `claude-ntfy queue: the daemon is not running; ${spooled} spooled task(s) wait for it ` +
+            `(start it: claude-ntfy daemon start --detach)\n`,
+        );
+      }
+    },
+    work,
+  });
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
@@ -126,7 +116,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     });
     switch (action) {
       case "list":
-        return await withDaemon(io, context, json, async (client) => {
+        return await withQueueDaemon(io, context, json, async (client) => {
           const { tasks, dead } = await client.queue();
           const spooled = spooledCount(context);
           if (json) {
@@ -150,7 +140,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
           io.stderr(`claude-ntfy queue retry: name dead-letter ids or pass --all\n`);
           return ExitCode.Usage;
         }
-        return await withDaemon(io, context, json, async (client) => {
+        return await withQueueDaemon(io, context, json, async (client) => {
           const count = await client.retry(values.all ? "all" : ids);
           io.stdout(
             json
@@ -160,7 +150,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
           return ExitCode.Ok;
         });
       case "purge":
-        return await withDaemon(io, context, json, async (client) => {
+        return await withQueueDaemon(io, context, json, async (client) => {
           const count = await client.purge();
           io.stdout(
             json ? JSON.stringify({ purged: count }) + "\n" : `Deleted ${count} dead letter(s)\n`,

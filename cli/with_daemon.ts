@@ -1,0 +1,41 @@
+/**
+ * Runs a command's work with a connected daemon client, and turns "not running" into the
+ * exit code scripts rely on (3) with the command's own message.
+ *
+ * @module
+ */
+
+import type { CliContext } from "./context.ts";
+import { connect, type DaemonClient } from "./client/client.ts";
+import { DaemonNotRunningError } from "./client/errors.ts";
+import { ExitCode } from "./io.ts";
+
+/**
+ * Connects, runs `work`, closes. When no daemon runs, calls `notRunning` (which prints the
+ * command's message) and returns {@linkcode ExitCode.NotRunning}; other errors propagate.
+ */
+export async function withDaemon(
+  context: CliContext,
+  clientName: string,
+  handlers: { notRunning(): void; work(client: DaemonClient): Promise<number> },
+): Promise<number> {
+  let client: DaemonClient;
+  try {
+    client = await connect({
+      socketPath: context.paths.socketPath,
+      tokenPath: context.paths.tokenPath,
+      connectTimeoutMs: 2_000,
+      requestTimeoutMs: 10_000,
+      clientName,
+    });
+  } catch (error) {
+    if (!(error instanceof DaemonNotRunningError)) throw error;
+    handlers.notRunning();
+    return ExitCode.NotRunning;
+  }
+  try {
+    return await handlers.work(client);
+  } finally {
+    await client.close();
+  }
+}
