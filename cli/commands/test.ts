@@ -7,7 +7,7 @@
 
 import { parseArgs } from "node:util";
 import type { NotificationTask, Priority } from "../../protocol/mod.ts";
-import { authFromConfig } from "../hook/resolve_notification.ts";
+import { targetFromConfig } from "../hook/resolve_notification.ts";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
@@ -136,17 +136,10 @@ export function buildTestTask(
       { key: "ntfy.default_topic" },
     );
   }
-  const credentials = authFromConfig(config);
   const tags = [...new Set([...(message.tags ?? []), ...config.ntfy.default_tags])]
     .filter((tag) => tag !== "");
   return {
-    target: {
-      serverUrl,
-      topic,
-      ...(credentials === undefined ? {} : { auth: credentials }),
-      sendFormat: config.ntfy.send_format,
-      timeoutSecs: config.ntfy.timeout_secs,
-    },
+    target: targetFromConfig(config, { serverUrl, topic }),
     message: {
       title: message.title ?? "claude-ntfy test",
       body: message.body,

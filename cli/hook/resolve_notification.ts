@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { NotificationTask, NtfyAuth, Priority } from "../../protocol/mod.ts";
+import type { NotificationTask, NtfyAuth, NtfyTarget, Priority } from "../../protocol/mod.ts";
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { splitTopicUrl } from "../config/topic_url.ts";
@@ -60,6 +60,24 @@ function filterReason(
     return `"${subject}" is not in ${key}`;
   }
   return undefined;
+}
+
+/**
+ * The ntfy target for a server and topic, with the config's credentials, send format and
+ * timeout.
+ */
+export function targetFromConfig(
+  config: Config,
+  location: { serverUrl: string; topic: string },
+): NtfyTarget {
+  const credentials = authFromConfig(config);
+  return {
+    serverUrl: location.serverUrl,
+    topic: location.topic,
+    ...(credentials === undefined ? {} : { auth: credentials }),
+    sendFormat: config.ntfy.send_format,
+    timeoutSecs: config.ntfy.timeout_secs,
+  };
 }
 
 /** The credentials the config gives: a token wins over username and password. */
@@ -172,17 +190,10 @@ export function resolveNotification(
       warnings.push(`ntfy.click is not a valid template (${error.message}): no click URL`);
     }
   }
-  const credentials = authFromConfig(config);
   const projectDir = context.projectDir || payloadString(event, "cwd");
   const sessionId = payloadString(event, "session_id");
   const task: NotificationTask = {
-    target: {
-      serverUrl,
-      topic,
-      ...(credentials === undefined ? {} : { auth: credentials }),
-      sendFormat: config.ntfy.send_format,
-      timeoutSecs: config.ntfy.timeout_secs,
-    },
+    target: targetFromConfig(config, { serverUrl, topic }),
     message: {
       title: rendered.title,
       body: rendered.body,
