@@ -7,6 +7,7 @@
  */
 
 import { type DaemonPaths, dirname } from "./paths.ts";
+import { writeTextFileAtomicSync } from "./atomic_write.ts";
 
 /** Why the daemon could not take its state folder. */
 export type InstanceErrorCode =
@@ -133,10 +134,7 @@ function removeIfPresent(path: string): void {
 }
 
 function writePrivateFile(path: string, text: string): void {
-  const temporary = `${path}.${Deno.pid}.tmp`;
-  Deno.writeTextFileSync(temporary, text, { mode: 0o600 });
-  Deno.chmodSync(temporary, 0o600);
-  Deno.renameSync(temporary, path);
+  writeTextFileAtomicSync(path, text, { mode: 0o600 });
 }
 
 /**

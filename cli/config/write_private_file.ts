@@ -5,10 +5,8 @@
  * @module
  */
 
-function dirname(path: string): string {
-  const index = path.lastIndexOf("/");
-  return index <= 0 ? "/" : path.slice(0, index);
-}
+import { writeTextFileAtomicSync } from "../../daemon/atomic_write.ts";
+import { dirname } from "../../daemon/paths.ts";
 
 /** Options for {@linkcode writePrivateFile}. */
 export interface WritePrivateFileOptions {
@@ -49,21 +47,5 @@ export function writePrivateFile(
     Deno.chmodSync(path, 0o600);
     return;
   }
-  const suffix = Array.from(
-    crypto.getRandomValues(new Uint8Array(6)),
-    (byte) => byte.toString(16).padStart(2, "0"),
-  ).join("");
-  const temp = `${path}.${suffix}.tmp`;
-  try {
-    Deno.writeTextFileSync(temp, text, { createNew: true, mode: 0o600 });
-    Deno.chmodSync(temp, 0o600);
-    Deno.renameSync(temp, path);
-  } catch (error) {
-    try {
-      Deno.removeSync(temp);
-    } catch {
-      // The temp file was never created or is already gone.
-    }
-    throw error;
-  }
+  writeTextFileAtomicSync(path, text, { mode: 0o600 });
 }

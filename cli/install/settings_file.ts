@@ -4,6 +4,8 @@
  * @module
  */
 
+import { writeTextFileAtomicSync } from "../../daemon/atomic_write.ts";
+import { dirname } from "../../daemon/paths.ts";
 import { type JsonNode, parseJsonDocument, stringifyJsonDocument } from "./json_document.ts";
 
 /** Which settings.json: the user's (`~/.claude`) or a project's. */
@@ -100,30 +102,9 @@ function writeBackup(path: string, now: Date): string {
   }
 }
 
-function dirname(path: string): string {
-  const index = path.lastIndexOf("/");
-  return index <= 0 ? "/" : path.slice(0, index);
-}
-
 /** Writes beside the file, then renames over it, keeping its mode. */
 function writeAtomically(path: string, text: string, mode: number | undefined): void {
-  const suffix = crypto.randomUUID().slice(0, 8);
-  const temp = `${path}.${suffix}.tmp`;
-  try {
-    Deno.writeTextFileSync(temp, text, {
-      createNew: true,
-      ...(mode === undefined ? {} : { mode }),
-    });
-    if (mode !== undefined) Deno.chmodSync(temp, mode);
-    Deno.renameSync(temp, path);
-  } catch (error) {
-    try {
-      Deno.removeSync(temp);
-    } catch {
-      // Never created, or already renamed.
-    }
-    throw error;
-  }
+  writeTextFileAtomicSync(path, text, mode === undefined ? {} : { mode });
 }
 
 /**
