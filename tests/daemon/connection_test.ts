@@ -2,65 +2,11 @@
 // still in step, close where it is not; never disturb other connections.
 import { equal, ok } from "node:assert/strict";
 import { encode } from "@msgpack/msgpack";
-import {
-  decodeResponse,
-  encodeFrame,
-  encodeRequest,
-  FrameDecoder,
-  type Response,
-} from "../../protocol/mod.ts";
+import { encodeFrame, encodeRequest } from "../../protocol/mod.ts";
 import { DEFAULT_CONNECTION_LIMITS } from "../../daemon/connection.ts";
 import { DEFAULT_SERVER_LIMITS } from "../../daemon/server.ts";
 import { startInProcess } from "./_in_process.ts";
-
-/** A raw connection that reads responses as they come. */
-async function rawClient(path: string) {
-  const conn = await Deno.connect({ transport: "unix", path });
-  const decoder = new FrameDecoder();
-  const responses: Response[] = [];
-  let closed = false;
-  const reading = (async () => {
-    const buffer = new Uint8Array(65536);
-    try {
-      while (true) {
-        const n = await conn.read(buffer);
-        if (n === null) break;
-        for (const payload of decoder.push(buffer.slice(0, n))) {
-          responses.push(decodeResponse(payload));
-        }
-      }
-    } catch {
-      // Connection reset by the daemon: same as closed for these tests.
-    }
-    closed = true;
-  })();
-  return {
-    responses,
-    get closed() {
-      return closed;
-    },
-    write: (bytes: Uint8Array) => conn.write(bytes),
-    async waitFor(count: number, timeoutMs = 3_000) {
-      const deadline = performance.now() + timeoutMs;
-      while (responses.length < count && !closed && performance.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-      return responses;
-    },
-    async waitClosed(timeoutMs = 3_000) {
-      await Promise.race([reading, new Promise((resolve) => setTimeout(resolve, timeoutMs))]);
-      return closed;
-    },
-    close() {
-      try {
-        conn.close();
-      } catch {
-        // already closed by the daemon
-      }
-      return reading;
-    },
-  };
-}
+import { rawClient } from "../support/raw_client.ts";
 
 async function authed(path: string, token: string) {
   const client = await rawClient(path);

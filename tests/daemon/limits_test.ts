@@ -4,14 +4,8 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { encode } from "@msgpack/msgpack";
 import { connect, type DaemonClient } from "../../cli/client/client.ts";
-import {
-  decodeResponse,
-  encodeFrame,
-  encodeRequest,
-  ErrorCode,
-  FrameDecoder,
-  type Response,
-} from "../../protocol/mod.ts";
+import { encodeFrame, encodeRequest, ErrorCode } from "../../protocol/mod.ts";
+import { rawClient } from "../support/raw_client.ts";
 import { DEFAULT_CONNECTION_LIMITS } from "../../daemon/connection.ts";
 import { DEFAULT_DAEMON_LIMITS } from "../../daemon/daemon.ts";
 import { DEFAULT_SERVER_LIMITS } from "../../daemon/server.ts";
@@ -30,56 +24,6 @@ function openFileLimit(): number {
     .find((l) => l.startsWith("Max open files"));
   const soft = line?.split(/\s{2,}/)[1];
   return soft === undefined || soft === "unlimited" ? 1 << 20 : Number(soft);
-}
-
-/** A raw connection that collects responses as they arrive. */
-async function rawClient(path: string) {
-  const conn = await Deno.connect({ transport: "unix", path });
-  const decoder = new FrameDecoder();
-  const responses: Response[] = [];
-  let closed = false;
-  const reading = (async () => {
-    const buffer = new Uint8Array(64 * 1024);
-    try {
-      while (true) {
-        const n = await conn.read(buffer);
-        if (n === null) break;
-        for (const payload of decoder.push(buffer.slice(0, n))) {
-          responses.push(decodeResponse(payload));
-        }
-      }
-    } catch {
-      // Reset by the daemon: same as closed.
-    }
-    closed = true;
-  })();
-  return {
-    responses,
-    get closed() {
-      return closed;
-    },
-    async write(bytes: Uint8Array) {
-      let written = 0;
-      while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
-    },
-    async waitFor(count: number, timeoutMs = 5_000) {
-      const deadline = performance.now() + timeoutMs;
-      while (responses.length < count && !closed && performance.now() < deadline) await sleep(2);
-      return responses;
-    },
-    async waitClosed(timeoutMs: number) {
-      await Promise.race([reading, sleep(timeoutMs)]);
-      return closed;
-    },
-    async close() {
-      try {
-        conn.close();
-      } catch {
-        // closed by the daemon
-      }
-      await reading;
-    },
-  };
 }
 
 async function authed(path: string, token: string) {

@@ -1,0 +1,54 @@
+// A raw client for wire-level daemon tests: writes any bytes, collects the responses.
+import { decodeResponse, FrameDecoder, type Response } from "../../protocol/mod.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A raw connection that collects responses as they arrive. */
+export async function rawClient(path: string) {
+  const conn = await Deno.connect({ transport: "unix", path });
+  const decoder = new FrameDecoder();
+  const responses: Response[] = [];
+  let closed = false;
+  const reading = (async () => {
+    const buffer = new Uint8Array(64 * 1024);
+    try {
+      while (true) {
+        const n = await conn.read(buffer);
+        if (n === null) break;
+        for (const payload of decoder.push(buffer.slice(0, n))) {
+          responses.push(decodeResponse(payload));
+        }
+      }
+    } catch {
+      // Reset by the daemon: same as closed.
+    }
+    closed = true;
+  })();
+  return {
+    responses,
+    get closed() {
+      return closed;
+    },
+    async write(bytes: Uint8Array) {
+      let written = 0;
+      while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
+    },
+    async waitFor(count: number, timeoutMs = 5_000) {
+      const deadline = performance.now() + timeoutMs;
+      while (responses.length < count && !closed && performance.now() < deadline) await sleep(2);
+      return responses;
+    },
+    async waitClosed(timeoutMs = 3_000) {
+      await Promise.race([reading, sleep(timeoutMs)]);
+      return closed;
+    },
+    async close() {
+      try {
+        conn.close();
+      } catch {
+        // closed by the daemon
+      }
+      await reading;
+    },
+  };
+}
