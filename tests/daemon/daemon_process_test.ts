@@ -294,3 +294,18 @@ Deno.test("a client that sends half a frame and stalls does not hold up others",
     await home.cleanup();
   }
 });
+
+Deno.test("the daemon refuses a group- or world-writable state folder and says how to fix it", async () => {
+  const home = await createTestHome();
+  try {
+    await Deno.mkdir(home.paths.stateDir, { recursive: true });
+    Deno.chmodSync(home.paths.stateDir, 0o777);
+    const result = await home.run(["daemon", "start", "--detach"]);
+    equal(result.code, 1);
+    ok(/group- or world-writable/.test(result.stderr), result.stderr);
+    ok(/chmod 700/.test(result.stderr), result.stderr);
+    ok(!exists(home.paths.socketPath), "no socket in an insecure folder");
+  } finally {
+    await home.cleanup();
+  }
+});
