@@ -43,11 +43,15 @@ function requestsIn(stream: Uint8Array): Request[] {
   const decoder = new FrameDecoder();
   const requests: Request[] = [];
   try {
-    for (const payload of decoder.push(stream)) {
-      try {
-        requests.push(decodeRequest(payload));
-      } catch {
-        // A bad payload is what we want to send.
+    // Small pieces, so the frames before an oversize header are still seen: one push of
+    // the whole stream would throw and hide them (a valid shutdown slipped through so).
+    for (let at = 0; at < stream.byteLength; at += 64) {
+      for (const payload of decoder.push(stream.subarray(at, at + 64))) {
+        try {
+          requests.push(decodeRequest(payload));
+        } catch {
+          // A bad payload is what we want to send.
+        }
       }
     }
   } catch {
@@ -88,7 +92,10 @@ function connectionStream(
       const bytes = fuzzCase(rng, { hugeRate }).bytes;
       if (!(last && breakAtEnd) && !keepsFraming(bytes)) continue;
       const next = concatBytes([stream, bytes]);
-      if (!requestsIn(next).every(allowed)) continue;
+      // Check what the daemon will see: the sentinel ping written after the stream can
+      // complete a frame cut short at the end (a shutdown slipped through that way).
+      const seen = concatBytes([next, encodeRequest({ type: "ping", id: SENTINEL_ID })]);
+      if (!requestsIn(next).every(allowed) || !requestsIn(seen).every(allowed)) continue;
       stream = next;
       break;
     }
