@@ -32,6 +32,11 @@ export interface ConnectionLimits {
   readonly maxPendingWriteBytes: number;
   /** Protocol errors tolerated on one authenticated connection before it is closed. @default {100} */
   readonly maxProtocolErrors: number;
+  /**
+   * Largest frame accepted before the handshake: a peer without the token cannot make the
+   * daemon buffer more than this per connection. @default {65536}
+   */
+  readonly maxUnauthenticatedFrameBytes?: number;
 }
 
 /** Default per-connection limits. */
@@ -40,6 +45,7 @@ export const DEFAULT_CONNECTION_LIMITS: ConnectionLimits = {
   maxInFlight: 1024,
   maxPendingWriteBytes: 8 * 1024 * 1024,
   maxProtocolErrors: 100,
+  maxUnauthenticatedFrameBytes: 64 * 1024,
 };
 
 /** What a connection needs from the daemon. */
@@ -98,7 +104,12 @@ export class ClientConnection {
     this.#conn = conn;
     this.#context = context;
     this.#id = id;
-    this.#decoder = new FrameDecoder({ maxFrameBytes: context.limits.maxFrameBytes });
+    this.#decoder = new FrameDecoder({
+      maxFrameBytes: Math.min(
+        context.limits.maxFrameBytes,
+        context.limits.maxUnauthenticatedFrameBytes ?? 64 * 1024,
+      ),
+    });
   }
 
   /** Connection number, for logs. */
@@ -146,35 +157,36 @@ export class ClientConnection {
 
   /** Decodes a chunk; returns false when the connection must stop reading. */
   #consume(chunk: Uint8Array): boolean {
-    let payloads: Uint8Array[];
     try {
-      payloads = this.#decoder.push(chunk);
+      // Frames are handled as they complete, so a hello raises the frame limit for the
+      // frames after it in the same chunk.
+      this.#decoder.each(chunk, (payload) => {
+        if (!this.#closeAfterFlush) this.#handleFrame(payload);
+      });
     } catch (error) {
       this.#protocolError(error, CONNECTION_ERROR_ID);
       this.#closeAfterFlush = true;
       this.#flushSoon();
       return false;
     }
-    for (const payload of payloads) {
-      if (this.#closeAfterFlush) break;
-      const started = performance.now();
-      let request: Request;
-      try {
-        request = decodeRequest(payload);
-      } catch (error) {
-        const id = error instanceof ProtocolError ? error.requestId : undefined;
-        this.#protocolError(error, id ?? CONNECTION_ERROR_ID);
-        if (
-          !this.#authenticated || this.#protocolErrors >= this.#context.limits.maxProtocolErrors
-        ) {
-          this.#closeAfterFlush = true;
-        }
-        continue;
-      }
-      this.#dispatch(request, started);
-    }
     this.#flushSoon();
     return !this.#closeAfterFlush;
+  }
+
+  #handleFrame(payload: Uint8Array): void {
+    const started = performance.now();
+    let request: Request;
+    try {
+      request = decodeRequest(payload);
+    } catch (error) {
+      const id = error instanceof ProtocolError ? error.requestId : undefined;
+      this.#protocolError(error, id ?? CONNECTION_ERROR_ID);
+      if (!this.#authenticated || this.#protocolErrors >= this.#context.limits.maxProtocolErrors) {
+        this.#closeAfterFlush = true;
+      }
+      return;
+    }
+    this.#dispatch(request, started);
   }
 
   #protocolError(error: unknown, id: number): void {
@@ -255,6 +267,7 @@ export class ClientConnection {
       return;
     }
     this.#authenticated = true;
+    this.#decoder.maxFrameBytes = this.#context.limits.maxFrameBytes;
     this.#send({
       type: "hello",
       id: request.id,

@@ -14,14 +14,15 @@ import {
   type FrameOptions,
   writeFrameHeader,
 } from "./frame.ts";
-import type {
-  DaemonStatus,
-  DeadTask,
-  HeldTask,
-  HeldTaskState,
-  LatencySummary,
-  Request,
-  Response,
+import {
+  CONNECTION_ERROR_ID,
+  type DaemonStatus,
+  type DeadTask,
+  type HeldTask,
+  type HeldTaskState,
+  type LatencySummary,
+  type Request,
+  type Response,
 } from "./messages.ts";
 import { validateTask } from "./task.ts";
 import { nestingExceeds } from "./_nesting.ts";
@@ -154,6 +155,12 @@ function withId<T>(id: number, code: ErrorCode, build: () => T): T {
  */
 export function decodeRequest(payload: Uint8Array): Request {
   const { record, id } = readEnvelope(decodePayload(payload));
+  if (id === CONNECTION_ERROR_ID) {
+    throw new ProtocolError(
+      ErrorCode.InvalidMessage,
+      `Invalid request: id ${CONNECTION_ERROR_ID} is reserved for errors tied to no request`,
+    );
+  }
   const fail = (message: string) =>
     new ProtocolError(ErrorCode.InvalidMessage, `Invalid ${record.type} request: ${message}`, {
       requestId: id,

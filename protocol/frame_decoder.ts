@@ -32,7 +32,7 @@ import {
  * ```
  */
 export class FrameDecoder {
-  readonly #maxFrameBytes: number;
+  #maxFrameBytes: number;
   readonly #header = new Uint8Array(FRAME_HEADER_BYTES);
   #headerFilled = 0;
   #body: Uint8Array | null = null;
@@ -41,6 +41,18 @@ export class FrameDecoder {
   /** Creates a decoder with the given frame limit. */
   constructor(options: FrameOptions = {}) {
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  }
+
+  /**
+   * The largest payload accepted from the next header on. A server can start low for
+   * unauthenticated peers and raise it after the handshake (see {@linkcode FrameDecoder.each}).
+   */
+  get maxFrameBytes(): number {
+    return this.#maxFrameBytes;
+  }
+
+  set maxFrameBytes(value: number) {
+    this.#maxFrameBytes = value;
   }
 
   /** Bytes of an unfinished frame held by the decoder (0 between frames). */
@@ -56,6 +68,18 @@ export class FrameDecoder {
    */
   push(chunk: Uint8Array): Uint8Array[] {
     const frames: Uint8Array[] = [];
+    this.each(chunk, (frame) => frames.push(frame));
+    return frames;
+  }
+
+  /**
+   * Feeds a chunk and calls `onFrame` for each frame as soon as it is complete, before the
+   * next header is read: what `onFrame` does (e.g. raising {@linkcode FrameDecoder.maxFrameBytes}
+   * after a handshake) applies to the frames that follow in the same chunk.
+   *
+   * @throws {ProtocolError} `FRAME_TOO_LARGE` (not recoverable), as {@linkcode FrameDecoder.push}.
+   */
+  each(chunk: Uint8Array, onFrame: (payload: Uint8Array) => void): void {
     let offset = 0;
     const end = chunk.byteLength;
     while (offset < end) {
@@ -65,9 +89,10 @@ export class FrameDecoder {
         this.#bodyFilled += take;
         offset += take;
         if (this.#bodyFilled === this.#body.byteLength) {
-          frames.push(this.#body);
+          const body = this.#body;
           this.#body = null;
           this.#bodyFilled = 0;
+          onFrame(body);
         }
         continue;
       }
@@ -86,14 +111,14 @@ export class FrameDecoder {
       }
       checkFrameLength(length, this.#maxFrameBytes);
       if (end - offset >= length) {
-        frames.push(chunk.subarray(offset, offset + length));
+        const payload = chunk.subarray(offset, offset + length);
         offset += length;
+        onFrame(payload);
       } else {
         this.#body = new Uint8Array(length);
         this.#bodyFilled = 0;
       }
     }
-    return frames;
   }
 }
 

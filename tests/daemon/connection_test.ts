@@ -155,3 +155,34 @@ Deno.test("a client that never reads its responses is dropped, and memory stays 
     await d.stop();
   }
 });
+
+Deno.test("before the handshake frames are limited to 64 KiB; after it, to 1 MiB, even in the same write", async () => {
+  const d = await startInProcess();
+  try {
+    // Unauthenticated: a 100 KiB header is refused at once, with nothing buffered.
+    const stranger = await rawClient(d.paths.socketPath);
+    await stranger.write(new Uint8Array([0, 1, 0x90, 0]));
+    ok(await stranger.waitClosed(), "closed");
+    equal((stranger.responses[0] as { code: string }).code, "FRAME_TOO_LARGE");
+
+    // hello and a 100 KiB (invalid) frame in one write: the frame after hello may be big.
+    const client = await rawClient(d.paths.socketPath);
+    const big = encodeFrame(new Uint8Array(100 * 1024).fill(0xc1));
+    const hello = encodeRequest({ type: "hello", id: 1, version: 1, token: d.token });
+    const both = new Uint8Array(hello.byteLength + big.byteLength);
+    both.set(hello);
+    both.set(big, hello.byteLength);
+    await client.write(both);
+    const responses = await client.waitFor(2);
+    equal(responses[0]?.type, "hello");
+    equal(
+      (responses[1] as { code: string }).code,
+      "MALFORMED_PAYLOAD",
+      "read whole, then rejected",
+    );
+    ok(!client.closed, "an authenticated connection survives one bad frame");
+    await client.close();
+  } finally {
+    await d.stop();
+  }
+});

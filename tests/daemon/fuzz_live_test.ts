@@ -43,17 +43,15 @@ function requestsIn(stream: Uint8Array): Request[] {
   const decoder = new FrameDecoder();
   const requests: Request[] = [];
   try {
-    // Small pieces, so the frames before an oversize header are still seen: one push of
-    // the whole stream would throw and hide them (a valid shutdown slipped through so).
-    for (let at = 0; at < stream.byteLength; at += 64) {
-      for (const payload of decoder.push(stream.subarray(at, at + 64))) {
-        try {
-          requests.push(decodeRequest(payload));
-        } catch {
-          // A bad payload is what we want to send.
-        }
+    // Frame by frame, as the daemon reads them: frames before an oversize header count
+    // (a valid shutdown slipped through when they were dropped).
+    decoder.each(stream, (payload) => {
+      try {
+        requests.push(decodeRequest(payload));
+      } catch {
+        // A bad payload is what we want to send.
       }
-    }
+    });
   } catch {
     // An oversize header: the daemon stops reading there too.
   }

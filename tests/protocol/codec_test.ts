@@ -153,3 +153,12 @@ Deno.test("a 64 KiB submit round-trips through a frame", () => {
   deepStrictEqual(decodeRequest(decodeFrame(frame)), request);
   deepStrictEqual(decodeFrame(encodeFrame(new Uint8Array([1, 2]))), new Uint8Array([1, 2]));
 });
+
+Deno.test("decodeRequest() refuses request id 0, reserved for errors tied to no request", () => {
+  assertProtocolError(
+    () => decodeRequest(encode({ type: "ping", id: 0 })),
+    ErrorCode.InvalidMessage,
+  );
+  // Responses may carry it.
+  equal(decodeResponse(encode({ type: "error", id: 0, code: "X", message: "m" })).id, 0);
+});
