@@ -545,3 +545,23 @@ function json(body: unknown, status = 200, headers: Record<string, string> = {})
 function compact(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
+
+/**
+ * Runs `fn` with a fresh loopback ntfy server and always closes it afterwards.
+ *
+ * @example
+ * ```ts ignore
+ * await withNtfyServer({}, async (server) => { ... });
+ * ```
+ */
+export async function withNtfyServer(
+  options: NtfyServerOptions,
+  fn: (server: NtfyTestServer) => Promise<void>,
+): Promise<void> {
+  const server = await startNtfyServer(options);
+  try {
+    await fn(server);
+  } finally {
+    await server.close();
+  }
+}

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type NtfyServerOptions, type NtfyTestServer, startNtfyServer } from "./ntfy_server.ts";
+import { type NtfyTestServer, startNtfyServer, withNtfyServer } from "./ntfy_server.ts";
 
 interface Answer {
   status: number;
@@ -17,18 +17,6 @@ async function request(
   return { status: response.status, body, headers: response.headers };
 }
 
-async function withServer(
-  options: NtfyServerOptions,
-  fn: (server: NtfyTestServer) => Promise<void>,
-): Promise<void> {
-  const server = await startNtfyServer(options);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
-}
-
 function assertNtfyError(answer: Answer, http: number, code: number): void {
   assert.equal(answer.status, http, JSON.stringify(answer.body));
   assert.equal(answer.body.code, code, JSON.stringify(answer.body));
@@ -41,7 +29,7 @@ function base64(text: string): string {
 }
 
 Deno.test("ntfy server stores a POST /<topic> body and answers with the message JSON", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const answer = await request(server, "/alerts", { body: "  disk is full \n" });
     assert.equal(answer.status, 200);
     assert.match(String(answer.body.id), /^[A-Za-z0-9]{12}$/);
@@ -63,7 +51,7 @@ Deno.test("ntfy server stores a POST /<topic> body and answers with the message 
 });
 
 Deno.test("ntfy server reads every header alias, case-insensitively, canonical name first", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     await request(server, "/alerts", {
       method: "PUT",
       headers: {
@@ -92,7 +80,7 @@ Deno.test("ntfy server reads every header alias, case-insensitively, canonical n
 });
 
 Deno.test("ntfy server takes options from query parameters when no header is set", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const answer = await request(server, "/alerts?t=from%20query&p=2&ta=a,b&md=1", {
       headers: { "Title": "from header" },
       body: "b",
@@ -105,7 +93,7 @@ Deno.test("ntfy server takes options from query parameters when no header is set
 });
 
 Deno.test("ntfy server publishes with GET /<topic>/publish, /send and /trigger", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     for (const verb of ["publish", "send", "trigger"]) {
       const response = await fetch(
         `${server.url}/alerts/${verb}?message=line%201\\nline%202&title=T`,
@@ -122,7 +110,7 @@ Deno.test("ntfy server publishes with GET /<topic>/publish, /send and /trigger",
 });
 
 Deno.test("ntfy server accepts priorities by number and name, and rejects others with 40007", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const names = { min: 1, low: 2, default: 3, high: 4, max: 5, urgent: 5, "1": 1, "5": 5 };
     for (const [name, value] of Object.entries(names)) {
       const answer = await request(server, "/alerts", {
@@ -143,7 +131,7 @@ Deno.test("ntfy server accepts priorities by number and name, and rejects others
 });
 
 Deno.test("ntfy server validates topics as ntfy does", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const json = (topic: unknown) => request(server, "/", { body: JSON.stringify({ topic }) });
     assertNtfyError(await json("bad.topic"), 400, 40009);
     assertNtfyError(await json("x".repeat(65)), 400, 40009);
@@ -158,7 +146,7 @@ Deno.test("ntfy server validates topics as ntfy does", async () => {
 });
 
 Deno.test("ntfy server publishes JSON to POST / with its limits", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const answer = await request(server, "/", {
       body: JSON.stringify({
         topic: "alerts",
@@ -199,7 +187,7 @@ Deno.test("ntfy server publishes JSON to POST / with its limits", async () => {
 });
 
 Deno.test("ntfy server takes 4,096 bytes of message and refuses more with 40014", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const exact = "é".repeat(2048); // 4,096 bytes of UTF-8
     assert.equal((await request(server, "/alerts", { body: exact })).status, 200);
     assertNtfyError(await request(server, "/alerts", { body: exact + "x" }), 400, 40014);
@@ -215,7 +203,7 @@ Deno.test("ntfy server takes 4,096 bytes of message and refuses more with 40014"
 });
 
 Deno.test("ntfy server renders Markdown from the header or Content-Type: text/markdown", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     await request(server, "/alerts", {
       headers: { "Content-Type": "text/markdown" },
       body: "**b**",
@@ -228,7 +216,7 @@ Deno.test("ntfy server renders Markdown from the header or Content-Type: text/ma
 });
 
 Deno.test("ntfy server parses actions in short and JSON format and rejects bad ones", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     await request(server, "/alerts", {
       headers: {
         "Actions": "view, Open portal, https://home.example/, clear=true; " +
@@ -269,7 +257,7 @@ Deno.test("ntfy server parses actions in short and JSON format and rejects bad o
 });
 
 Deno.test("ntfy server decodes RFC 2047 encoded words in headers", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const title = "🚀 Build done — café";
     const words = `=?UTF-8?B?${base64("🚀 Build ")}?= =?UTF-8?B?${base64("done — café")}?=`;
     await request(server, "/alerts", {
@@ -284,7 +272,7 @@ Deno.test("ntfy server decodes RFC 2047 encoded words in headers", async () => {
 });
 
 Deno.test("ntfy server schedules delays between 10 s and 3 days", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const now = Math.floor(Date.now() / 1000);
     const answer = await request(server, "/alerts", { headers: { "X-Delay": "30m" }, body: "b" });
     assert.ok(Math.abs((answer.body.time as number) - (now + 1800)) <= 2);
@@ -306,7 +294,7 @@ Deno.test("ntfy server schedules delays between 10 s and 3 days", async () => {
 
 Deno.test("ntfy server authenticates bearer tokens, basic auth and auth= query values", async () => {
   const options = { users: { alice: "pässwörd" }, tokens: ["tk_good"], requireAuth: true };
-  await withServer(options, async (server) => {
+  await withNtfyServer(options, async (server) => {
     const publish = (headers: Record<string, string>, query = "") =>
       request(server, `/alerts${query}`, { headers, body: "b" });
     assert.equal((await publish({ Authorization: "Bearer tk_good" })).status, 200);
@@ -328,7 +316,7 @@ Deno.test("ntfy server authenticates bearer tokens, basic auth and auth= query v
     assert.equal(messages[0]!.authorization, "Bearer tk_good");
     assert.equal(messages[3]!.authorization, "Bearer tk_good");
   });
-  await withServer({ tokens: ["tk_good"] }, async (server) => {
+  await withNtfyServer({ tokens: ["tk_good"] }, async (server) => {
     assert.equal((await request(server, "/alerts", { body: "anonymous" })).status, 200);
     assertNtfyError(
       await request(server, "/alerts", { headers: { Authorization: "Bearer nope" } }),
@@ -339,7 +327,7 @@ Deno.test("ntfy server authenticates bearer tokens, basic auth and auth= query v
 });
 
 Deno.test("ntfy server applies queued faults to the next publish requests, then behaves", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     server.failNext(1, { status: 500 });
     server.failNext(1, { status: 429, retryAfterSecs: 7 });
     server.failNext(1, { status: 429 });
@@ -361,7 +349,7 @@ Deno.test("ntfy server applies queued faults to the next publish requests, then 
 });
 
 Deno.test("ntfy server keeps failing in a set mode until set back to ok", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     server.setMode({ status: 503 });
     assert.equal((await request(server, "/alerts", { body: "a" })).status, 503);
     assert.equal((await request(server, "/", { body: "{}" })).status, 503);
@@ -376,7 +364,7 @@ Deno.test("ntfy server keeps failing in a set mode until set back to ok", async 
 });
 
 Deno.test("ntfy server limits requests per IP when asked", async () => {
-  await withServer({ rateLimit: { burst: 3, refillPerSec: 0.001 } }, async (server) => {
+  await withNtfyServer({ rateLimit: { burst: 3, refillPerSec: 0.001 } }, async (server) => {
     const statuses = [];
     for (let i = 0; i < 5; i++) {
       statuses.push((await request(server, "/alerts", { body: "b" })).status);
@@ -387,14 +375,14 @@ Deno.test("ntfy server limits requests per IP when asked", async () => {
 });
 
 Deno.test("ntfy server answers GET /v1/health", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const response = await fetch(`${server.url}/v1/health`);
     assert.deepEqual(await response.json(), { healthy: true });
   });
 });
 
 Deno.test("ntfy server lets a hanging request go when the client gives up", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     server.failNext(1, { hang: true });
     const started = performance.now();
     await assert.rejects(
@@ -431,7 +419,7 @@ Deno.test("ntfy server close() answers a hanging request and rejects waiters", a
 });
 
 Deno.test("waitForMessages() resolves when the nth message arrives and says how many came on timeout", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const waiting = server.waitForMessages(2, 5000);
     await request(server, "/alerts", { body: "one" });
     await request(server, "/alerts", { body: "two" });

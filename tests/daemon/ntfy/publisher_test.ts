@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import type { NotificationMessage, NotificationTask, NtfyTarget } from "../../../protocol/mod.ts";
 import { NtfyError } from "../../../daemon/ntfy/errors.ts";
 import { publish } from "../../../daemon/ntfy/publisher.ts";
-import {
-  type NtfyServerOptions,
-  type NtfyTestServer,
-  startNtfyServer,
-} from "../../support/ntfy_server.ts";
+import { type NtfyTestServer, withNtfyServer } from "../../support/ntfy_server.ts";
 
 function task(
   target: Partial<NtfyTarget> & { serverUrl: string },
@@ -17,18 +13,6 @@ function task(
     message: { body: "hello", ...message },
     origin: { event: "test", createdAt: 0 },
   };
-}
-
-async function withServer(
-  options: NtfyServerOptions,
-  fn: (server: NtfyTestServer) => Promise<void>,
-): Promise<void> {
-  const server = await startNtfyServer(options);
-  try {
-    await fn(server);
-  } finally {
-    await server.close();
-  }
 }
 
 async function publishError(
@@ -117,7 +101,7 @@ function assertFullMessageArrived(
 }
 
 Deno.test("publish() sends JSON to POST / with every field intact", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const result = await publish(task({ serverUrl: server.url }, fullMessage));
     const [received] = await server.waitForMessages(1);
     assertFullMessageArrived(received!, fullMessage);
@@ -128,7 +112,7 @@ Deno.test("publish() sends JSON to POST / with every field intact", async () => 
 });
 
 Deno.test("publish() in text mode sends the body to /<topic> with X-* headers intact", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const result = await publish(task({ serverUrl: server.url, sendFormat: "text" }, fullMessage));
     const [received] = await server.waitForMessages(1);
     assertFullMessageArrived(received!, fullMessage);
@@ -140,7 +124,7 @@ Deno.test("publish() in text mode sends the body to /<topic> with X-* headers in
 });
 
 Deno.test("publish() in text mode carries non-ASCII header values as RFC 2047 words", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const titles = [
       "🚀 Build done — café",
       "Ünïcödé ".repeat(12).trim(), // longer than one encoded word
@@ -165,7 +149,7 @@ Deno.test("publish() in text mode carries non-ASCII header values as RFC 2047 wo
 });
 
 Deno.test("publish() sends a delay and an e-mail address", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const before = Math.floor(Date.now() / 1000);
     const result = await publish(task({ serverUrl: server.url }, { delay: "30m" }));
     await publish(task({ serverUrl: server.url, sendFormat: "text" }, { email: "me@example.com" }));
@@ -177,7 +161,7 @@ Deno.test("publish() sends a delay and an e-mail address", async () => {
 });
 
 Deno.test("publish() builds URLs under a path prefix, with or without a trailing slash", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     const urls: string[] = [];
     // A reverse proxy in miniature: records the URL, strips the prefix, forwards for real.
     const proxy: typeof fetch = (input, init) => {
@@ -194,7 +178,7 @@ Deno.test("publish() builds URLs under a path prefix, with or without a trailing
 
 Deno.test("publish() sends bearer and UTF-8 basic credentials", async () => {
   const options = { tokens: ["tk_abc123"], users: { "jürgen": "pässwörd:1" }, requireAuth: true };
-  await withServer(options, async (server) => {
+  await withNtfyServer(options, async (server) => {
     await publish(task({ serverUrl: server.url, auth: { type: "bearer", token: "tk_abc123" } }));
     await publish(task({
       serverUrl: server.url,
@@ -209,7 +193,7 @@ Deno.test("publish() sends bearer and UTF-8 basic credentials", async () => {
 });
 
 Deno.test("publish() turns credentials in the server URL into basic auth", async () => {
-  await withServer({ users: { bob: "s3cret" }, requireAuth: true }, async (server) => {
+  await withNtfyServer({ users: { bob: "s3cret" }, requireAuth: true }, async (server) => {
     await publish(task({ serverUrl: server.url.replace("http://", "http://bob:s3cret@") }));
     const [received] = await server.waitForMessages(1);
     assert.equal(received!.user, "bob");
@@ -230,7 +214,7 @@ Deno.test("publish() classifies ntfy's error answers", async () => {
     { fault: { status: 403 }, retryable: false, code: 40301 },
     { fault: { status: 413 }, retryable: false, code: 41303 },
   ];
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     for (const { fault, retryable, code } of cases) {
       server.failNext(1, fault);
       const error = await publishError(publish(task({ serverUrl: server.url })));
@@ -246,7 +230,7 @@ Deno.test("publish() classifies ntfy's error answers", async () => {
 });
 
 Deno.test("publish() reads Retry-After as seconds or as an HTTP date", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     server.failNext(1, { status: 429, retryAfterSecs: 7 });
     const seconds = await publishError(publish(task({ serverUrl: server.url })));
     assert.equal(seconds.retryAfterMs, 7000);
@@ -260,7 +244,7 @@ Deno.test("publish() reads Retry-After as seconds or as an HTTP date", async () 
 });
 
 Deno.test("publish() fails permanently with ntfy's code in the message for 400, 401, 403, 413", async () => {
-  await withServer({ tokens: ["tk_right"], requireAuth: true }, async (server) => {
+  await withNtfyServer({ tokens: ["tk_right"], requireAuth: true }, async (server) => {
     const auth = { type: "bearer", token: "tk_right" } as const;
     const tooSoon = await publishError(
       publish(task({ serverUrl: server.url, auth }, { delay: "5s" })),
@@ -296,7 +280,7 @@ Deno.test("publish() fails permanently with ntfy's code in the message for 400, 
 });
 
 Deno.test("publish() times out a server that never answers, as a retryable error", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     server.failNext(1, { hang: true });
     const started = performance.now();
     const error = await publishError(
@@ -311,7 +295,7 @@ Deno.test("publish() times out a server that never answers, as a retryable error
 });
 
 Deno.test("publish() stops when the caller's signal aborts", async () => {
-  await withServer({}, async (server) => {
+  await withNtfyServer({}, async (server) => {
     server.failNext(1, { hang: true });
     const controller = new AbortController();
     const pending = publishError(publish(task({ serverUrl: server.url }), {
@@ -349,7 +333,7 @@ Deno.test({
 Deno.test("publish() never puts a token or password into an error", async () => {
   const token = "tk_SECRETtoken0123456789";
   const password = "p@ss/wörd SECRET";
-  await withServer({ tokens: ["tk_other"] }, async (server) => {
+  await withNtfyServer({ tokens: ["tk_other"] }, async (server) => {
     const rejected = await publishError(
       publish(task({ serverUrl: server.url, auth: { type: "bearer", token } })),
     );
