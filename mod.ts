@@ -19,17 +19,17 @@
  */
 
 export * from "./protocol/mod.ts";
-export { connect, type ConnectOptions, DaemonClient, submitOnce } from "./cli/client/client.ts";
+export { connect, type ConnectOptions, DaemonClient, submitOnce } from "./client/client.ts";
 export {
   ClientError,
   ConnectionClosedError,
   DaemonNotRunningError,
   RemoteError,
   TimeoutError,
-} from "./cli/client/errors.ts";
+} from "./client/errors.ts";
 export {
   type DaemonPaths,
   MAX_SOCKET_PATH_BYTES,
   type PathInputs,
   resolveDaemonPaths,
-} from "./daemon/paths.ts";
+} from "./client/paths.ts";

@@ -1,9 +1,9 @@
 // A private HOME for the benchmark with a config aimed at the loopback ntfy server, and the
 // daemon started from the bundle exactly as the README tells users to run it.
 
-import { connect, type DaemonClient } from "../cli/client/client.ts";
-import { readPidFile } from "../daemon/instance.ts";
-import { type DaemonPaths, resolveDaemonPaths } from "../daemon/paths.ts";
+import { connect, type DaemonClient } from "../client/client.ts";
+import { readPidFile } from "../core/state_dir.ts";
+import { type DaemonPaths, resolveDaemonPaths } from "../client/paths.ts";
 import { killPid, onCleanup } from "./_cleanup.ts";
 import { sleep, waitUntil } from "./_stats.ts";
 

@@ -3,7 +3,7 @@
 // design's drop-to-pickup time. Also measures the HTTP floor for the delivery rate, which
 // the memory phase compares the daemon's rate with.
 
-import { connect } from "../cli/client/client.ts";
+import { connect } from "../client/client.ts";
 import { measureFilePolling } from "./_file_polling.ts";
 import { typicalTask } from "./_messages.ts";
 import { summarize, type Summary } from "./_stats.ts";

@@ -4,7 +4,7 @@
 // on a fresh daemon).
 
 import { encodeRequest } from "../protocol/mod.ts";
-import { connect, type DaemonClient } from "../cli/client/client.ts";
+import { connect, type DaemonClient } from "../client/client.ts";
 import type { NotificationTask } from "../protocol/mod.ts";
 import { BenchHome } from "./_bench_home.ts";
 import { startBlackHole } from "./_black_hole.ts";

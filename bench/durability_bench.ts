@@ -12,8 +12,8 @@
 import { DEFAULT_DAEMON_LIMITS, startDaemon } from "../daemon/daemon.ts";
 import { DEFAULT_CONNECTION_LIMITS } from "../daemon/connection.ts";
 import { Logger } from "../daemon/log.ts";
-import { resolveDaemonPaths } from "../daemon/paths.ts";
-import { connect } from "../cli/client/client.ts";
+import { resolveDaemonPaths } from "../client/paths.ts";
+import { connect } from "../client/client.ts";
 import type { NotificationTask } from "../protocol/mod.ts";
 
 const quick = Deno.args.includes("--quick");

@@ -14,7 +14,7 @@
 
 import { daemonScope } from "./daemon_launch.ts";
 import { resolveContext } from "./context.ts";
-import { daemonPermissionFlags } from "../daemon/permissions.ts";
+import { daemonPermissionFlags } from "./daemon_permissions.ts";
 import { processIo } from "./io.ts";
 
 const root = new URL("../", import.meta.url).pathname.replace(/\/$/, "");

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { loadConfig } from "./config/load_config.ts";
-import type { Config } from "./config/config.ts";
-import { type DaemonPaths, resolveDaemonPaths, STATE_DIR_NAME } from "../daemon/paths.ts";
+import { loadConfig } from "../core/config/load_config.ts";
+import type { Config } from "../core/config/config.ts";
+import { type DaemonPaths, resolveDaemonPaths, STATE_DIR_NAME } from "../client/paths.ts";
 import type { CliIo } from "./io.ts";
 
 /** The resolved configuration and paths for one command run. */

@@ -6,9 +6,9 @@
  */
 
 import type { CliContext } from "./context.ts";
-import { daemonPermissionFlags, type PermissionScope } from "../daemon/permissions.ts";
-import { ensurePrivateDir } from "../daemon/instance.ts";
-import { dirname } from "../daemon/paths.ts";
+import { daemonPermissionFlags, type PermissionScope } from "./daemon_permissions.ts";
+import { ensurePrivateDir } from "../core/state_dir.ts";
+import { dirname } from "../client/paths.ts";
 
 /** The files to launch the daemon from: this program's own entry and, if any, its deno.json. */
 function launchTarget(): { entry: string; configFile?: string } {

@@ -9,15 +9,15 @@
 
 import type { NotificationTask } from "../protocol/mod.ts";
 import type { CliContext } from "./context.ts";
-import { submitOnce } from "./client/client.ts";
+import { submitOnce } from "../client/client.ts";
 import {
   ClientError,
   ConnectionClosedError,
   DaemonNotRunningError,
   RemoteError,
   TimeoutError,
-} from "./client/errors.ts";
-import { writeSpoolFile } from "../daemon/spool/write_spool_file.ts";
+} from "../client/errors.ts";
+import { writeSpoolFile } from "../core/spool/write_spool_file.ts";
 import { spawnDetachedDaemon } from "./daemon_launch.ts";
 
 /** How a task left this process. */
@@ -49,7 +49,7 @@ export interface SubmitOptions {
 
 /** Publishes directly, loading the publisher only when needed (it is off the hot path). */
 export async function publishDirectly(task: NotificationTask): Promise<string> {
-  const { publish } = await import("../daemon/ntfy/publisher.ts");
+  const { publish } = await import("../core/ntfy/publisher.ts");
   return (await publish(task)).id;
 }
 

@@ -6,8 +6,8 @@
  */
 
 import type { CliContext } from "./context.ts";
-import { connect, type DaemonClient } from "./client/client.ts";
-import { DaemonNotRunningError } from "./client/errors.ts";
+import { connect, type DaemonClient } from "../client/client.ts";
+import { DaemonNotRunningError } from "../client/errors.ts";
 import { ExitCode } from "./io.ts";
 
 /**

@@ -18,7 +18,7 @@ import { DeliveryEngine, type DeliveryEngineOptions } from "./delivery/delivery_
 import { DaemonError } from "./errors.ts";
 import { acquireInstance } from "./instance.ts";
 import type { Logger, LogLevel } from "./log.ts";
-import type { DaemonPaths } from "./paths.ts";
+import type { DaemonPaths } from "../client/paths.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.ts";
 import { DaemonStats } from "./stats/daemon_stats.ts";
 import { DeadLetterStore, Journal, type JournalEntry, maskTask, QueueError } from "./queue/mod.ts";

@@ -7,12 +7,13 @@
  */
 
 import { type DaemonSettings, startDaemon } from "./daemon.ts";
-import { InstanceError } from "./instance.ts";
-import { Logger } from "./log.ts";
-import type { DaemonPaths } from "./paths.ts";
-import { publish } from "./ntfy/publisher.ts";
-import { NtfyError } from "./ntfy/errors.ts";
-import { retryDelayMs } from "./ntfy/retry_policy.ts";
+import { InstanceError } from "../core/state_dir.ts";
+import { Logger, parseLogLevel } from "./log.ts";
+import type { Config } from "../core/config/config.ts";
+import type { DaemonPaths } from "../client/paths.ts";
+import { publish } from "../core/ntfy/publisher.ts";
+import { NtfyError } from "../core/ntfy/errors.ts";
+import { retryDelayMs } from "../core/ntfy/retry_policy.ts";
 import { openLogFile } from "./log_file.ts";
 
 /** The software version. */
@@ -22,12 +23,24 @@ export const DAEMON_VERSION = "0.1.0";
 export interface DaemonProcessOptions {
   /** The daemon's paths. */
   readonly paths: DaemonPaths;
-  /** Reads the settings (again on reload). */
-  loadSettings(): DaemonSettings;
+  /** Reads the configuration (again on reload). */
+  loadConfig(): Config;
+  /** Log at debug level whatever the config says. */
+  readonly verbose?: boolean;
   /** Write logs to this file (with rotation) instead of stderr. */
   readonly logFile?: string;
   /** Where foreground logs and fatal errors go. */
   stderr(text: string): void;
+}
+
+/** The daemon settings a configuration gives. */
+export function settingsFromConfig(config: Config): DaemonSettings {
+  return {
+    logLevel: parseLogLevel(config.daemon.log_level),
+    maxQueueSize: config.daemon.max_queue_size,
+    retryAttempts: config.daemon.retry_attempts,
+    retryDelaySecs: config.daemon.retry_delay_secs,
+  };
 }
 
 const MAX_RETRY_DELAY_MS = 10 * 60 * 1000;
@@ -44,7 +57,10 @@ export async function runDaemon(options: DaemonProcessOptions): Promise<number> 
     daemon = await startDaemon({
       paths: options.paths,
       version: DAEMON_VERSION,
-      loadSettings: options.loadSettings,
+      loadSettings: () => {
+        const settings = settingsFromConfig(options.loadConfig());
+        return options.verbose ? { ...settings, logLevel: "debug" } : settings;
+      },
       log,
       delivery: {
         publish: (task, signal) => publish(task, { signal }),

@@ -7,20 +7,20 @@
 import { parseArgs } from "node:util";
 import { stringify } from "smol-toml";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import { ConfigError } from "../config/config_error.ts";
-import { globalConfigPath, projectConfigPath } from "../config/config_paths.ts";
+import { ConfigError } from "../../core/config/config_error.ts";
+import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
 import {
   configKeys,
   type ConfigValue,
   getConfigValue,
   isSecretKey,
   parseConfigValue,
-} from "../config/config_value.ts";
-import { CONFIG_ENV_VARS } from "../config/env_config.ts";
-import { loadConfig, parseConfigText, readTextFileOrNull } from "../config/load_config.ts";
-import { MASK, maskSecrets } from "../config/mask_secrets.ts";
-import { tomlValue, writeConfigValue } from "../config/write_config_value.ts";
-import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
+} from "../../core/config/config_value.ts";
+import { CONFIG_ENV_VARS } from "../../core/config/env_config.ts";
+import { loadConfig, parseConfigText, readTextFileOrNull } from "../../core/config/load_config.ts";
+import { MASK, maskSecrets } from "../../core/config/mask_secrets.ts";
+import { tomlValue, writeConfigValue } from "../../core/config/write_config_value.ts";
+import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 
 const HELP = `Usage: claude-ntfy config <action> [options]
 

@@ -7,25 +7,12 @@
 import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
-import { connect, type DaemonClient } from "../client/client.ts";
-import { ClientError } from "../client/errors.ts";
+import { connect, type DaemonClient } from "../../client/client.ts";
+import { ClientError } from "../../client/errors.ts";
 import { daemonProgram, preparePrivateDirs } from "../daemon_launch.ts";
-import { readPidFile } from "../../daemon/instance.ts";
+import { readPidFile } from "../../core/state_dir.ts";
 import { formatStatus } from "./status_format.ts";
 import { withDaemon } from "../with_daemon.ts";
-import type { DaemonSettings } from "../../daemon/daemon.ts";
-import { parseLogLevel } from "../../daemon/log.ts";
-import type { Config } from "../config/config.ts";
-
-/** The daemon settings a configuration gives. */
-export function settingsFromConfig(config: Config): DaemonSettings {
-  return {
-    logLevel: parseLogLevel(config.daemon.log_level),
-    maxQueueSize: config.daemon.max_queue_size,
-    retryAttempts: config.daemon.retry_attempts,
-    retryDelaySecs: config.daemon.retry_delay_secs,
-  };
-}
 
 const HELP = `Usage: claude-ntfy daemon <action> [options]
 
@@ -294,14 +281,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
           paths: context.paths,
           logFile: flags["log-file"],
           stderr: io.stderr,
-          loadSettings: () => {
-            const fresh = resolveContext(io, {
-              projectDir: flags.project,
-              stateDir: flags["state-dir"],
-            });
-            const settings = settingsFromConfig(fresh.config);
-            return flags.verbose ? { ...settings, logLevel: "debug" } : settings;
-          },
+          verbose: flags.verbose,
+          loadConfig: () =>
+            resolveContext(io, { projectDir: flags.project, stateDir: flags["state-dir"] }).config,
         });
       }
       case "stop":

@@ -15,11 +15,11 @@ import { parseFlags } from "../parse_flags.ts";
 import { resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
 import { readHookStdin } from "../hook/read_hook_stdin.ts";
-import { parseHookInput } from "../hook/parse_hook_input.ts";
-import { HookInputError } from "../hook/hook_input_error.ts";
-import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
-import { resolveNotification } from "../hook/resolve_notification.ts";
-import { describeTask } from "../hook/describe_task.ts";
+import { parseHookInput } from "../../core/events/parse_hook_input.ts";
+import { HookInputError } from "../../core/events/hook_input_error.ts";
+import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { resolveNotification } from "../../core/events/resolve_notification.ts";
+import { describeTask } from "../../core/events/describe_task.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 

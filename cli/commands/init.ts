@@ -7,12 +7,12 @@
 
 import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import { configTemplate } from "../config/config_template.ts";
-import { globalConfigPath, projectConfigPath } from "../config/config_paths.ts";
-import { generateTopic } from "../config/generate_topic.ts";
-import { writePrivateFile } from "../config/write_private_file.ts";
-import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
-import { loadConfig } from "../config/load_config.ts";
+import { configTemplate } from "../../core/config/config_template.ts";
+import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
+import { generateTopic } from "../../core/config/generate_topic.ts";
+import { writePrivateFile } from "../../core/config/write_private_file.ts";
+import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { loadConfig } from "../../core/config/load_config.ts";
 import { findHookLauncher, type FoundLauncher } from "../install/hook_launcher.ts";
 import { hookCommandLine } from "../install/hook_command_line.ts";
 import {

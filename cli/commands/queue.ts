@@ -8,9 +8,9 @@
 import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
-import type { DaemonClient } from "../client/client.ts";
+import type { DaemonClient } from "../../client/client.ts";
 import { withDaemon } from "../with_daemon.ts";
-import { ClientError } from "../client/errors.ts";
+import { ClientError } from "../../client/errors.ts";
 import type { DeadTask, HeldTask } from "../../protocol/mod.ts";
 
 const HELP = `Usage: claude-ntfy queue [list] [--json]

@@ -6,17 +6,17 @@
 
 import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import type { Config } from "../config/config.ts";
-import { ConfigError } from "../config/config_error.ts";
-import { loadConfig } from "../config/load_config.ts";
+import type { Config } from "../../core/config/config.ts";
+import { ConfigError } from "../../core/config/config_error.ts";
+import { loadConfig } from "../../core/config/load_config.ts";
 import {
   BUILTIN_TEMPLATES,
   builtinTemplate,
   GENERIC_TEMPLATE,
-} from "../templates/builtin_templates.ts";
-import { COMPUTED_VARIABLES } from "../templates/template_variables.ts";
-import { KNOWN_HOOK_EVENTS } from "../hook/hook_event.ts";
-import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
+} from "../../core/templates/builtin_templates.ts";
+import { COMPUTED_VARIABLES } from "../../core/templates/template_variables.ts";
+import { KNOWN_HOOK_EVENTS } from "../../core/events/hook_event.ts";
+import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 
 const HELP = `Usage: claude-ntfy templates [--show EVENT] [--project DIR]
 

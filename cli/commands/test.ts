@@ -7,17 +7,17 @@
 
 import { parseArgs } from "node:util";
 import type { NotificationTask, Priority } from "../../protocol/mod.ts";
-import { targetFromConfig } from "../hook/resolve_notification.ts";
+import { targetFromConfig } from "../../core/events/resolve_notification.ts";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import type { Config } from "../config/config.ts";
-import { ConfigError } from "../config/config_error.ts";
-import { splitTopicUrl } from "../config/topic_url.ts";
+import type { Config } from "../../core/config/config.ts";
+import { ConfigError } from "../../core/config/config_error.ts";
+import { splitTopicUrl } from "../../core/config/topic_url.ts";
 import { resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
-import { connect } from "../client/client.ts";
-import { DaemonNotRunningError } from "../client/errors.ts";
+import { connect } from "../../client/client.ts";
+import { DaemonNotRunningError } from "../../client/errors.ts";
 import type { CliContext } from "../context.ts";
-import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
+import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 
 /** The message `test` sends when none is given. */
 export const DEFAULT_TEST_MESSAGE = "Test notification from claude-ntfy";
@@ -103,7 +103,7 @@ export interface TestMessage {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { defaultConfig } from "../config/config.ts";
+ * import { defaultConfig } from "../../core/config/config.ts";
  * import { buildTestTask } from "./test.ts";
  *
  * const config = defaultConfig();

@@ -7,7 +7,7 @@
 
 import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import { resolveProjectDir } from "../hook/resolve_project_dir.ts";
+import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { uninstallHooks } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
 

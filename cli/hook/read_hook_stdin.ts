@@ -4,7 +4,7 @@
  * @module
  */
 
-import { schedule } from "../client/schedule.ts";
+import { schedule } from "../../client/schedule.ts";
 
 /** Options for {@linkcode readHookStdin}. */
 export interface ReadHookStdinOptions {

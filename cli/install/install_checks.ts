@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Config } from "../config/config.ts";
+import type { Config } from "../../core/config/config.ts";
 import { check, type DoctorCheck } from "./doctor_check.ts";
 import { hookCommandKind } from "./hook_command_line.ts";
 import { BUNDLE_PATH, installRoot, isCompiledExecutable } from "./hook_launcher.ts";

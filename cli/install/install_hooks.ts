@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { Config } from "../config/config.ts";
-import { KNOWN_HOOK_EVENTS } from "../hook/hook_event.ts";
+import type { Config } from "../../core/config/config.ts";
+import { KNOWN_HOOK_EVENTS } from "../../core/events/hook_event.ts";
 import { editSettingsFile } from "./settings_file.ts";
 import {
   addHookEntries,
@@ -27,7 +27,7 @@ export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { defaultConfig } from "../config/config.ts";
+ * import { defaultConfig } from "../../core/config/config.ts";
  * import { eventsToRegister } from "./install_hooks.ts";
  *
  * assert.deepEqual(eventsToRegister(defaultConfig(), ["SessionEnd"]), [

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { writeTextFileAtomicSync } from "../../daemon/atomic_write.ts";
-import { dirname } from "../../daemon/paths.ts";
+import { writeTextFileAtomicSync } from "../../core/fs/atomic_write.ts";
+import { dirname } from "../../client/paths.ts";
 import { type JsonNode, parseJsonDocument, stringifyJsonDocument } from "./json_document.ts";
 
 /** Which settings.json: the user's (`~/.claude`) or a project's. */

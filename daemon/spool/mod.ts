@@ -4,7 +4,8 @@
  *
  * @example
  * ```ts
- * import { SpoolIngester, writeSpoolFile } from "./mod.ts";
+ * import { SpoolIngester } from "./mod.ts";
+ * import { writeSpoolFile } from "../../core/spool/write_spool_file.ts";
  *
  * const dir = await Deno.makeTempDir();
  * await writeSpoolFile(dir, {
@@ -21,5 +22,4 @@
  * @module
  */
 
-export * from "./write_spool_file.ts";
 export * from "./spool_ingester.ts";

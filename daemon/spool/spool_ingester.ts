@@ -6,7 +6,7 @@
  */
 
 import { type NotificationTask, validateTask } from "../../protocol/mod.ts";
-import { SPOOL_FORMAT, SPOOL_VERSION } from "./write_spool_file.ts";
+import { SPOOL_FORMAT, SPOOL_VERSION } from "../../core/spool/write_spool_file.ts";
 
 /**
  * Takes one task in (journals it); the file is deleted only once this resolves. Rejecting
@@ -72,7 +72,7 @@ function parseSpoolFile(bytes: Uint8Array): NotificationTask {
  * @example
  * ```ts
  * import { SpoolIngester } from "./spool_ingester.ts";
- * import { writeSpoolFile } from "./write_spool_file.ts";
+ * import { writeSpoolFile } from "../../core/spool/write_spool_file.ts";
  *
  * const dir = await Deno.makeTempDir();
  * await writeSpoolFile(dir, {

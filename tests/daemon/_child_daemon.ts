@@ -1,7 +1,7 @@
 // A daemon in its own process, started through the real CLI in a temporary HOME, that is
 // always stopped afterwards, even when `daemon start` failed half way (the process may
 // then be running without the test knowing its PID).
-import { readPidFile } from "../../daemon/instance.ts";
+import { readPidFile } from "../../core/state_dir.ts";
 import { createTestHome, processAlive, type TestHome } from "../support/cli_process.ts";
 
 export interface ChildDaemon {

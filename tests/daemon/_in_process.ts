@@ -7,7 +7,7 @@ import {
   startDaemon,
 } from "../../daemon/daemon.ts";
 import { Logger } from "../../daemon/log.ts";
-import { type DaemonPaths, resolveDaemonPaths } from "../../daemon/paths.ts";
+import { type DaemonPaths, resolveDaemonPaths } from "../../client/paths.ts";
 import type { DeliveryEngineOptions } from "../../daemon/delivery/delivery_engine.ts";
 
 export interface InProcessDaemon {

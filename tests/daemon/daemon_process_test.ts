@@ -1,9 +1,9 @@
 // The daemon as users run it: a real child process started by the CLI with scoped
 // permissions, real Unix sockets, real signals.
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
-import { connect } from "../../cli/client/client.ts";
-import { DaemonNotRunningError, RemoteError } from "../../cli/client/errors.ts";
-import { readPidFile } from "../../daemon/instance.ts";
+import { connect } from "../../client/client.ts";
+import { DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
+import { readPidFile } from "../../core/state_dir.ts";
 import { decodeResponse, encodeRequest, FrameDecoder, type Response } from "../../protocol/mod.ts";
 import { createTestHome, processAlive, waitFor } from "../support/cli_process.ts";
 

@@ -1,12 +1,12 @@
 // Nothing lost: acknowledged tasks survive kill -9, a server that is down, answers 500 or
 // 429 or hangs; permanent errors go to the dead letters; spooled tasks are delivered once.
 import { equal, ok } from "node:assert/strict";
-import { connect } from "../../cli/client/client.ts";
+import { connect } from "../../client/client.ts";
 import type { NotificationTask } from "../../protocol/mod.ts";
-import { writeSpoolFile } from "../../daemon/spool/write_spool_file.ts";
+import { writeSpoolFile } from "../../core/spool/write_spool_file.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
 import { createTestHome, processAlive, type TestHome, waitFor } from "../support/cli_process.ts";
-import { fixtureBytes } from "../cli/templates/_fixtures.ts";
+import { fixtureBytes } from "../core/templates/_fixtures.ts";
 
 function task(serverUrl: string, n: number, topic = "durable"): NotificationTask {
   return {

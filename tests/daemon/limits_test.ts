@@ -3,7 +3,7 @@
 // a limit, keep serving a well-behaved client, and keep its memory bounded.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { encode } from "@msgpack/msgpack";
-import { connect, type DaemonClient } from "../../cli/client/client.ts";
+import { connect, type DaemonClient } from "../../client/client.ts";
 import { encodeFrame, encodeRequest, ErrorCode } from "../../protocol/mod.ts";
 import { rawClient } from "../support/raw_client.ts";
 import { DEFAULT_CONNECTION_LIMITS } from "../../daemon/connection.ts";

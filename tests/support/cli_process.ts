@@ -5,8 +5,8 @@
  * @module
  */
 
-import { type DaemonPaths, resolveDaemonPaths } from "../../daemon/paths.ts";
-import { readPidFile } from "../../daemon/instance.ts";
+import { type DaemonPaths, resolveDaemonPaths } from "../../client/paths.ts";
+import { readPidFile } from "../../core/state_dir.ts";
 
 /** The repository root. */
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");

@@ -3,7 +3,7 @@
 import { equal, ok } from "node:assert/strict";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
 import { createTestHome } from "../../support/cli_process.ts";
-import { fixtureBytes } from "../templates/_fixtures.ts";
+import { fixtureBytes } from "../../core/templates/_fixtures.ts";
 
 const TOKEN = "tk_e2e_secret_token_0123456789";
 

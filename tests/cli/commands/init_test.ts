@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initCommand } from "../../../cli/commands/init.ts";
-import { loadConfig } from "../../../cli/config/mod.ts";
+import { loadConfig } from "../../../core/config/mod.ts";
 import { memoryIo, withDirs } from "./_io.ts";
 
 function topicOf(path: string): string {

@@ -3,7 +3,7 @@
 import { equal, ok } from "node:assert/strict";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
 import { createTestHome, waitFor } from "../../support/cli_process.ts";
-import { connect } from "../../../cli/client/client.ts";
+import { connect } from "../../../client/client.ts";
 import type { NotificationTask } from "../../../protocol/mod.ts";
 
 const TOKEN = "tk_queue_secret_abcdefghijklmnop";

@@ -2,7 +2,7 @@
 // the loopback ntfy server directly or through a real daemon.
 import assert from "node:assert/strict";
 import { buildTestTask, parsePriority } from "../../../cli/commands/test.ts";
-import { defaultConfig } from "../../../cli/config/config.ts";
+import { defaultConfig } from "../../../core/config/config.ts";
 import { createTestHome } from "../../support/cli_process.ts";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
 

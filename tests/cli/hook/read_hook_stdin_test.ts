@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readHookStdin } from "../../../cli/hook/mod.ts";
+import { readHookStdin } from "../../../cli/hook/read_hook_stdin.ts";
 
 const encoder = new TextEncoder();
 

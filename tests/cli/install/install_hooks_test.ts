@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { defaultConfig } from "../../../cli/config/config.ts";
+import { defaultConfig } from "../../../core/config/config.ts";
 import {
   eventsToRegister,
   installHooks,

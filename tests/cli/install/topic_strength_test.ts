@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { topicWeakness } from "../../../cli/install/topic_strength.ts";
-import { generateTopic } from "../../../cli/config/generate_topic.ts";
+import { generateTopic } from "../../../core/config/generate_topic.ts";
 
 Deno.test("topicWeakness() calls short topics guessable", () => {
   assert.equal(topicWeakness("alerts"), "shorter than 12 characters");

@@ -1,8 +1,8 @@
 // The delivery engine with the real publisher against the loopback ntfy server.
 import { equal, ok, throws } from "node:assert/strict";
 import { DeliveryEngine, type DeliveryEvent } from "../../../daemon/delivery/delivery_engine.ts";
-import { publish } from "../../../daemon/ntfy/publisher.ts";
-import { NtfyError } from "../../../daemon/ntfy/errors.ts";
+import { publish } from "../../../core/ntfy/publisher.ts";
+import { NtfyError } from "../../../core/ntfy/errors.ts";
 import { DaemonError } from "../../../daemon/errors.ts";
 import type { NotificationTask } from "../../../protocol/mod.ts";
 import { startNtfyServer } from "../../support/ntfy_server.ts";

@@ -2,7 +2,8 @@
 // every file in exactly once, at start or live through the watcher, and sets bad files
 // aside with a reason instead of losing them or crashing.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { SpoolIngester, writeSpoolFile } from "../../../daemon/spool/mod.ts";
+import { SpoolIngester } from "../../../daemon/spool/mod.ts";
+import { writeSpoolFile } from "../../../core/spool/write_spool_file.ts";
 import type { NotificationTask } from "../../../protocol/mod.ts";
 import { sampleTask, withTempDir } from "../queue/_tasks.ts";
 

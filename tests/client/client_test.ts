@@ -1,0 +1,191 @@
+// The daemon client: typed errors, timeouts, dropped connections, one transparent
+// reconnect for idempotent requests, and none for submit.
+import { equal, ok, rejects } from "node:assert/strict";
+import { connect, submitOnce } from "../../client/client.ts";
+import {
+  ConnectionClosedError,
+  DaemonNotRunningError,
+  RemoteError,
+  TimeoutError,
+} from "../../client/errors.ts";
+import {
+  decodeRequest,
+  encodeResponse,
+  FrameDecoder,
+  type NotificationTask,
+  type Request,
+  type Response,
+} from "../../protocol/mod.ts";
+import { createTestHome } from "../support/cli_process.ts";
+
+const task: NotificationTask = {
+  target: { serverUrl: "http://127.0.0.1:9", topic: "client" },
+  message: { body: "hello" },
+  origin: { event: "test", createdAt: 0 },
+};
+
+/**
+ * A scripted peer on a real Unix socket: answers hello, then lets the test decide what to
+ * do with each request (answer, ignore, or drop the connection).
+ */
+async function scriptedDaemon(
+  onRequest: (request: Request, conn: Deno.Conn) => Response | "ignore" | "drop",
+) {
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "cn-client-" });
+  const path = `${dir}/d.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const conns = new Set<Deno.Conn>();
+  const serving = (async () => {
+    for await (const conn of listener) {
+      conns.add(conn);
+      (async () => {
+        const decoder = new FrameDecoder();
+        const buffer = new Uint8Array(65536);
+        try {
+          while (true) {
+            const n = await conn.read(buffer);
+            if (n === null) break;
+            for (const payload of decoder.push(buffer.slice(0, n))) {
+              const request = decodeRequest(payload);
+              const action = request.type === "hello"
+                ? {
+                  type: "hello" as const,
+                  id: request.id,
+                  version: 1,
+                  daemonVersion: "fake",
+                  pid: 1,
+                }
+                : onRequest(request, conn);
+              if (action === "drop") {
+                conn.close();
+                return;
+              }
+              if (action !== "ignore") await conn.write(encodeResponse(action));
+            }
+          }
+        } catch {
+          // closed by the test
+        } finally {
+          conns.delete(conn);
+        }
+      })();
+    }
+  })();
+  return {
+    path,
+    async close() {
+      listener.close();
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch {
+          // already closed
+        }
+      }
+      await serving.catch(() => {});
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+Deno.test("connect() to a missing socket is DaemonNotRunningError with the path", async () => {
+  await rejects(
+    connect({ socketPath: "/tmp/claude-ntfy-no-such.sock", token: "x" }),
+    (error: unknown) => {
+      ok(error instanceof DaemonNotRunningError);
+      equal(error.code, "DAEMON_NOT_RUNNING");
+      ok(error.message.includes("/tmp/claude-ntfy-no-such.sock"));
+      return true;
+    },
+  );
+  await rejects(
+    connect({ socketPath: "/tmp/x.sock", tokenPath: "/tmp/claude-ntfy-no-such.token" }),
+    DaemonNotRunningError,
+  );
+});
+
+Deno.test("a request with no answer rejects with TimeoutError after requestTimeoutMs", async () => {
+  const peer = await scriptedDaemon(() => "ignore");
+  try {
+    const client = await connect({ socketPath: peer.path, token: "t", requestTimeoutMs: 150 });
+    const started = performance.now();
+    await rejects(client.status(), TimeoutError);
+    ok(performance.now() - started < 2_000);
+    await client.close();
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("pending requests reject with ConnectionClosedError when the connection drops; submit is not retried", async () => {
+  let submits = 0;
+  const peer = await scriptedDaemon((request) => {
+    if (request.type === "submit") submits++;
+    return "drop";
+  });
+  try {
+    const client = await connect({ socketPath: peer.path, token: "t" });
+    await rejects(client.submit(task), ConnectionClosedError);
+    equal(submits, 1, "a submit is never sent twice");
+    await client.close();
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("an idempotent request reconnects once, transparently", async () => {
+  let pings = 0;
+  const peer = await scriptedDaemon((request) => {
+    if (request.type !== "ping") return { type: "error", id: request.id, code: "X", message: "x" };
+    pings++;
+    return pings === 1 ? "drop" : { type: "ok", id: request.id };
+  });
+  try {
+    const client = await connect({ socketPath: peer.path, token: "t" });
+    ok((await client.ping()) >= 0, "the second attempt, on a new connection, answers");
+    equal(pings, 2);
+    await client.close();
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("an error answer is a RemoteError with the daemon's code and retryable flag", async () => {
+  const peer = await scriptedDaemon((request) => ({
+    type: "error",
+    id: request.id,
+    code: "QUEUE_FULL",
+    message: "Queue is full",
+    retryable: true,
+  }));
+  try {
+    await rejects(submitOnce({ socketPath: peer.path, token: "t" }, task), (error: unknown) => {
+      ok(error instanceof RemoteError);
+      equal(error.code, "QUEUE_FULL");
+      equal(error.retryable, true);
+      return true;
+    });
+  } finally {
+    await peer.close();
+  }
+});
+
+Deno.test("after a real daemon restarts, status reconnects with the new token", async () => {
+  const home = await createTestHome();
+  try {
+    const first = await home.startDaemon();
+    const client = await connect({
+      socketPath: home.paths.socketPath,
+      tokenPath: home.paths.tokenPath,
+    });
+    equal(client.daemon.pid, first);
+    await home.run(["daemon", "stop"]);
+    const second = await home.startDaemon();
+    const status = await client.status();
+    equal(status.pid, second);
+    equal(client.daemon.pid, second);
+    await client.close();
+  } finally {
+    await home.cleanup();
+  }
+});
