@@ -19,7 +19,13 @@
  */
 
 export * from "./protocol/mod.ts";
-export { connect, type ConnectOptions, DaemonClient, submitOnce } from "./client/client.ts";
+export {
+  connect,
+  type ConnectOptions,
+  DaemonClient,
+  requestOnce,
+  submitOnce,
+} from "./client/client.ts";
 export {
   ClientError,
   ConnectionClosedError,

@@ -7,7 +7,8 @@
 
 import { loadConfig } from "../core/config/load_config.ts";
 import type { Config } from "../core/config/config.ts";
-import { type DaemonPaths, resolveDaemonPaths, STATE_DIR_NAME } from "../client/paths.ts";
+import { type DaemonPaths, STATE_DIR_NAME } from "../client/paths.ts";
+import { daemonPathsFor, homeDirectory } from "./daemon_paths.ts";
 import type { CliIo } from "./io.ts";
 
 /** The resolved configuration and paths for one command run. */
@@ -36,31 +37,6 @@ export interface ContextOptions {
   readonly stateDir?: string;
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-function uid(): number | null {
-  try {
-    return Deno.uid();
-  } catch {
-    // uid needs --allow-sys=uid; without it the temp folder is named "user".
-    return null;
-  }
-}
-
-/** The home directory from `HOME`, failing clearly when it is unset. */
-export function homeDirectory(io: CliIo): string {
-  const home = io.env("HOME");
-  if (!home) throw new Error("Cannot find your home directory: HOME is not set");
-  return home;
-}
-
 /**
  * Loads the configuration and derives the daemon's paths. The project is `--project`,
  * else `CLAUDE_PROJECT_DIR`, else the working directory.
@@ -72,17 +48,11 @@ export function resolveContext(io: CliIo, options: ContextOptions = {}): CliCont
   const projectDir = options.projectDir ?? io.env("CLAUDE_PROJECT_DIR") ?? io.cwd;
   const loaded = loadConfig({ projectDir, homeDir, env: io.env });
   const projectStateDir = `${projectDir}/${STATE_DIR_NAME}`;
-  const paths = resolveDaemonPaths({
-    homeDir,
+  const paths = daemonPathsFor(io, {
     projectDir,
-    projectHasStateDir: isDirectory(projectStateDir),
-    stateDir: options.stateDir ?? io.env("CLAUDE_NTFY_STATE_DIR"),
-    envSocketPath: io.env("CLAUDE_NTFY_SOCKET"),
+    stateDir: options.stateDir,
     configSocketPath: loaded.config.daemon.socket_path,
     configLogPath: loaded.config.daemon.log_path,
-    runtimeDir: io.env("XDG_RUNTIME_DIR"),
-    tempDir: io.env("TMPDIR"),
-    uid: uid(),
   });
   return {
     projectDir,

@@ -8,7 +8,10 @@
 import type { CliContext } from "./context.ts";
 import { daemonPermissionFlags, type PermissionScope } from "./daemon_permissions.ts";
 import { ensurePrivateDir } from "../core/state_dir.ts";
-import { dirname } from "../client/paths.ts";
+import { type DaemonPaths, dirname } from "../client/paths.ts";
+import { requestOnce } from "../client/client.ts";
+import { delay } from "../client/schedule.ts";
+import { MIN_PROTOCOL_VERSION } from "../protocol/mod.ts";
 
 /** The files to launch the daemon from: this program's own entry and, if any, its deno.json. */
 function launchTarget(): { entry: string; configFile?: string } {
@@ -101,9 +104,15 @@ export function preparePrivateDirs(context: CliContext): void {
  * Starts a detached daemon and returns at once, without waiting for it to listen. Used by
  * hooks that found no daemon: a racing second start loses the lock and exits quietly.
  */
-export function spawnDetachedDaemon(context: CliContext): number {
+export function spawnDetachedDaemon(
+  context: CliContext,
+  options: { readonly replace?: boolean } = {},
+): number {
   preparePrivateDirs(context);
-  const [program, args] = daemonProgram(context, [`--log-file=${context.paths.logPath}`]);
+  const [program, args] = daemonProgram(context, [
+    `--log-file=${context.paths.logPath}`,
+    ...(options.replace ? ["--replace"] : []),
+  ]);
   const child = new Deno.Command(program, {
     args,
     stdin: "null",
@@ -113,4 +122,39 @@ export function spawnDetachedDaemon(context: CliContext): number {
   }).spawn();
   child.unref();
   return child.pid;
+}
+
+/**
+ * Asks the daemon running on `paths` to shut down, speaking the oldest protocol so that a
+ * daemon from before an upgrade understands, and waits until it has released the state
+ * folder (its PID file is gone). Used by `daemon run --replace`, which a hook starts when
+ * it finds the running daemon too old for it. Does nothing when no daemon answers.
+ *
+ * @param paths The daemon's paths.
+ * @param timeoutMs The longest wait for the old daemon to exit. @default {10000}
+ * @returns Whether a daemon was asked to stop.
+ */
+export async function stopOlderDaemon(paths: DaemonPaths, timeoutMs = 10_000): Promise<boolean> {
+  try {
+    await requestOnce({
+      socketPath: paths.socketPath,
+      tokenPath: paths.tokenPath,
+      protocolVersion: MIN_PROTOCOL_VERSION,
+      clientName: "claude-ntfy-replace",
+    }, { type: "shutdown" });
+  } catch {
+    // Nobody answered (or it is already stopping): starting normally reports the rest.
+    return false;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      Deno.statSync(paths.pidPath);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) break;
+      throw error;
+    }
+    await delay(50, undefined);
+  }
+  return true;
 }

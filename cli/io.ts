@@ -19,6 +19,8 @@ export interface CliIo {
   stdinIsTerminal?: boolean;
   /** Environment variables. */
   env: (name: string) => string | undefined;
+  /** Every environment variable (the hook forwards its configuration variables). @default {none} */
+  environment?: () => Record<string, string>;
   /** Current working directory. */
   cwd: string;
 }
@@ -34,6 +36,7 @@ export function processIo(): CliIo {
     isTerminal: Deno.stdout.isTerminal(),
     stdinIsTerminal: Deno.stdin.isTerminal(),
     env: (name) => Deno.env.get(name),
+    environment: () => Deno.env.toObject(),
     cwd: Deno.cwd(),
   };
 }

@@ -12,6 +12,7 @@ import {
   encodeRequest,
   FrameDecoder,
   type HeldTask,
+  type HookContext,
   type NotificationTask,
   PROTOCOL_VERSION,
   ProtocolError,
@@ -41,6 +42,11 @@ export interface ConnectOptions {
   requestTimeoutMs?: number;
   /** A name for the daemon's logs. @default {"claude-ntfy"} */
   clientName?: string;
+  /**
+   * The protocol version announced in `hello`: an older one talks to an older daemon
+   * (to stop it after an upgrade, say). @default {PROTOCOL_VERSION}
+   */
+  protocolVersion?: number;
 }
 
 type RequestBody = Request extends infer R ? R extends Request ? Omit<R, "id"> : never : never;
@@ -299,7 +305,7 @@ export class DaemonClient {
       const response = await Promise.race([
         session.request({
           type: "hello",
-          version: PROTOCOL_VERSION,
+          version: options.protocolVersion ?? PROTOCOL_VERSION,
           token,
           client: options.clientName ?? "claude-ntfy",
         }),
@@ -355,6 +361,22 @@ export class DaemonClient {
   async submit(task: NotificationTask): Promise<string> {
     const response = await this.#request({ type: "submit", task });
     return response.type === "ok" ? response.taskId ?? "" : "";
+  }
+
+  /**
+   * Hands a raw hook event to the daemon, which resolves it with its configuration.
+   * Not retried on a dropped connection (the daemon may already hold it).
+   *
+   * @param payload The hook's stdin, unparsed.
+   * @param context What the hook process knows (see `HookContext`).
+   * @returns The queued task's id, or why no notification is sent.
+   */
+  async event(
+    payload: Uint8Array,
+    context: HookContext,
+  ): Promise<{ readonly taskId?: string; readonly skipped?: string }> {
+    const response = await this.#request({ type: "event", payload, context });
+    return response.type === "ok" ? { taskId: response.taskId, skipped: response.skipped } : {};
   }
 
   /** The daemon's statistics. */
@@ -427,32 +449,61 @@ export function connect(options: ConnectOptions): Promise<DaemonClient> {
 }
 
 /**
- * Submits one task on a fresh connection with a single write: `hello` and `submit` are
- * pipelined, saving a round trip over `connect()` then `submit()`. This is what the hook
- * does on every Claude Code event. Resolves with the daemon's task id.
+ * Sends one request on a fresh connection with a single write: `hello` and the request are
+ * pipelined, saving a round trip over `connect()` then a method call. This is what the
+ * hook does on every Claude Code event.
  *
+ * @param options Where the daemon is, its token and the time limits.
+ * @param body The request, without an id.
+ * @returns The daemon's answer (never an `error`: that is thrown).
  * @throws {DaemonNotRunningError} when nothing listens on the socket.
  * @throws {RemoteError} with the daemon's code (`UNAUTHORIZED`, `QUEUE_FULL`, ...).
  * @throws {TimeoutError} when the daemon does not answer in time.
+ *
+ * @example Nothing listens: a typed error
+ * ```ts
+ * import { DaemonNotRunningError, requestOnce } from "@claude-ntfy/claude-ntfy";
+ *
+ * try {
+ *   await requestOnce({ socketPath: "/nonexistent/daemon.sock", token: "t" }, { type: "ping" });
+ * } catch (error) {
+ *   console.log(error instanceof DaemonNotRunningError); // true
+ * }
+ * ```
  */
-export async function submitOnce(options: ConnectOptions, task: NotificationTask): Promise<string> {
+export async function requestOnce(options: ConnectOptions, body: RequestBody): Promise<Response> {
   const token = readToken(options);
   const conn = await openSocket(options.socketPath, options.connectTimeoutMs ?? 2_000);
   const session = new Session(conn, options.requestTimeoutMs ?? 10_000);
   try {
     const hello = session.request({
       type: "hello",
-      version: PROTOCOL_VERSION,
+      version: options.protocolVersion ?? PROTOCOL_VERSION,
       token,
       client: options.clientName ?? "claude-ntfy",
     });
-    const submit = session.request({ type: "submit", task });
+    const answer = session.request(body);
     // If hello fails the daemon closes the connection: report hello's reason, not the close.
-    submit.catch(() => {});
+    answer.catch(() => {});
     await hello;
-    const response = await submit;
-    return response.type === "ok" ? response.taskId ?? "" : "";
+    return await answer;
   } finally {
     await session.close();
   }
+}
+
+/**
+ * Submits one task on a fresh connection (see {@linkcode requestOnce}); resolves with the
+ * daemon's task id.
+ *
+ * @param options Where the daemon is, its token and the time limits.
+ * @param task The notification to queue.
+ * @returns The daemon's task id.
+ * @throws {DaemonNotRunningError} when nothing listens on the socket.
+ * @throws {RemoteError} with the daemon's code (`UNAUTHORIZED`, `QUEUE_FULL`, ...).
+ * @throws {TimeoutError} when the daemon does not answer in time.
+ */
+export async function submitOnce(options: ConnectOptions, task: NotificationTask): Promise<string> {
+  const response = await requestOnce(options, { type: "submit", task });
+  return response.type === "ok" ? response.taskId ?? "" : "";
 }

@@ -13,6 +13,7 @@ import {
   encodeResponse,
   ErrorCode,
   FrameDecoder,
+  MIN_PROTOCOL_VERSION,
   PROTOCOL_VERSION,
   ProtocolError,
   type Request,
@@ -245,11 +246,12 @@ export class ClientConnection {
   }
 
   #hello(request: Extract<Request, { type: "hello" }>): void {
-    if (request.version !== PROTOCOL_VERSION) {
+    if (request.version < MIN_PROTOCOL_VERSION || request.version > PROTOCOL_VERSION) {
       this.#fail(
         request.id,
         ErrorCode.UnsupportedVersion,
-        `Unsupported protocol version ${request.version}: this daemon speaks ${PROTOCOL_VERSION}`,
+        `Unsupported protocol version ${request.version}: this daemon speaks ` +
+          `${MIN_PROTOCOL_VERSION} to ${PROTOCOL_VERSION}`,
       );
       this.#closeAfterFlush = true;
       return;

@@ -9,6 +9,7 @@
 import {
   type DaemonStatus,
   ErrorCode,
+  type EventRequest,
   type NotificationTask,
   type Request,
   type Response,
@@ -24,6 +25,9 @@ import { DaemonStats } from "./stats/daemon_stats.ts";
 import { DeadLetterStore, Journal, type JournalEntry, maskTask, QueueError } from "./queue/mod.ts";
 import { MemoryJournal, type TaskJournal } from "./delivery/memory_journal.ts";
 import { SpoolIngester } from "./spool/mod.ts";
+import { EventConfigCache } from "./config_cache.ts";
+import { type EventIntake, takeEvent } from "./event_intake.ts";
+import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
 
 /** Settings the daemon reads from config and re-reads on reload. */
 export interface DaemonSettings {
@@ -73,6 +77,11 @@ export interface DaemonOptions {
   };
   /** Lifetime limits. @default {DEFAULT_DAEMON_LIMITS} */
   readonly limits?: DaemonLimits;
+  /**
+   * The configuration a hook event resolves with.
+   * @default {an EventConfigCache over `$HOME`'s config file}
+   */
+  readonly configFor?: ConfigForEvent;
   /** Whether to install SIGINT/SIGTERM/SIGHUP handlers. @default {true} */
   readonly handleSignals?: boolean;
   /**
@@ -117,6 +126,16 @@ function hostPermitted(serverUrl: string, cache: Map<string, boolean>): boolean 
     cache.set(serverUrl, allowed);
   }
   return allowed;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Event configurations from `$HOME`'s config file, cached. */
+function configOverHome(): ConfigForEvent {
+  const cache = new EventConfigCache({ homeDir: Deno.env.get("HOME") ?? "/" });
+  return (projectDir, context) => cache.configFor(projectDir, context);
 }
 
 /**
@@ -322,12 +341,28 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     return { type: "ok", id, count: letters.length };
   }
 
-  async function submit(id: number, task: NotificationTask): Promise<Response> {
+  /** Checks, journals and queues a task from a client, a hook event or the spool. */
+  async function acceptTask(task: NotificationTask, id?: string): Promise<string> {
     secretsOf(task);
     checkHost(task);
-    const taskId = await admit(task);
+    const taskId = await admit(task, id);
     log.debug("accepted", { id: taskId, topic: task.target.topic, event: task.origin.event });
-    return { type: "ok", id, taskId };
+    return taskId;
+  }
+
+  async function submit(id: number, task: NotificationTask): Promise<Response> {
+    return { type: "ok", id, taskId: await acceptTask(task) };
+  }
+
+  const intake: EventIntake = {
+    configFor: options.configFor ?? configOverHome(),
+    acceptTask,
+    log,
+  };
+
+  async function event(request: EventRequest): Promise<Response> {
+    const outcome = await takeEvent(request.payload, request.context, intake);
+    return { type: "ok", id: request.id, ...outcome };
   }
 
   function handle(request: Exclude<Request, { type: "hello" }>): Response | Promise<Response> {
@@ -336,6 +371,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         return { type: "ok", id: request.id };
       case "submit":
         return submit(request.id, request.task);
+      case "event":
+        return event(request);
       case "status":
         return { type: "status", id: request.id, status: status() };
       case "reload":
@@ -381,17 +418,23 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const spool = new SpoolIngester(paths.spoolDir, {
     onWarning: (message) => log.warn("spool", { warning: message }),
   });
-  const ingested = spool.watch(async (task, fileName) => {
-    const id = `spool-${fileName.replace(/\.task$/, "")}`;
+  const ingested = spool.watch(async (entry, fileName) => {
+    const id = `spool-${fileName.replace(/\.(task|event)$/, "")}`;
     if (journal.has(id)) return;
-    secretsOf(task);
     try {
-      checkHost(task);
+      if (entry.kind === "event") {
+        const { payload, context } = entry.request;
+        const outcome = await takeEvent(payload, context, intake, id);
+        log.debug("ingested a spooled event", { id, ...outcome });
+      } else {
+        await acceptTask(entry.task, id);
+        log.debug("ingested a spooled task", { id, topic: entry.task.target.topic });
+      }
     } catch (error) {
-      return { reject: (error as Error).message };
+      // Only a full queue or a shutdown is worth another try; the rest never gets better.
+      if (error instanceof DaemonError && error.retryable) throw error;
+      return { reject: errorText(error) };
     }
-    await admit(task, id);
-    log.debug("ingested a spooled task", { id, topic: task.target.topic });
     return undefined;
   });
   ingested.then((summary) => {

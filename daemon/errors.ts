@@ -5,6 +5,7 @@
  */
 
 import type { ErrorCode } from "../protocol/mod.ts";
+import type { HookInputErrorCode } from "../core/events/hook_input_error.ts";
 
 /**
  * A failure inside the daemon that becomes an `Error` response with a stable code.
@@ -18,13 +19,18 @@ import type { ErrorCode } from "../protocol/mod.ts";
  * ```
  */
 export class DaemonError extends Error {
-  /** A stable code from `ErrorCode`. */
-  readonly code: ErrorCode;
+  /** A stable code from `ErrorCode`, or what was wrong with a hook event's input. */
+  readonly code: ErrorCode | HookInputErrorCode;
   /** Whether the same request may succeed later. */
   readonly retryable: boolean;
 
   /** Creates an error with a code, a message and whether retrying can help. */
-  constructor(code: ErrorCode, message: string, retryable = false, options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode | HookInputErrorCode,
+    message: string,
+    retryable = false,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = "DaemonError";
     this.code = code;

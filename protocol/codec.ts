@@ -25,6 +25,7 @@ import {
   type Response,
 } from "./messages.ts";
 import { validateTask } from "./task.ts";
+import { validateEventRequest } from "./event_request.ts";
 import { nestingExceeds } from "./_nesting.ts";
 import {
   isRecord,
@@ -200,6 +201,8 @@ export function decodeRequest(payload: Uint8Array): Request {
         ...(client === undefined ? {} : { client }),
       };
     }
+    case "event":
+      return validateEventRequest(record, id, fail);
     case "submit":
       return withId(id, ErrorCode.InvalidTask, () => ({
         type: "submit",
@@ -320,6 +323,7 @@ export function decodeResponse(payload: Uint8Array): Response {
   switch (record.type) {
     case "ok": {
       const taskId = optionalString(record, "taskId", fail);
+      const skipped = optionalString(record, "skipped", fail);
       const count = record.count;
       if (count !== undefined && !nonNegativeInteger(count)) {
         throw fail('"count" must be an integer');
@@ -329,6 +333,7 @@ export function decodeResponse(payload: Uint8Array): Response {
         id,
         ...(taskId === undefined ? {} : { taskId }),
         ...(count === undefined ? {} : { count }),
+        ...(skipped === undefined ? {} : { skipped }),
       };
     }
     case "queue":

@@ -30,6 +30,8 @@ export const ErrorCode = {
   InvalidTask: "INVALID_TASK",
   /** The task targets an ntfy host the daemon has no permission to reach. */
   HostNotPermitted: "HOST_NOT_PERMITTED",
+  /** The configuration an event was resolved with is invalid (syntax, values, templates). */
+  ConfigInvalid: "CONFIG_INVALID",
   /** Too many requests in flight on one connection. */
   TooManyInFlight: "TOO_MANY_IN_FLIGHT",
   /** Anything else that went wrong inside the daemon. */

@@ -9,8 +9,17 @@
 import type { ErrorCode } from "./errors.ts";
 import type { NotificationTask } from "./task.ts";
 
-/** The protocol version spoken by this module. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version spoken by this module. Version 2 added the `event` request (a raw
+ * hook event the daemon resolves) and `skipped` on `ok`.
+ */
+export const PROTOCOL_VERSION = 2;
+
+/**
+ * The oldest protocol version a daemon of this module still serves: a version 1 client
+ * (for example a program using an older published client) never sends `event`.
+ */
+export const MIN_PROTOCOL_VERSION = 1;
 
 /** Request id used for errors that cannot be tied to any request (e.g. a garbled frame). */
 export const CONNECTION_ERROR_ID = 0;
@@ -37,6 +46,48 @@ export interface SubmitRequest {
   readonly id: number;
   /** The resolved notification. */
   readonly task: NotificationTask;
+}
+
+/**
+ * What only the hook process knows about an event: how it was started and where. The
+ * daemon combines it with the raw payload and its own configuration.
+ */
+export interface HookContext {
+  /** The hook's `--hook-name` flag or `$CLAUDE_HOOK`, for payloads without `hook_event_name`. */
+  readonly hookName?: string;
+  /** The hook's `--project` flag or `$CLAUDE_PROJECT_DIR`. */
+  readonly projectDir?: string;
+  /** The hook process's working directory. */
+  readonly cwd: string;
+  /**
+   * The hook's configuration variables (`CLAUDE_NTFY_*`, `NTFY_*`): they override the
+   * config files, as they would for a command run in that shell.
+   */
+  readonly env: Readonly<Record<string, string>>;
+  /** When the hook read the event, in milliseconds since the Unix epoch. */
+  readonly receivedAt: number;
+  /** Whether stdin was cut at its size limit or its deadline. */
+  readonly truncated?: boolean;
+  /**
+   * The bytes of `<project>/.claude/ntfy-service/config.toml` when it exists: the daemon
+   * may not read arbitrary project folders, so the hook sends the file along.
+   */
+  readonly projectConfig?: Uint8Array;
+}
+
+/**
+ * A raw Claude Code hook event for the daemon to parse, filter, render and queue;
+ * answered with `ok` carrying the task id, or `skipped` with the reason nothing is sent.
+ */
+export interface EventRequest {
+  /** Discriminator. */
+  readonly type: "event";
+  /** Request id, echoed by the response. */
+  readonly id: number;
+  /** The hook's stdin, unparsed (JSON, but possibly malformed or cut). */
+  readonly payload: Uint8Array;
+  /** What the hook process knows. */
+  readonly context: HookContext;
 }
 
 /** Liveness check; answered with `ok`. */
@@ -103,6 +154,7 @@ export interface PurgeRequest {
 export type Request =
   | HelloRequest
   | SubmitRequest
+  | EventRequest
   | PingRequest
   | StatusRequest
   | ReloadRequest
@@ -118,6 +170,7 @@ export type RequestType = Request["type"];
 export const REQUEST_TYPES: readonly RequestType[] = [
   "hello",
   "submit",
+  "event",
   "ping",
   "status",
   "reload",
@@ -137,6 +190,8 @@ export interface OkResponse {
   readonly taskId?: string;
   /** How many tasks a `retry` or `purge` acted on. */
   readonly count?: number;
+  /** Why an `event` sends no notification (a filter, a switched-off event, …). */
+  readonly skipped?: string;
 }
 
 /** Failure, with a stable code. */

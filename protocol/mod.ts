@@ -20,6 +20,7 @@
 export * from "./errors.ts";
 export * from "./messages.ts";
 export * from "./task.ts";
+export * from "./event_request.ts";
 export * from "./frame.ts";
 export * from "./frame_decoder.ts";
 export * from "./codec.ts";

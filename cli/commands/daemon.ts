@@ -9,7 +9,7 @@ import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { connect, type DaemonClient } from "../../client/client.ts";
 import { ClientError } from "../../client/errors.ts";
-import { daemonProgram, preparePrivateDirs } from "../daemon_launch.ts";
+import { daemonProgram, preparePrivateDirs, stopOlderDaemon } from "../daemon_launch.ts";
 import { readPidFile } from "../../core/state_dir.ts";
 import { formatStatus } from "./status_format.ts";
 import { withDaemon } from "../with_daemon.ts";
@@ -45,6 +45,7 @@ interface DaemonFlags {
   watch?: boolean;
   interval?: string;
   "log-file"?: string;
+  replace?: boolean;
   verbose?: boolean;
   help?: boolean;
 }
@@ -63,6 +64,7 @@ function parse(args: string[]) {
       watch: { type: "boolean", short: "w" },
       interval: { type: "string" },
       "log-file": { type: "string" },
+      replace: { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
     },
@@ -277,6 +279,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       case "run": {
         // Loaded only here: the daemon's code stays off the hook's hot path.
         const { runDaemon } = await import("../../daemon/main.ts");
+        if (flags.replace) await stopOlderDaemon(context.paths);
         return await runDaemon({
           paths: context.paths,
           logFile: flags["log-file"],

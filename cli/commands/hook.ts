@@ -1,6 +1,12 @@
 /**
- * `claude-ntfy hook`: the command Claude Code runs on every hook event. Reads the event
- * from stdin, resolves it into a notification and hands it to the daemon.
+ * `claude-ntfy hook`: the command Claude Code runs on every hook event. It reads the event
+ * from stdin and forwards the raw bytes, with what only this process knows (flags, the
+ * configuration variables of its environment, the project's config file), to the daemon,
+ * which parses, filters, renders and queues. No config parsing or rendering happens here:
+ * this runs on every event, so it does as little as it can and loads as little code.
+ *
+ * The slow paths (`--dry-run`, `--no-daemon`, a daemon that cannot be reached or is too
+ * old) live in `cli/hook/hook_fallback.ts`, loaded only when needed.
  *
  * It must never block or break Claude Code: it never exits with 2 (Claude Code's
  * "blocking error"), never hangs on stdin, and prints nothing on stdout unless asked to
@@ -12,19 +18,17 @@
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { parseFlags } from "../parse_flags.ts";
-import { resolveContext } from "../context.ts";
-import { submitTask } from "../submit_task.ts";
 import { readHookStdin } from "../hook/read_hook_stdin.ts";
-import { parseHookInput } from "../../core/events/parse_hook_input.ts";
-import { HookInputError } from "../../core/events/hook_input_error.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
-import { resolveNotification } from "../../core/events/resolve_notification.ts";
-import { describeTask } from "../../core/events/describe_task.ts";
+import { hookContext } from "../hook/hook_context.ts";
+import { daemonPathsFor } from "../daemon_paths.ts";
+import { requestOnce } from "../../client/client.ts";
+import { oneLine } from "../hook/one_line.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 
-Reads a Claude Code hook event (JSON) on stdin and sends the notification it calls for.
-Register it in .claude/settings.json (see "claude-ntfy init --install-hooks").
+Reads a Claude Code hook event (JSON) on stdin and hands it to the daemon, which sends the
+notification it calls for. Register it in .claude/settings.json (see
+"claude-ntfy init --install-hooks").
 
 Options:
   --hook-name NAME   Event name when the payload has no hook_event_name (else $CLAUDE_HOOK)
@@ -32,7 +36,7 @@ Options:
   --state-dir DIR    The daemon's state folder
   --dry-run          Print what would be sent, send nothing
   --no-daemon        Publish directly instead of through the daemon
-  -v, --verbose      Say on stderr why an event was skipped and where a task went
+  -v, --verbose      Say on stderr why an event was skipped and where it went
   -h, --help         Show this help
 
 Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
@@ -40,17 +44,31 @@ Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
 
 /** Largest stdin accepted; longer input is cut and its long fields truncated. */
 export const HOOK_STDIN_MAX_BYTES = 1024 * 1024;
-/** Longest wait for stdin to end. */
+/** Longest wait for stdin to end (`CLAUDE_NTFY_STDIN_TIMEOUT_MS` may shorten it). */
 export const HOOK_STDIN_TIMEOUT_MS = 2_000;
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").slice(0, 500);
+/** The hook's flags. */
+export interface HookFlags {
+  readonly "hook-name"?: string;
+  readonly project?: string;
+  readonly "state-dir"?: string;
+  readonly "dry-run"?: boolean;
+  readonly "no-daemon"?: boolean;
+  readonly verbose?: boolean;
+  readonly help?: boolean;
+}
+
+function stdinTimeoutMs(io: CliIo): number {
+  const wanted = Number(io.env("CLAUDE_NTFY_STDIN_TIMEOUT_MS"));
+  return Number.isFinite(wanted) && wanted > 0
+    ? Math.min(wanted, HOOK_STDIN_TIMEOUT_MS)
+    : HOOK_STDIN_TIMEOUT_MS;
 }
 
 async function runHook(args: string[], io: CliIo): Promise<number> {
-  let values;
+  let flags: HookFlags;
   try {
-    values = parseFlags(args, {
+    flags = parseFlags(args, {
       "hook-name": { type: "string" },
       project: { type: "string" },
       "state-dir": { type: "string" },
@@ -58,20 +76,12 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
       "no-daemon": { type: "boolean" },
       verbose: { type: "boolean", short: "v" },
       help: { type: "boolean", short: "h" },
-    }) as {
-      "hook-name"?: string;
-      project?: string;
-      "state-dir"?: string;
-      "dry-run"?: boolean;
-      "no-daemon"?: boolean;
-      verbose?: boolean;
-      help?: boolean;
-    };
+    }) as HookFlags;
   } catch (error) {
-    io.stderr(`claude-ntfy hook: ${oneLine((error as Error).message)}\n`);
+    io.stderr(`claude-ntfy hook: ${oneLine(error)}\n`);
     return ExitCode.Error;
   }
-  if (values.help) {
+  if (flags.help) {
     io.stdout(HELP);
     return ExitCode.Ok;
   }
@@ -80,51 +90,36 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
     ? { bytes: new Uint8Array(), truncated: false, timedOut: false }
     : await readHookStdin(io.stdin, {
       maxBytes: HOOK_STDIN_MAX_BYTES,
-      timeoutMs: HOOK_STDIN_TIMEOUT_MS,
+      timeoutMs: stdinTimeoutMs(io),
     });
-  const event = parseHookInput(stdin.bytes, {
-    hookName: values["hook-name"],
-    envHookName: io.env("CLAUDE_HOOK"),
-    truncated: stdin.truncated || stdin.timedOut,
-  });
-  const projectDir = resolveProjectDir({
-    flag: values.project,
-    envDir: io.env("CLAUDE_PROJECT_DIR"),
-    payloadCwd: event.payload.cwd,
+  const { context, projectDir } = hookContext(stdin, {
+    hookName: flags["hook-name"] || io.env("CLAUDE_HOOK"),
+    projectDir: flags.project || io.env("CLAUDE_PROJECT_DIR"),
     cwd: io.cwd,
-  });
-  const context = resolveContext(io, { projectDir, stateDir: values["state-dir"] });
-  for (const warning of context.warnings) io.stderr(`claude-ntfy hook: ${oneLine(warning)}\n`);
-  const resolution = resolveNotification(event, context.config, {
-    projectDir: context.projectDir,
-    now: Date.now(),
-  });
-  if (resolution.kind === "skip") {
-    if (values.verbose || values["dry-run"]) {
-      io.stderr(`claude-ntfy hook: ${event.name} skipped: ${oneLine(resolution.reason)}\n`);
-    }
-    return ExitCode.Ok;
+    env: io.environment?.() ?? {},
+  }, Date.now());
+  const fallback = () => import("../hook/hook_fallback.ts");
+  const job = { io, flags, payload: stdin.bytes, context, projectDir };
+  if (flags["dry-run"] || flags["no-daemon"]) return await (await fallback()).resolveHere(job);
+  const paths = daemonPathsFor(io, { projectDir, stateDir: flags["state-dir"] });
+  let answer;
+  try {
+    answer = await requestOnce({
+      socketPath: paths.socketPath,
+      tokenPath: paths.tokenPath,
+      connectTimeoutMs: 1_000,
+      requestTimeoutMs: 5_000,
+      clientName: "claude-ntfy-hook",
+    }, { type: "event", payload: stdin.bytes, context });
+  } catch (error) {
+    return await (await fallback()).whenDaemonFailed(job, paths, error);
   }
-  for (const warning of resolution.warnings) io.stderr(`claude-ntfy hook: ${oneLine(warning)}\n`);
-  if (values["dry-run"]) {
-    io.stdout(describeTask(resolution.task));
-    return ExitCode.Ok;
-  }
-  const outcome = await submitTask(resolution.task, context, { noDaemon: values["no-daemon"] });
-  if (outcome.via === "spool" && outcome.daemonNotRunning && !outcome.startedDaemon) {
-    // Safe on disk, but nobody will deliver it until a daemon runs: say so.
+  if (flags.verbose && answer.type === "ok") {
     io.stderr(
-      `claude-ntfy hook: ${event.name} spooled; the daemon is not running and autostart is ` +
-        `off: start it with "claude-ntfy daemon start --detach"\n`,
+      answer.skipped !== undefined
+        ? `claude-ntfy hook: skipped: ${oneLine(answer.skipped)}\n`
+        : `claude-ntfy hook: queued by the daemon as ${answer.taskId}\n`,
     );
-  } else if (values.verbose) {
-    const where = outcome.via === "daemon"
-      ? `queued by the daemon as ${outcome.id}`
-      : outcome.via === "spool"
-      ? `spooled to ${outcome.id}${outcome.startedDaemon ? "; starting the daemon" : ""}`
-      : `published as ${outcome.id}`;
-    const why = outcome.fallbackReason ? ` (${oneLine(outcome.fallbackReason)})` : "";
-    io.stderr(`claude-ntfy hook: ${event.name} ${where}${why}\n`);
   }
   return ExitCode.Ok;
 }
@@ -133,10 +128,9 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     return await runHook(args, io);
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    const prefix = error instanceof HookInputError ? "bad input" : "not sent";
+    const code = (error as { code?: unknown })?.code;
     io.stderr(
-      `claude-ntfy hook: ${prefix}: ${oneLine((error as Error)?.message ?? String(error))}${
+      `claude-ntfy hook: not sent: ${oneLine(error)}${
         typeof code === "string" ? ` [${code}]` : ""
       }\n`,
     );
@@ -147,6 +141,6 @@ async function run(args: string[], io: CliIo): Promise<number> {
 /** The `hook` command. */
 export const hookCommand: Command = {
   name: "hook",
-  summary: "handle a Claude Code hook event from stdin (what Claude Code runs)",
+  summary: "hand a Claude Code hook event from stdin to the daemon (what Claude Code runs)",
   run,
 };

@@ -1,12 +1,24 @@
 /**
- * The hook's fallback when the daemon's socket cannot be reached: drop the task as a file
- * in the spool folder, for the daemon to pick up. Kept free of dependencies so the hook
- * loads it fast.
+ * The hook's fallback when the daemon's socket cannot be reached: drop the raw event (or,
+ * for `claude-ntfy test`, a resolved task) as a file in the spool folder, for the daemon
+ * to pick up. Kept free of dependencies so the hook loads it fast.
  *
  * @module
  */
 
 import type { NotificationTask } from "../../protocol/task.ts";
+import type { HookContext } from "../../protocol/messages.ts";
+import { encodeRequest } from "../../protocol/codec.ts";
+
+/** The extension of a spooled task (JSON, see {@linkcode SpoolFileContent}). */
+export const SPOOL_TASK_EXTENSION = ".task";
+
+/**
+ * The extension of a spooled raw event: one protocol frame holding an `event` request, so
+ * the daemon reads it with the same decoder as the socket. Daemons older than protocol 2
+ * ignore these files and leave them for a newer one.
+ */
+export const SPOOL_EVENT_EXTENSION = ".event";
 
 /** The `format` field of a spool file. */
 export const SPOOL_FORMAT = "claude-ntfy-spool";
@@ -56,17 +68,61 @@ function randomHex(): string {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function writeSpoolFile(
+export function writeSpoolFile(
   spoolDir: string,
   task: NotificationTask,
   options: WriteSpoolFileOptions = {},
 ): Promise<string> {
-  const fsync = options.fsync ?? true;
-  const ms = String(Math.floor((options.now ?? Date.now)())).padStart(15, "0");
-  const name = `${ms}-${Deno.pid}-${randomHex()}.task`;
-  const tmp = `${spoolDir}/.${name}.tmp`;
   const content: SpoolFileContent = { format: SPOOL_FORMAT, version: SPOOL_VERSION, task };
   const bytes = new TextEncoder().encode(JSON.stringify(content));
+  return writeSpoolBytes(spoolDir, bytes, SPOOL_TASK_EXTENSION, options);
+}
+
+/**
+ * Writes a raw hook event into `spoolDir` atomically, like {@linkcode writeSpoolFile}, as
+ * `<ms>-<pid>-<random>.event`; the daemon resolves it when it takes it in.
+ *
+ * @param spoolDir The spool folder (created 0700 if missing).
+ * @param payload The hook's stdin.
+ * @param context What the hook knew (see `HookContext`).
+ * @param options Clock and fsync.
+ * @returns The file's path.
+ * @throws {Deno.errors.PermissionDenied} and other I/O errors when the file cannot be written.
+ *
+ * @example
+ * ```ts
+ * import { writeSpoolEvent } from "./write_spool_file.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const path = await writeSpoolEvent(`${dir}/spool`, new TextEncoder().encode("{}"), {
+ *   cwd: "/src/app",
+ *   env: {},
+ *   receivedAt: Date.now(),
+ * });
+ * console.log(path.endsWith(".event")); // true
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export function writeSpoolEvent(
+  spoolDir: string,
+  payload: Uint8Array,
+  context: HookContext,
+  options: WriteSpoolFileOptions = {},
+): Promise<string> {
+  const frame = encodeRequest({ type: "event", id: 1, payload, context });
+  return writeSpoolBytes(spoolDir, frame, SPOOL_EVENT_EXTENSION, options);
+}
+
+async function writeSpoolBytes(
+  spoolDir: string,
+  bytes: Uint8Array,
+  extension: string,
+  options: WriteSpoolFileOptions,
+): Promise<string> {
+  const fsync = options.fsync ?? true;
+  const ms = String(Math.floor((options.now ?? Date.now)())).padStart(15, "0");
+  const name = `${ms}-${Deno.pid}-${randomHex()}${extension}`;
+  const tmp = `${spoolDir}/.${name}.tmp`;
   let file: Deno.FsFile;
   try {
     file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });

@@ -1,26 +1,43 @@
 /**
- * The daemon's side of the spool: takes in the task files hooks dropped while the socket
- * could not be reached, at start and, through a file-system watcher, as they arrive.
+ * The daemon's side of the spool: takes in the files hooks dropped while the socket could
+ * not be reached (raw events, and tasks from `claude-ntfy test`), at start and, through a
+ * file-system watcher, as they arrive.
  *
  * @module
  */
 
-import { type NotificationTask, validateTask } from "../../protocol/mod.ts";
-import { SPOOL_FORMAT, SPOOL_VERSION } from "../../core/spool/write_spool_file.ts";
+import {
+  decodeFrame,
+  decodeRequest,
+  type EventRequest,
+  type NotificationTask,
+  validateTask,
+} from "../../protocol/mod.ts";
+import {
+  SPOOL_EVENT_EXTENSION,
+  SPOOL_FORMAT,
+  SPOOL_TASK_EXTENSION,
+  SPOOL_VERSION,
+} from "../../core/spool/write_spool_file.ts";
+
+/** What one spool file holds: a resolved task, or a raw hook event to resolve. */
+export type SpoolEntry =
+  | { readonly kind: "task"; readonly task: NotificationTask }
+  | { readonly kind: "event"; readonly request: EventRequest };
 
 /**
- * Takes one task in (journals it); the file is deleted only once this resolves. Rejecting
+ * Takes one entry in (journals it); the file is deleted only once this resolves. Rejecting
  * means "not now" (a full queue, say): the file and the ones after it stay for a later pass.
  * Resolving with `{ reject: reason }` means "never": the file moves to `rejected/`.
  */
 export type SpoolTaskHandler = (
-  task: NotificationTask,
+  entry: SpoolEntry,
   fileName: string,
 ) => Promise<void | { readonly reject: string }>;
 
 /** Options for {@linkcode SpoolIngester}. */
 export interface SpoolIngesterOptions {
-  /** Largest spool file accepted; bigger ones are rejected. @default {1048576} */
+  /** Largest spool file accepted; bigger ones are rejected. @default {2097152} */
   maxFileBytes?: number;
   /** When a handler fails while watching, how long before the next try. @default {1000} */
   retryDelayMs?: number;
@@ -48,11 +65,17 @@ export const REJECTED_DIR_NAME = "rejected";
 const noop = () => {};
 
 function isSpoolName(name: string): boolean {
-  return name.endsWith(".task") && !name.startsWith(".");
+  return (name.endsWith(SPOOL_TASK_EXTENSION) || name.endsWith(SPOOL_EVENT_EXTENSION)) &&
+    !name.startsWith(".");
 }
 
-/** Reads a spool file's content and returns the task, or throws why it is unusable. */
-function parseSpoolFile(bytes: Uint8Array): NotificationTask {
+/** Reads a spool file's content, or throws why it is unusable. */
+function parseSpoolFile(name: string, bytes: Uint8Array): SpoolEntry {
+  if (name.endsWith(SPOOL_EVENT_EXTENSION)) {
+    const request = decodeRequest(decodeFrame(bytes));
+    if (request.type !== "event") throw new TypeError(`Not an event: a ${request.type} request`);
+    return { kind: "event", request };
+  }
   const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   const value = JSON.parse(text);
   if (typeof value !== "object" || value === null || value.format !== SPOOL_FORMAT) {
@@ -61,7 +84,7 @@ function parseSpoolFile(bytes: Uint8Array): NotificationTask {
   if (value.version !== SPOOL_VERSION) {
     throw new TypeError(`Unsupported spool file version ${JSON.stringify(value.version)}`);
   }
-  return validateTask(value.task);
+  return { kind: "task", task: validateTask(value.task) };
 }
 
 /**
@@ -81,8 +104,8 @@ function parseSpoolFile(bytes: Uint8Array): NotificationTask {
  *   origin: { event: "test", createdAt: 0 },
  * });
  * const ingester = new SpoolIngester(dir);
- * const summary = await ingester.ingestAll(async (task) => {
- *   console.log(task.message.body); // "hi"
+ * const summary = await ingester.ingestAll(async (entry) => {
+ *   if (entry.kind === "task") console.log(entry.task.message.body); // "hi"
  * });
  * console.log(summary.ingested); // 1
  * await ingester.close();
@@ -116,7 +139,7 @@ export class SpoolIngester {
   /** An ingester for the spool folder `spoolDir`. */
   constructor(spoolDir: string, options: SpoolIngesterOptions = {}) {
     this.#dir = spoolDir.replace(/\/+$/, "") || "/";
-    this.#maxFileBytes = options.maxFileBytes ?? 1024 * 1024;
+    this.#maxFileBytes = options.maxFileBytes ?? 2 * 1024 * 1024;
     this.#retryDelayMs = options.retryDelayMs ?? 1_000;
     this.#staleTempMs = options.staleTempMs ?? 3_600_000;
     this.#now = options.now ?? Date.now;
@@ -124,7 +147,7 @@ export class SpoolIngester {
   }
 
   /**
-   * Ingests every `*.task` file now in the folder. If a pass is running, resolves with the
+   * Ingests every `*.task` and `*.event` file now in the folder. If a pass is running, resolves with the
    * pass that starts after it, so files that arrived meanwhile are included.
    */
   ingestAll(onTask: SpoolTaskHandler): Promise<IngestSummary> {
@@ -219,14 +242,14 @@ export class SpoolIngester {
       if (this.#closed) break;
       if (this.#handedOver.has(name)) continue;
       const path = `${this.#dir}/${name}`;
-      let task: NotificationTask;
+      let entry: SpoolEntry;
       try {
         const info = await Deno.lstat(path);
         if (!info.isFile) throw new TypeError("Not a regular file");
         if (info.size > this.#maxFileBytes) {
           throw new RangeError(`File of ${info.size} bytes exceeds limit ${this.#maxFileBytes}`);
         }
-        task = parseSpoolFile(await Deno.readFile(path));
+        entry = parseSpoolFile(name, await Deno.readFile(path));
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) continue;
         await this.#reject(name, error);
@@ -235,7 +258,7 @@ export class SpoolIngester {
       }
       let verdict: void | { readonly reject: string };
       try {
-        verdict = await onTask(task, name);
+        verdict = await onTask(entry, name);
       } catch (error) {
         // Most likely a full queue: leave this file and the later ones for the next pass.
         this.#warn(`Spool file ${name} not taken in, will retry: ${(error as Error).message}`);

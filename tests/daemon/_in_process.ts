@@ -9,6 +9,8 @@ import {
 import { Logger } from "../../daemon/log.ts";
 import { type DaemonPaths, resolveDaemonPaths } from "../../client/paths.ts";
 import type { DeliveryEngineOptions } from "../../daemon/delivery/delivery_engine.ts";
+import type { ConfigForEvent } from "../../core/events/resolve_hook_event.ts";
+import { loadConfig } from "../../core/config/load_config.ts";
 
 export interface InProcessDaemon {
   readonly daemon: RunningDaemon;
@@ -23,6 +25,7 @@ export async function startInProcess(
     limits?: Partial<DaemonLimits>;
     publish?: DeliveryEngineOptions["publish"];
     maxQueueSize?: number;
+    configFor?: ConfigForEvent;
   } = {},
 ): Promise<InProcessDaemon> {
   const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "cn-inproc-" });
@@ -45,6 +48,11 @@ export async function startInProcess(
     },
     limits: { ...DEFAULT_DAEMON_LIMITS, ...options.limits },
     handleSignals: false,
+    // The temp folder's config files (none unless a test writes them) and the event's own
+    // variables: never the real home's.
+    configFor: options.configFor ??
+      ((projectDir, context) =>
+        loadConfig({ homeDir: dir, projectDir, env: (name) => context.env[name] })),
   });
   const token = Deno.readTextFileSync(paths.tokenPath).trim();
   return {

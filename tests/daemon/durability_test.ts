@@ -150,7 +150,7 @@ Deno.test("100 hooks with no daemon spool; starting the daemon delivers all 100 
       for (const result of results) equal(result.code, 0, result.stderr);
     }
     const spooled = [...Deno.readDirSync(home.paths.spoolDir)].filter((e) =>
-      e.name.endsWith(".task")
+      e.name.endsWith(".event")
     );
     equal(spooled.length, 100);
     equal(server.messages.length, 0);
@@ -162,7 +162,9 @@ Deno.test("100 hooks with no daemon spool; starting the daemon delivers all 100 
     for (let i = 0; i < 100; i++) {
       ok([...counts.keys()].some((body) => body.includes(`spooled ${i}`)), `spooled ${i} arrived`);
     }
-    const left = [...Deno.readDirSync(home.paths.spoolDir)].filter((e) => e.name.endsWith(".task"));
+    const left = [...Deno.readDirSync(home.paths.spoolDir)].filter((e) =>
+      e.name.endsWith(".event")
+    );
     equal(left.length, 0, "spool emptied");
   } finally {
     await home.cleanup();

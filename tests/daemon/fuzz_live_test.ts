@@ -4,6 +4,7 @@
 // answer a fresh client afterwards.
 //
 // Replay a run with FUZZ_SEED=<seed> (printed in the test names).
+import { HookInputErrorCode } from "../../core/events/hook_input_error.ts";
 import { equal, ok } from "node:assert/strict";
 import { connect } from "../../client/client.ts";
 import { RemoteError } from "../../client/errors.ts";
@@ -25,7 +26,11 @@ import { concatBytes, fuzzCase, randomTask } from "../protocol/_fuzz_cases.ts";
 import { startInProcess } from "./_in_process.ts";
 
 const SEED = seedFromEnv("FUZZ_SEED");
-const KNOWN_CODES: ReadonlySet<string> = new Set(Object.values(ErrorCode));
+/** The protocol's codes, and what a hook event's payload can be refused for. */
+const KNOWN_CODES: ReadonlySet<string> = new Set([
+  ...Object.values(ErrorCode),
+  ...Object.values(HookInputErrorCode),
+]);
 const SENTINEL_ID = 0xffff_fffe;
 
 interface LiveFindings {
@@ -325,7 +330,8 @@ Deno.test({
         casesPerConnection: 8,
         concurrency: 8,
         // No deliveries from a real daemon, and no shutdown.
-        allowed: (request) => request.type !== "shutdown" && request.type !== "submit",
+        allowed: (request) =>
+          request.type !== "shutdown" && request.type !== "submit" && request.type !== "event",
         hugeRate: 0.003,
       });
       console.log(`live fuzz (child process): FUZZ_SEED=${SEED}, ${summary(findings)}`);

@@ -108,6 +108,23 @@ export function randomRequest(rng: SeededRandom, type = rng.pick(REQUEST_TYPES))
       }) as Request;
     case "submit":
       return { type, id, task: randomTask(rng) };
+    case "event":
+      return {
+        type,
+        id,
+        payload: new TextEncoder().encode(
+          JSON.stringify({ hook_event_name: randomText(rng, 12), cwd: randomText(rng, 30) }),
+        ),
+        context: compact({
+          cwd: "/" + randomText(rng, 30),
+          env: rng.chance(0.5) ? { NTFY_TOPIC: randomTopic(rng) } : {},
+          receivedAt: rng.int(2 ** 40),
+          hookName: rng.chance(0.3) ? randomText(rng, 12) : undefined,
+          projectDir: rng.chance(0.5) ? "/" + randomText(rng, 30) : undefined,
+          truncated: rng.chance(0.2) ? true : undefined,
+          projectConfig: rng.chance(0.2) ? new TextEncoder().encode("[ntfy]\n") : undefined,
+        }),
+      } as Request;
     case "retry":
       return compact({
         type,

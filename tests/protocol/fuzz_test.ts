@@ -41,6 +41,7 @@ const REQUEST_CODES: ReadonlySet<string> = new Set([
 const REQUEST_KEYS: Readonly<Record<string, readonly string[]>> = {
   hello: ["type", "id", "version", "token", "client"],
   submit: ["type", "id", "task"],
+  event: ["type", "id", "payload", "context"],
   retry: ["type", "id", "taskIds", "all"],
 };
 

@@ -24,6 +24,7 @@ export function memoryIo(env: Record<string, string>, cwd: string): MemoryIo {
     stdin: ReadableStream.from<Uint8Array>([]),
     isTerminal: false,
     env: (name) => env[name],
+    environment: () => ({ ...env }),
     cwd,
     out: () => out,
     err: () => err,

@@ -2,9 +2,8 @@
 // every file in exactly once, at start or live through the watcher, and sets bad files
 // aside with a reason instead of losing them or crashing.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { SpoolIngester } from "../../../daemon/spool/mod.ts";
+import { type SpoolEntry, SpoolIngester } from "../../../daemon/spool/mod.ts";
 import { writeSpoolFile } from "../../../core/spool/write_spool_file.ts";
-import type { NotificationTask } from "../../../protocol/mod.ts";
 import { sampleTask, withTempDir } from "../queue/_tasks.ts";
 
 const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
@@ -16,6 +15,13 @@ async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<number>
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return performance.now() - start;
+}
+
+/** A spooled task's body, or the raw event's payload as text. */
+function bodyOf(entry: SpoolEntry): string {
+  return entry.kind === "task"
+    ? entry.task.message.body
+    : new TextDecoder().decode(entry.request.payload);
 }
 
 Deno.test("writeSpoolFile() writes a private, well-named file atomically", async () => {
@@ -36,9 +42,9 @@ Deno.test("100 spool files written concurrently are ingested exactly once, in or
     const seen: string[] = [];
     const bodies = new Set<string>();
     const ingester = new SpoolIngester(dir);
-    const handler = async (task: NotificationTask, name: string) => {
+    const handler = async (entry: SpoolEntry, name: string) => {
       seen.push(name);
-      bodies.add(task.message.body);
+      bodies.add(bodyOf(entry));
       await new Promise((resolve) => setTimeout(resolve, 0));
     };
     // Passes requested while one runs must not hand out the same file twice.
@@ -89,9 +95,7 @@ Deno.test("files already in the spool are ingested when watching starts", async 
     await writeSpoolFile(dir, sampleTask("early"));
     const ingester = new SpoolIngester(dir);
     const seen: string[] = [];
-    const summary = await ingester.watch((task) =>
-      Promise.resolve(void seen.push(task.message.body))
-    );
+    const summary = await ingester.watch((entry) => Promise.resolve(void seen.push(bodyOf(entry))));
     equal(summary.ingested, 1);
     deepEqual(seen, ["task early"]);
     await ingester.close();
@@ -113,8 +117,8 @@ Deno.test("a corrupt or invalid spool file moves to rejected/ with a reason", as
     const warnings: string[] = [];
     const seen: string[] = [];
     const ingester = new SpoolIngester(dir, { onWarning: (w) => warnings.push(w) });
-    const summary = await ingester.ingestAll((task) =>
-      Promise.resolve(void seen.push(task.message.body))
+    const summary = await ingester.ingestAll((entry) =>
+      Promise.resolve(void seen.push(bodyOf(entry)))
     );
     deepEqual(summary, { ingested: 1, rejected: 2, failed: 0 });
     deepEqual(seen, ["task good"]);
@@ -178,10 +182,10 @@ Deno.test("a handler that answers { reject } sends the file to rejected/ and goe
     await writeSpoolFile(dir, sampleTask("b"), { now: () => 2 });
     const seen: string[] = [];
     const ingester = new SpoolIngester(dir);
-    const summary = await ingester.ingestAll((task) => {
-      seen.push(task.message.body);
+    const summary = await ingester.ingestAll((entry) => {
+      seen.push(bodyOf(entry));
       return Promise.resolve(
-        task.message.body === "task a" ? { reject: "No network permission for host" } : undefined,
+        bodyOf(entry) === "task a" ? { reject: "No network permission for host" } : undefined,
       );
     });
     deepEqual(summary, { ingested: 1, rejected: 1, failed: 0 });

@@ -1,0 +1,96 @@
+/**
+ * What the hook process knows that the daemon cannot: flags, working directory, the
+ * configuration variables of Claude Code's environment, the time, and the project's
+ * config file. Gathered with as little work as possible: it runs on every event.
+ *
+ * @module
+ */
+
+import { type HookContext, isForwardedEnvName } from "../../protocol/mod.ts";
+import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { projectConfigPath } from "../../core/config/config_paths.ts";
+import type { HookStdin } from "./read_hook_stdin.ts";
+
+/** The hook's flags and environment that select the project and the event name. */
+export interface HookInvocation {
+  /** `--hook-name`, else `$CLAUDE_HOOK`. */
+  readonly hookName?: string;
+  /** `--project`, else `$CLAUDE_PROJECT_DIR`. */
+  readonly projectDir?: string;
+  /** The process's working directory. */
+  readonly cwd: string;
+  /** Every environment variable. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+/** The payload's `cwd`, read only when nothing else names the project. */
+function payloadCwd(bytes: Uint8Array): unknown {
+  try {
+    return (JSON.parse(new TextDecoder().decode(bytes)) as { cwd?: unknown })?.cwd;
+  } catch {
+    // Bad JSON is the daemon's to report; the working directory stands in.
+    return undefined;
+  }
+}
+
+function readIfExists(path: string): Uint8Array | undefined {
+  try {
+    return Deno.readFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Builds the context sent with an event, and the project it is for.
+ *
+ * @param stdin The event as read from stdin.
+ * @param invocation The hook's flags and environment.
+ * @param now The current time in milliseconds since the epoch.
+ * @returns The context and the project directory the hook chose.
+ * @throws {Deno.errors.PermissionDenied} when the project's config file exists but cannot
+ * be read.
+ *
+ * @example
+ * ```ts
+ * import { hookContext } from "./hook_context.ts";
+ *
+ * const { context } = hookContext(
+ *   { bytes: new TextEncoder().encode("{}"), truncated: false, timedOut: false },
+ *   { cwd: "/nonexistent/app", env: { NTFY_TOPIC: "alerts", PATH: "/usr/bin" } },
+ *   1_700_000_000_000,
+ * );
+ * console.log(context.env); // { NTFY_TOPIC: "alerts" }
+ * ```
+ */
+export function hookContext(
+  stdin: HookStdin,
+  invocation: HookInvocation,
+  now: number,
+): { context: HookContext; projectDir: string | undefined } {
+  const projectDir = resolveProjectDir({
+    flag: invocation.projectDir,
+    payloadCwd: invocation.projectDir ? undefined : payloadCwd(stdin.bytes),
+    cwd: invocation.cwd,
+  });
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(invocation.env)) {
+    if (isForwardedEnvName(name)) env[name] = value;
+  }
+  const projectConfig = projectDir === undefined
+    ? undefined
+    : readIfExists(projectConfigPath(projectDir));
+  const context: HookContext = {
+    cwd: invocation.cwd,
+    env,
+    receivedAt: now,
+    ...(invocation.hookName ? { hookName: invocation.hookName } : {}),
+    ...(invocation.projectDir ? { projectDir: invocation.projectDir } : {}),
+    ...(stdin.truncated || stdin.timedOut ? { truncated: true } : {}),
+    ...(projectConfig === undefined ? {} : { projectConfig }),
+  };
+  return { context, projectDir };
+}

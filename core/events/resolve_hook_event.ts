@@ -1,0 +1,78 @@
+/**
+ * From a raw hook event and the hook's context to a notification task, or the reason for
+ * none: the one resolution the daemon runs for every event and `hook --dry-run` runs
+ * locally, so that a dry run shows exactly what the daemon would send.
+ *
+ * @module
+ */
+
+import type { HookContext } from "../../protocol/mod.ts";
+import type { LoadedConfig } from "../config/load_config.ts";
+import type { HookEvent } from "./hook_event.ts";
+import { parseHookInput } from "./parse_hook_input.ts";
+import { resolveProjectDir } from "./resolve_project_dir.ts";
+import { type Resolution, resolveNotification } from "./resolve_notification.ts";
+
+/** What {@linkcode resolveHookEvent} found. */
+export interface HookEventResolution {
+  /** The parsed event. */
+  readonly event: HookEvent;
+  /** The project the event belongs to. */
+  readonly projectDir: string | undefined;
+  /** A task to send, or the reason nothing is sent. */
+  readonly resolution: Resolution;
+  /** Warnings from loading the configuration (unknown keys and the like). */
+  readonly configWarnings: readonly string[];
+}
+
+/**
+ * The configuration for one event: files, the hook's forwarded variables and, when the
+ * hook sent one, the project's config file.
+ */
+export type ConfigForEvent = (projectDir: string | undefined, context: HookContext) => LoadedConfig;
+
+/**
+ * Parses the payload, finds the project, loads the configuration for it and resolves the
+ * notification.
+ *
+ * @param payload The hook's stdin, unparsed.
+ * @param context What the hook process knew.
+ * @param configFor Loads the configuration for the event's project.
+ * @returns The event, its project, the resolution and the config warnings.
+ * @throws {HookInputError} when the payload is not a usable hook event.
+ * @throws {ConfigError} when the configuration is invalid or names no topic.
+ *
+ * @example Resolve a Stop event with a configuration from memory
+ * ```ts
+ * import { resolveHookEvent } from "./resolve_hook_event.ts";
+ * import { loadConfig } from "../config/load_config.ts";
+ *
+ * const payload = new TextEncoder().encode('{"hook_event_name":"Stop","cwd":"/src/app"}');
+ * const context = { cwd: "/src/app", env: { CLAUDE_NTFY_TOPIC: "alerts" }, receivedAt: 0 };
+ * const { resolution } = resolveHookEvent(payload, context, (projectDir, { env }) =>
+ *   loadConfig({ homeDir: "/home/me", projectDir, env: (name) => env[name], readTextFile: () => null })
+ * );
+ * console.log(resolution.kind === "send" ? resolution.task.target.topic : resolution.reason); // "alerts"
+ * ```
+ */
+export function resolveHookEvent(
+  payload: Uint8Array,
+  context: HookContext,
+  configFor: ConfigForEvent,
+): HookEventResolution {
+  const event = parseHookInput(payload, {
+    hookName: context.hookName,
+    truncated: context.truncated ?? false,
+  });
+  const projectDir = resolveProjectDir({
+    flag: context.projectDir,
+    payloadCwd: event.payload.cwd,
+    cwd: context.cwd,
+  });
+  const loaded = configFor(projectDir, context);
+  const resolution = resolveNotification(event, loaded.config, {
+    projectDir,
+    now: context.receivedAt,
+  });
+  return { event, projectDir, resolution, configWarnings: loaded.warnings };
+}
