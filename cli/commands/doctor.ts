@@ -11,6 +11,8 @@ import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
 import { connect } from "../../client/client.ts";
+import { RemoteError } from "../../client/errors.ts";
+import { ErrorCode, PROTOCOL_VERSION } from "../../protocol/mod.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import { parseConfigText } from "../../core/config/load_config.ts";
 import { splitTopicUrl } from "../../core/config/topic_url.ts";
@@ -229,6 +231,15 @@ async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
         },
       );
     }
+    if (error instanceof RemoteError && error.code === ErrorCode.UnsupportedVersion) {
+      return check(
+        "daemon",
+        "fail",
+        `The running daemon is older than this CLI (it refuses protocol ${PROTOCOL_VERSION}): ` +
+          "hooks spool their events until it is replaced",
+        { fix: '"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"' },
+      );
+    }
     return check("daemon", "fail", `Daemon does not answer: ${(error as Error).message}`, {
       fix:
         `"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"; see ${context.paths.logPath}`,
@@ -251,6 +262,15 @@ async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
     }
     return check("daemon", "ok", title, { details });
   } catch (error) {
+    if (error instanceof RemoteError && error.code === ErrorCode.UnsupportedVersion) {
+      return check(
+        "daemon",
+        "fail",
+        `The running daemon is older than this CLI (it refuses protocol ${PROTOCOL_VERSION}): ` +
+          "hooks spool their events until it is replaced",
+        { fix: '"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"' },
+      );
+    }
     return check("daemon", "fail", `Daemon does not answer: ${(error as Error).message}`, {
       fix:
         `"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"; see ${context.paths.logPath}`,
