@@ -100,7 +100,11 @@ try {
     console.log(
       `${entry.name.padEnd(52)} p50 ${fmt(summary.p50).padStart(9)}  p90 ${
         fmt(summary.p90).padStart(9)
-      }${overhead === undefined ? "" : `  +${fmt(overhead)} at p50 vs ${entry.baseline}`}`,
+      }${
+        overhead === undefined
+          ? ""
+          : `  ${overhead >= 0 ? "+" : ""}${fmt(overhead)} at p50 vs ${entry.baseline}`
+      }`,
     );
   }
   const out = new URL("./results/launcher.json", import.meta.url);
