@@ -35,7 +35,8 @@ Checked: the config loads (files, warnings); a topic is set and is not guessable
 config files holding a token are private (0600); the daemon answers a ping; the state
 folder, socket and token file are private (0700/0600); claude-ntfy's hooks are
 registered in ~/.claude/settings.json and the project's .claude/settings.json and
-settings.local.json (which events); the bundle dist/claude-ntfy.js exists and is current.
+settings.local.json (which events); the Deno they run exists and is not in a cache that
+gets emptied (npm's npx cache, /tmp); the bundle dist/claude-ntfy.js exists and is current.
 
 Nothing goes over the network unless --send is given: then a test notification is
 published straight to ntfy (not through the daemon, so that the answer shows ntfy is

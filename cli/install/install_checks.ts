@@ -9,6 +9,7 @@ import { check, type DoctorCheck } from "./doctor_check.ts";
 import { hookCommandKind } from "./hook_command_line.ts";
 import { BUNDLE_PATH, installRoot, isCompiledExecutable } from "./hook_launcher.ts";
 import { eventsToRegister } from "./install_hooks.ts";
+import { denoProgram, hookRuntimeChecks } from "./runtime_checks.ts";
 import { readSettingsFile, settingsPath } from "./settings_file.ts";
 import { findHookEntries, type FoundHook } from "./settings_hooks.ts";
 import { splitShellWords } from "./shell_words.ts";
@@ -42,7 +43,8 @@ interface SettingsSource {
  * Which events claude-ntfy's hook is registered for in the user's settings.json and the
  * project's settings.json and settings.local.json; warns about events the config turns on
  * but no file registers, events registered with two different commands (they notify
- * twice), commands that refer to missing files and the slow source launcher.
+ * twice), a Deno that is gone or lives in a cache, commands that refer to missing files
+ * and the slow source launcher.
  */
 export function installedHookChecks(context: InstallCheckContext): DoctorCheck[] {
   const sources: SettingsSource[] = [
@@ -127,9 +129,13 @@ export function installedHookChecks(context: InstallCheckContext): DoctorCheck[]
       ),
     );
   }
-  const broken = [...new Set(found.map((hook) => hook.command))].flatMap((command) =>
-    splitShellWords(command).words.filter((word) => word.startsWith("/") && !exists(word))
-      .map((word) => `${word} (in: ${command})`)
+  const commands = [...new Set(found.map((hook) => hook.command))];
+  checks.push(...hookRuntimeChecks(commands));
+  // The program that starts Deno has its own check just above.
+  const broken = commands.flatMap((command) =>
+    splitShellWords(command).words.filter((word) =>
+      word.startsWith("/") && word !== denoProgram(command) && !exists(word)
+    ).map((word) => `${word} (in: ${command})`)
   );
   if (broken.length > 0) {
     checks.push(

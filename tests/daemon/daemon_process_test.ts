@@ -5,7 +5,7 @@ import { connect } from "../../client/client.ts";
 import { DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
 import { readPidFile } from "../../core/state_dir.ts";
 import { decodeResponse, encodeRequest, FrameDecoder, type Response } from "../../protocol/mod.ts";
-import { createTestHome, processAlive, waitFor } from "../support/cli_process.ts";
+import { CLI_ENTRY, createTestHome, processAlive, waitFor } from "../support/cli_process.ts";
 
 function exists(path: string): boolean {
   try {
@@ -298,14 +298,66 @@ Deno.test("a client that sends half a frame and stalls does not hold up others",
 Deno.test("the daemon refuses a group- or world-writable state folder and says how to fix it", async () => {
   const home = await createTestHome();
   try {
-    await Deno.mkdir(home.paths.stateDir, { recursive: true });
-    Deno.chmodSync(home.paths.stateDir, 0o777);
-    const result = await home.run(["daemon", "start", "--detach"]);
-    equal(result.code, 1);
-    ok(/group- or world-writable/.test(result.stderr), result.stderr);
-    ok(/chmod 700/.test(result.stderr), result.stderr);
-    ok(!exists(home.paths.socketPath), "no socket in an insecure folder");
+    for (const mode of [0o777, 0o775]) {
+      await Deno.mkdir(home.paths.stateDir, { recursive: true });
+      Deno.chmodSync(home.paths.stateDir, mode);
+      const result = await home.run(["daemon", "start", "--detach"]);
+      equal(result.code, 1);
+      ok(/group- or world-writable/.test(result.stderr), result.stderr);
+      ok(/chmod 700/.test(result.stderr), result.stderr);
+      ok(!exists(home.paths.socketPath), "no socket in an insecure folder");
+      equal(Deno.statSync(home.paths.stateDir).mode! & 0o777, mode, "left for the user to check");
+    }
   } finally {
+    await home.cleanup();
+  }
+});
+
+Deno.test("daemon start makes a project state folder created earlier as 0755 private (0700)", async () => {
+  const home = await createTestHome();
+  const project = `${home.home}/web app`;
+  const stateDir = `${project}/.claude/ntfy-service`;
+  try {
+    await Deno.mkdir(stateDir, { recursive: true });
+    Deno.chmodSync(stateDir, 0o755);
+    const started = await home.run(["daemon", "start", "--detach", `--project=${project}`]);
+    equal(started.code, 0, started.stderr);
+    equal(Deno.statSync(stateDir).mode! & 0o777, 0o700);
+    equal(Deno.statSync(`${stateDir}/daemon.sock`).mode! & 0o777, 0o600);
+    const stopped = await home.run(["daemon", "stop", `--project=${project}`]);
+    equal(stopped.code, 0, stopped.stderr);
+  } finally {
+    const pid = readPidFile(`${stateDir}/daemon.pid`);
+    if (pid !== undefined && processAlive(pid)) Deno.kill(pid, "SIGKILL");
+    await home.cleanup();
+  }
+});
+
+Deno.test("the daemon process itself makes a 0750 state folder private before it listens", async () => {
+  const home = await createTestHome();
+  const stateDir = `${home.home}/state`;
+  await Deno.mkdir(stateDir);
+  Deno.chmodSync(stateDir, 0o750);
+  // Straight to "daemon run", past the CLI's own preparation in "daemon start".
+  const daemon = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--quiet", CLI_ENTRY, "daemon", "run", `--state-dir=${stateDir}`],
+    env: home.env,
+    clearEnv: true,
+    cwd: home.home,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  try {
+    await waitFor(() => exists(`${stateDir}/daemon.sock`), 10_000, "the daemon to listen");
+    equal(Deno.statSync(stateDir).mode! & 0o777, 0o700);
+  } finally {
+    try {
+      daemon.kill("SIGTERM");
+    } catch {
+      // It already exited; its stderr says why.
+    }
+    await daemon.output();
     await home.cleanup();
   }
 });

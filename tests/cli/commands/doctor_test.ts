@@ -2,7 +2,9 @@
 // daemon where needed and the loopback ntfy server for --send.
 import assert from "node:assert/strict";
 import type { DoctorCheck } from "../../../cli/commands/doctor.ts";
-import { createTestHome, type TestHome } from "../../support/cli_process.ts";
+import { launcherPaths } from "../../../cli/install/deno_launcher.ts";
+import { hookCommandLine } from "../../../cli/install/hook_command_line.ts";
+import { CLI_ENTRY, createTestHome, REPO_ROOT, type TestHome } from "../../support/cli_process.ts";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
 
 const TOPIC = "claude-k3v9q2m7x4p8w6z5";
@@ -12,8 +14,12 @@ interface Report {
   checks: DoctorCheck[];
 }
 
-async function doctorJson(home: TestHome, args: string[] = []): Promise<Report & { code: number }> {
-  const result = await home.run(["doctor", "--json", ...args]);
+async function doctorJson(
+  home: TestHome,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<Report & { code: number }> {
+  const result = await home.run(["doctor", "--json", ...args], { env });
   assert.equal(result.stderr, "");
   return { ...JSON.parse(result.stdout), code: result.code };
 }
@@ -242,6 +248,105 @@ Deno.test("doctor reports a config that does not load and exits 1", async () => 
     assert.match(result.stdout, /^✗ Config does not load: Invalid TOML in .*config\.toml:1/m);
     const usage = await home.run(["doctor", "--bogus"]);
     assert.equal(usage.code, 64);
+  } finally {
+    await home.cleanup();
+  }
+});
+
+/** A Deno at a path like the one `npx deno` runs: a hard link (or copy) of this one. */
+async function denoInNpxCache(home: string): Promise<string> {
+  const path = `${home}/.npm/_npx/0a1b2c3d4e5f6789/node_modules/deno/deno`;
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  try {
+    await Deno.link(Deno.execPath(), path);
+  } catch {
+    await Deno.copyFile(Deno.execPath(), path);
+  }
+  return path;
+}
+
+Deno.test("doctor names a hook command whose Deno is in npm's npx cache, and fails once it is gone", async () => {
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n`);
+    const deno = `${home.home}/.npm/_npx/0a1b2c3d4e5f6789/node_modules/deno/deno`;
+    await Deno.mkdir(deno.slice(0, deno.lastIndexOf("/")), { recursive: true });
+    await Deno.writeTextFile(deno, "#!/bin/sh\n");
+    await Deno.chmod(deno, 0o755);
+    const command = hookCommandLine({ kind: "source", deno, entry: CLI_ENTRY });
+    await Deno.mkdir(`${home.home}/.claude`, { recursive: true });
+    await Deno.writeTextFile(
+      `${home.home}/.claude/settings.json`,
+      JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: "command", command }] }] } }),
+    );
+
+    const cached = byId(await doctorJson(home), "hooks-runtime");
+    assert.equal(cached.status, "warn");
+    assert.equal(cached.title, `Hooks run a Deno that can vanish: ${deno} is in npm's npx cache`);
+    assert.match(cached.details![0], /npm cache clean --force/);
+    assert.match(cached.fix!, /^"claude-ntfy init --install-hooks" .*launcher/);
+
+    await Deno.remove(`${home.home}/.npm`, { recursive: true });
+    const report = await doctorJson(home);
+    assert.equal(report.code, 1);
+    const gone = byId(report, "hooks-runtime");
+    assert.equal(gone.status, "fail");
+    assert.equal(gone.title, `The Deno that hooks run is gone: ${deno}`);
+    assert.equal(gone.details![0], `${deno} is in npm's npx cache`);
+    assert.match(gone.fix!, /claude-ntfy init --install-hooks/);
+    assert.ok(
+      !report.checks.some((entry) => entry.id === "hooks-command" && entry.status === "fail"),
+      "the missing Deno is reported once",
+    );
+  } finally {
+    await home.cleanup();
+  }
+});
+
+Deno.test("init --install-hooks under a Deno from npm's npx cache registers a launcher that doctor follows", async () => {
+  const home = await createTestHome();
+  const noDeno = { PATH: "/usr/bin:/bin" };
+  try {
+    await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n`);
+    const npxDeno = await denoInNpxCache(home.home);
+    const init = await new Deno.Command(npxDeno, {
+      args: ["run", "-A", "--quiet", CLI_ENTRY, "init", "--global", "--install-hooks"],
+      env: { ...home.env, ...noDeno },
+      clearEnv: true,
+      cwd: home.home,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(init.code, 0, new TextDecoder().decode(init.stderr));
+    const launcher = launcherPaths(home.home).script;
+    assert.match(new TextDecoder().decode(init.stdout), /launcher: .*claude-ntfy-deno \(written;/);
+    const settings = JSON.parse(await Deno.readTextFile(`${home.home}/.claude/settings.json`));
+    const command: string = settings.hooks.Stop[0].hooks[0].command;
+    assert.ok(command.startsWith(`${launcher} run -A --quiet `), command);
+    assert.ok(!command.includes("_npx"), "settings.json does not name the cached Deno");
+
+    const working = byId(await doctorJson(home, [], noDeno), "hooks-runtime");
+    assert.equal(working.status, "ok");
+    assert.equal(working.title, `Hooks start Deno through ${launcher}: it runs ${npxDeno}`);
+    assert.match(working.details![0], /is in npm's npx cache: when that goes, the launcher runs/);
+
+    await Deno.remove(`${home.home}/.npm`, { recursive: true }); // npm cache clean --force
+    const report = await doctorJson(home, [], noDeno);
+    assert.equal(report.code, 1);
+    const none = byId(report, "hooks-runtime");
+    assert.equal(none.status, "fail");
+    assert.match(none.title, /^No Deno for the hooks: each hook skips its notification/);
+    assert.match(none.fix!, /^install one now: npm install --prefix .*\/runtime deno@\d/);
+    assert.ok(
+      !report.checks.some((entry) => entry.id === "hooks-command" && entry.status === "fail"),
+    );
+
+    // A lasting Deno on PATH is enough for the launcher again.
+    const lasting = byId(
+      await doctorJson(home, [], { PATH: `${REPO_ROOT}/.no-such-dir:/usr/local/bin:/usr/bin` }),
+      "hooks-runtime",
+    );
+    assert.equal(lasting.status, "ok", JSON.stringify(lasting));
   } finally {
     await home.cleanup();
   }
