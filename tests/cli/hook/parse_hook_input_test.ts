@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { HookInputError, parseHookInput, readHookStdin } from "../../../cli/hook/mod.ts";
-import { fixtureBytes } from "../templates/_fixtures.ts";
+import { fixtureBytes } from "../../support/hook_fixtures.ts";
 
 const encoder = new TextEncoder();
 
