@@ -47,6 +47,42 @@ export interface AnthropicApiServerOptions {
   reply?: ReplyScript;
 }
 
+/** Whether a request comes from Claude Code's main agent: only it offers the `Agent` tool. */
+export function isMainAgent(request: MessagesRequest): boolean {
+  return (request.body.tools ?? []).some((tool) => tool.name === "Agent");
+}
+
+/** How many assistant turns the request's conversation already holds. */
+export function assistantTurns(request: MessagesRequest): number {
+  return (request.body.messages ?? []).filter((message) => message.role === "assistant").length;
+}
+
+/**
+ * A script for one conversation: the main agent's n-th request gets `turns[n]` (the last
+ * one again once they run out); other requests (subagents, compaction) get `other`.
+ *
+ * @example Run a tool, then answer
+ * ```ts
+ * import { scriptedConversation } from "./anthropic_api_server.ts";
+ *
+ * const reply = scriptedConversation([
+ *   [{ type: "tool_use", name: "Bash", input: { command: "echo hi" } }],
+ *   [{ type: "text", text: "It printed hi." }],
+ * ]);
+ * const request = { path: "/v1/messages", body: { tools: [{ name: "Agent" }], messages: [] } };
+ * console.log(reply(request)[0].type); // tool_use
+ * ```
+ */
+export function scriptedConversation(
+  turns: readonly (readonly ReplyBlock[])[],
+  other: readonly ReplyBlock[] = [{ type: "text", text: DEFAULT_REPLY_TEXT }],
+): ReplyScript {
+  return (request) => {
+    if (!isMainAgent(request)) return other;
+    return turns[Math.min(assistantTurns(request), turns.length - 1)];
+  };
+}
+
 /** Every path requested, with its method, and the Messages requests in order. */
 export interface AnthropicApiLog {
   /** `METHOD /path?query` of every request, oldest first. */

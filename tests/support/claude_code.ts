@@ -142,10 +142,10 @@ export async function installClaudeCode(
       throw new Error(`Cannot install ${spec}: npm did not start (${error}). ${help}`);
     }
     if (result.code !== 0) {
-      const tail = `${result.stderr}\n${result.stdout}`.trim().split("\n").slice(-15).join("\n");
+      const said = `${result.stderr}\n${result.stdout}`.trim().split("\n").slice(0, 12).join("\n");
       throw new Error(
         `Cannot install ${spec} from the npm registry (npm exited with ${result.code}); ` +
-          `the end-to-end test needs it. ${help}. npm said:\n${tail}`,
+          `the end-to-end test needs it. ${help}. npm said:\n${said}`,
       );
     }
     if (await workingBinary(staging, version) === undefined) {
