@@ -137,7 +137,7 @@ export async function installClaudeCode(
         "--no-save",
         "--loglevel=error",
         spec,
-      ]);
+      ], { env: { npm_config_update_notifier: "false" } });
     } catch (error) {
       throw new Error(`Cannot install ${spec}: npm did not start (${error}). ${help}`);
     }
@@ -255,4 +255,14 @@ export async function runClaude(
   } finally {
     clearTimeout(timer);
   }
+}
+
+if (import.meta.main) {
+  // `deno run -A tests/support/claude_code.ts`: install (or find) the pinned CLI ahead of a
+  // test run, as CI does, so the download does not compete with the tests.
+  const claude = await installClaudeCode();
+  console.log(
+    `Claude Code ${claude.version}: ${claude.path} ` +
+      `(${claude.installed ? "installed" : "cached"} in ${Math.round(claude.ms)} ms)`,
+  );
 }
