@@ -57,7 +57,7 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} runs the installed hook: its permi
       env: claudeEnv({
         home: home.home,
         apiUrl: api.url,
-        tmpDir: `${home.home}`,
+        tmpDir: home.home,
         extra: { DENO_DIR: home.env.DENO_DIR },
       }),
     });
