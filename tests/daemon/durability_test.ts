@@ -6,7 +6,7 @@ import type { NotificationTask } from "../../protocol/mod.ts";
 import { writeSpoolFile } from "../../core/spool/write_spool_file.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
 import { createTestHome, processAlive, type TestHome, waitFor } from "../support/cli_process.ts";
-import { fixtureBytes } from "../core/templates/_fixtures.ts";
+import { fixtureBytes } from "../support/hook_fixtures.ts";
 
 function task(serverUrl: string, n: number, topic = "durable"): NotificationTask {
   return {
