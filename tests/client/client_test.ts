@@ -1,7 +1,7 @@
 // The daemon client: typed errors, timeouts, dropped connections, one transparent
 // reconnect for idempotent requests, and none for submit.
-import { equal, ok, rejects } from "node:assert/strict";
-import { connect, submitOnce } from "../../client/client.ts";
+import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
+import { connect, requestOnce, submitOnce } from "../../client/client.ts";
 import {
   ConnectionClosedError,
   DaemonNotRunningError,
@@ -11,8 +11,10 @@ import {
 import {
   decodeRequest,
   encodeResponse,
+  ErrorCode,
   FrameDecoder,
   type NotificationTask,
+  ProtocolError,
   type Request,
   type Response,
 } from "../../protocol/mod.ts";
@@ -187,5 +189,31 @@ Deno.test("after a real daemon restarts, status reconnects with the new token", 
     await client.close();
   } finally {
     await home.cleanup();
+  }
+});
+
+Deno.test("requestOnce() rejects a request too large for a frame with FRAME_TOO_LARGE and sends nothing of it", async () => {
+  const seen: string[] = [];
+  const peer = await scriptedDaemon((request) => {
+    seen.push(request.type);
+    return { type: "ok", id: request.id };
+  });
+  try {
+    const payload = new Uint8Array(1024 * 1024).fill(0x61);
+    await rejects(
+      requestOnce({ socketPath: peer.path, token: "t" }, {
+        type: "event",
+        payload,
+        context: { cwd: "/src/app", env: {}, receivedAt: 0 },
+      }),
+      (error: unknown) => {
+        ok(error instanceof ProtocolError, `expected a ProtocolError, got ${error}`);
+        equal(error.code, ErrorCode.FrameTooLarge);
+        return true;
+      },
+    );
+    deepStrictEqual(seen, [], "the peer got no part of the request");
+  } finally {
+    await peer.close();
   }
 });

@@ -1,6 +1,6 @@
 // Every hook payload fixture (tests/fixtures/hooks) goes through the real `claude-ntfy hook`
 // command into a real daemon and arrives at the loopback ntfy server.
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, deepStrictEqual, equal, ok } from "node:assert/strict";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
 import { createTestHome } from "../../support/cli_process.ts";
 import { fixtureBytes, fixtureNames } from "../../support/hook_fixtures.ts";
@@ -238,5 +238,36 @@ Deno.test("a task for a host outside the daemon's permissions gets HOST_NOT_PERM
     await home.cleanup();
     await server.close();
     await other.close();
+  }
+});
+
+Deno.test("events too big for one frame (a huge tool output) are cut to fit and still delivered through the daemon", async () => {
+  const server = await startNtfyServer();
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(
+      `[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n\n[daemon]\nautostart = false\n`,
+    );
+    await home.startDaemon();
+    const event = (size: number) =>
+      JSON.stringify({
+        hook_event_name: "PostToolUseFailure",
+        session_id: "s-big",
+        cwd: home.home,
+        tool_name: "Bash",
+        error: "x".repeat(size),
+      });
+    // Just under the 1 MiB stdin limit, and far over it (cut while read).
+    for (const stdin of [event(1024 * 1024 - 300), event(3 * 1024 * 1024)]) {
+      const result = await home.run(["hook"], { stdin });
+      equal(result.code, 0, result.stderr);
+      equal(result.stderr, "", "no error, nothing spooled");
+    }
+    const messages = await server.waitForMessages(2, 10_000);
+    deepStrictEqual(messages.map((m) => m.topic), ["claude-e2e", "claude-e2e"]);
+    equal((await home.status())?.requests.event, 2, "both went to the daemon as events");
+  } finally {
+    await home.cleanup();
+    await server.close();
   }
 });
