@@ -10,11 +10,12 @@ import { Logger } from "../../daemon/log.ts";
 import { type DaemonPaths, resolveDaemonPaths } from "../../client/paths.ts";
 import type { DeliveryEngineOptions } from "../../daemon/delivery/delivery_engine.ts";
 
-export interface InProcessDaemon {
+export interface InProcessDaemon extends AsyncDisposable {
   readonly daemon: RunningDaemon;
   readonly paths: DaemonPaths;
   readonly token: string;
   readonly logs: string[];
+  /** Shuts the daemon down and removes its folder; disposing does the same. */
   stop(): Promise<void>;
 }
 
@@ -47,14 +48,11 @@ export async function startInProcess(
     handleSignals: false,
   });
   const token = Deno.readTextFileSync(paths.tokenPath).trim();
-  return {
-    daemon,
-    paths,
-    token,
-    logs,
-    async stop() {
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    stopped ??= (async () => {
       await daemon.shutdown("test");
       await Deno.remove(dir, { recursive: true });
-    },
-  };
+    })();
+  return { daemon, paths, token, logs, stop, [Symbol.asyncDispose]: stop };
 }

@@ -5,7 +5,8 @@ import { connect } from "../../client/client.ts";
 import { DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
 import { readPidFile } from "../../core/state_dir.ts";
 import { decodeResponse, encodeRequest, FrameDecoder, type Response } from "../../protocol/mod.ts";
-import { createTestHome, processAlive, waitFor } from "../support/cli_process.ts";
+import { createTestHome, processAlive } from "../support/cli_process.ts";
+import { waitFor } from "../support/wait_for.ts";
 
 function exists(path: string): boolean {
   try {
@@ -39,7 +40,7 @@ Deno.test("daemon start/stop: socket 0600 in a 0700 folder, PID file, all remove
     const stopped = await home.run(["daemon", "stop"]);
     equal(stopped.code, 0, stopped.stderr);
     ok(stopped.stdout.includes(`pid ${pid}`));
-    await waitFor(() => !processAlive(pid), 5_000, "the daemon to exit");
+    await waitFor(() => !processAlive(pid), { what: "the daemon to exit" });
     ok(!exists(home.paths.socketPath), "socket removed");
     ok(!exists(home.paths.pidPath), "PID file removed");
   } finally {
@@ -53,7 +54,7 @@ for (const signal of ["SIGTERM", "SIGINT"] as const) {
     try {
       const pid = await home.startDaemon();
       Deno.kill(pid, signal);
-      await waitFor(() => !processAlive(pid), 5_000, "the daemon to exit");
+      await waitFor(() => !processAlive(pid), { what: "the daemon to exit" });
       ok(!exists(home.paths.socketPath));
       ok(!exists(home.paths.pidPath));
       const log = await Deno.readTextFile(home.paths.logPath);
@@ -75,7 +76,7 @@ Deno.test("a shutdown request is answered before the daemon goes away", async ()
     });
     await client.shutdown();
     await client.close();
-    await waitFor(() => !processAlive(pid), 5_000, "the daemon to exit");
+    await waitFor(() => !processAlive(pid), { what: "the daemon to exit" });
     await rejects(
       connect({ socketPath: home.paths.socketPath, tokenPath: home.paths.tokenPath }),
       DaemonNotRunningError,
@@ -90,7 +91,7 @@ Deno.test("a stale socket left by a killed daemon is removed on start", async ()
   try {
     const first = await home.startDaemon();
     Deno.kill(first, "SIGKILL");
-    await waitFor(() => !processAlive(first), 5_000, "the daemon to die");
+    await waitFor(() => !processAlive(first), { what: "the daemon to die" });
     ok(exists(home.paths.socketPath), "kill -9 leaves the socket behind");
     const second = await home.startDaemon();
     ok(second !== first);

@@ -5,7 +5,8 @@ import { connect } from "../../client/client.ts";
 import type { NotificationTask } from "../../protocol/mod.ts";
 import { writeSpoolFile } from "../../core/spool/write_spool_file.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
-import { createTestHome, processAlive, type TestHome, waitFor } from "../support/cli_process.ts";
+import { createTestHome, processAlive, type TestHome } from "../support/cli_process.ts";
+import { waitFor } from "../support/wait_for.ts";
 import { fixtureBytes } from "../core/templates/_fixtures.ts";
 
 function task(serverUrl: string, n: number, topic = "durable"): NotificationTask {
@@ -50,7 +51,7 @@ Deno.test("500 tasks acknowledged while ntfy is down survive kill -9 and all arr
     await Promise.all(Array.from({ length: 500 }, (_, i) => c.submit(task(url, i))));
     await c.close();
     Deno.kill(pid, "SIGKILL");
-    await waitFor(() => !processAlive(pid), 5_000, "the daemon to die");
+    await waitFor(() => !processAlive(pid), { what: "the daemon to die" });
 
     server = await startNtfyServer({ port });
     await home.startDaemon();
@@ -87,7 +88,7 @@ Deno.test("500, then 429 with Retry-After, then a hang past the timeout: every t
     server.failNext(1, { hang: true });
     await c.submit(task(server.url, 3));
     await server.waitForMessages(3, 15_000);
-    await waitFor(async () => (await c.status()).delivered === 3, 5_000, "3 deliveries");
+    await waitFor(async () => (await c.status()).delivered === 3, { what: "3 deliveries" });
     const status = await c.status();
     equal(status.dead, 0);
     ok(server.requests >= 3 + 3 + 1 + 1, `requests: ${server.requests}`);
@@ -110,8 +111,7 @@ Deno.test("400, 401 and 413 go to the dead letters at once, with the reason", as
       await c.submit(task(server.url, status));
       await waitFor(
         async () => (await c.status()).dead >= [400, 401, 413].indexOf(status) + 1,
-        5_000,
-        `dead letter for ${status}`,
+        { what: `dead letter for ${status}` },
       );
     }
     const status = await c.status();
@@ -188,14 +188,13 @@ Deno.test("delivered tasks are not delivered again after a restart or a kill -9"
     await server.waitForMessages(21, 10_000);
     await waitFor(
       async () => (await c.status()).delivered === 1,
-      5_000,
-      "the delivery to be counted",
+      { what: "the delivery to be counted" },
     );
     await c.close();
     // Let the "done" record reach the file, then crash.
     await new Promise((resolve) => setTimeout(resolve, 100));
     Deno.kill(pid, "SIGKILL");
-    await waitFor(() => !processAlive(pid), 5_000, "the daemon to die");
+    await waitFor(() => !processAlive(pid), { what: "the daemon to die" });
     await home.startDaemon();
     await new Promise((resolve) => setTimeout(resolve, 500));
     equal(server.messages.length, 21, "nothing delivered twice");

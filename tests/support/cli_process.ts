@@ -23,8 +23,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** A private HOME for one test, with helpers to run the CLI in it. */
-export interface TestHome {
+/**
+ * A private HOME for one test, with helpers to run the CLI in it. Disposing it (`await
+ * using home = await createTestHome()`) is {@linkcode TestHome.cleanup}.
+ */
+export interface TestHome extends AsyncDisposable {
   /** The temporary home directory. */
   readonly home: string;
   /** Environment for child processes (HOME set, CLAUDE_NTFY_* cleared). */
@@ -57,7 +60,7 @@ function scrubbedEnv(home: string): Record<string, string> {
   return env;
 }
 
-/** Creates a temporary HOME. Use `await using`-free style: call `cleanup()` in `finally`. */
+/** Creates a temporary HOME; `await using` it, or call `cleanup()` in `finally`. */
 export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<TestHome> {
   // Short paths keep socket paths under the 107-byte limit.
   const home = await Deno.makeTempDir({ dir: "/tmp", prefix });
@@ -95,6 +98,17 @@ export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<Test
     };
   }
 
+  async function cleanup(): Promise<void> {
+    for (const pid of started) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone: that is the normal case after a clean stop.
+      }
+    }
+    await Deno.remove(home, { recursive: true }).catch(() => {});
+  }
+
   return {
     home,
     env,
@@ -114,16 +128,8 @@ export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<Test
       started.push(pid);
       return pid;
     },
-    async cleanup() {
-      for (const pid of started) {
-        try {
-          Deno.kill(pid, "SIGKILL");
-        } catch {
-          // Already gone: that is the normal case after a clean stop.
-        }
-      }
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-    },
+    cleanup,
+    [Symbol.asyncDispose]: cleanup,
   };
 }
 
@@ -136,20 +142,5 @@ export function processAlive(pid: number): boolean {
     return !/^\d+ \(.*\) Z/.test(stat);
   } catch {
     return false;
-  }
-}
-
-/** Waits until `check()` is true, polling every 10 ms, or throws after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }

@@ -2,7 +2,8 @@
 // them; tokens never show.
 import { equal, ok } from "node:assert/strict";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
-import { createTestHome, waitFor } from "../../support/cli_process.ts";
+import { createTestHome } from "../../support/cli_process.ts";
+import { waitFor } from "../../support/wait_for.ts";
 import { connect } from "../../../client/client.ts";
 import type { NotificationTask } from "../../../protocol/mod.ts";
 
@@ -32,10 +33,10 @@ Deno.test("queue lists held and dead tasks with tokens masked; retry and purge a
     // One permanent failure (dead letter), one that keeps retrying.
     server.failNext(1, { status: 400, code: 40007 });
     await client.submit(task(server.url, 1));
-    await waitFor(async () => (await client.status()).dead === 1, 5_000, "a dead letter");
+    await waitFor(async () => (await client.status()).dead === 1, { what: "a dead letter" });
     server.setMode({ status: 500 });
     await client.submit(task(server.url, 2));
-    await waitFor(async () => (await client.status()).retrying === 1, 5_000, "a retrying task");
+    await waitFor(async () => (await client.status()).retrying === 1, { what: "a retrying task" });
 
     const list = await home.run(["queue"]);
     equal(list.code, 0, list.stderr);
@@ -55,14 +56,13 @@ Deno.test("queue lists held and dead tasks with tokens masked; retry and purge a
     ok(/Queued 1/.test(retry.stdout));
     await waitFor(
       () => server.messages.some((m) => m.message === "body 1"),
-      5_000,
-      "the retried task",
+      { what: "the retried task" },
     );
     equal((await client.status()).dead, 0);
 
     server.failNext(1, { status: 401, code: 40101 });
     await client.submit(task(server.url, 3));
-    await waitFor(async () => (await client.status()).dead === 1, 5_000, "another dead letter");
+    await waitFor(async () => (await client.status()).dead === 1, { what: "another dead letter" });
     const purge = await home.run(["queue", "purge", "--json"]);
     equal(JSON.parse(purge.stdout).purged, 1);
     equal((await client.status()).dead, 0);
