@@ -142,7 +142,8 @@ Deno.test("an idempotent request reconnects once, transparently", async () => {
   });
   try {
     const client = await connect({ socketPath: peer.path, token: "t" });
-    ok((await client.ping()) >= 0, "the second attempt, on a new connection, answers");
+    // ping() resolving is the assertion: the second attempt, on a new connection, answered.
+    await client.ping();
     equal(pings, 2);
     await client.close();
   } finally {
