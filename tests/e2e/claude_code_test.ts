@@ -11,7 +11,8 @@ import {
   installClaudeCode,
   runClaude,
 } from "../support/claude_code.ts";
-import { createTestHome, processAlive, waitFor } from "../support/cli_process.ts";
+import { createTestHome, processAlive } from "../support/cli_process.ts";
+import { waitFor } from "../support/wait_for.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
 import { readPidFile } from "../../core/state_dir.ts";
 
@@ -88,7 +89,7 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} runs the installed hook: its permi
     const pid = readPidFile(`${stateDir}/daemon.pid`);
     if (pid !== undefined && processAlive(pid)) {
       Deno.kill(pid, "SIGKILL");
-      await waitFor(() => !processAlive(pid), 5_000, `daemon ${pid} to exit`);
+      await waitFor(() => !processAlive(pid), { timeoutMs: 5_000, what: `daemon ${pid} to exit` });
     }
     await home.cleanup();
     await api.close();

@@ -23,8 +23,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** A private HOME for one test, with helpers to run the CLI in it. */
-export interface TestHome {
+/**
+ * A private HOME for one test, with helpers to run the CLI in it. Disposing it (`await
+ * using home = await createTestHome()`) is {@linkcode TestHome.cleanup}.
+ */
+export interface TestHome extends AsyncDisposable {
   /** The temporary home directory. */
   readonly home: string;
   /** Environment for child processes (HOME set, CLAUDE_NTFY_* cleared). */
@@ -78,7 +81,7 @@ function scrubbedEnv(home: string): Record<string, string> {
   return env;
 }
 
-/** Creates a temporary HOME. Use `await using`-free style: call `cleanup()` in `finally`. */
+/** Creates a temporary HOME; `await using` it, or call `cleanup()` in `finally`. */
 export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<TestHome> {
   // Short paths keep socket paths under the 107-byte limit.
   const home = await Deno.makeTempDir({ dir: "/tmp", prefix });
@@ -125,6 +128,26 @@ export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<Test
     };
   }
 
+  async function cleanup(): Promise<void> {
+    const pids = new Set(started);
+    for (const pidPath of pidPaths) {
+      const pid = readPidFile(pidPath);
+      // Only a daemon of this HOME (its arguments name it): never this process, whose PID
+      // a stand-in daemon may have written, nor a process that reused a stale PID.
+      if (pid !== undefined && pid !== Deno.pid && commandLine(pid).includes(home)) {
+        pids.add(pid);
+      }
+    }
+    for (const pid of pids) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone: that is the normal case after a clean stop.
+      }
+    }
+    await Deno.remove(home, { recursive: true }).catch(() => {});
+  }
+
   return {
     home,
     env,
@@ -152,25 +175,8 @@ export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<Test
       const result = await run(["daemon", "status", "--json"], { env: extra });
       return result.code === 0 ? JSON.parse(result.stdout) as DaemonStatusJson : undefined;
     },
-    async cleanup() {
-      const pids = new Set(started);
-      for (const pidPath of pidPaths) {
-        const pid = readPidFile(pidPath);
-        // Only a daemon of this HOME (its arguments name it): never this process, whose PID
-        // a stand-in daemon may have written, nor a process that reused a stale PID.
-        if (pid !== undefined && pid !== Deno.pid && commandLine(pid).includes(home)) {
-          pids.add(pid);
-        }
-      }
-      for (const pid of pids) {
-        try {
-          Deno.kill(pid, "SIGKILL");
-        } catch {
-          // Already gone: that is the normal case after a clean stop.
-        }
-      }
-      await Deno.remove(home, { recursive: true }).catch(() => {});
-    },
+    cleanup,
+    [Symbol.asyncDispose]: cleanup,
   };
 }
 
@@ -192,21 +198,6 @@ export function processAlive(pid: number): boolean {
     return !/^\d+ \(.*\) Z/.test(stat);
   } catch {
     return false;
-  }
-}
-
-/** Waits until `check()` is true, polling every 10 ms, or throws after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

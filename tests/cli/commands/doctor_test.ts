@@ -31,226 +31,191 @@ function byId(report: Report, id: string): DoctorCheck {
 }
 
 Deno.test("doctor on a fresh setup fails on topic and hooks, says how to fix them, and stays off the network", async () => {
-  const server = await startNtfyServer();
-  const home = await createTestHome();
-  try {
-    await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\n`);
-    const result = await home.run(["doctor"]);
-    assert.equal(result.code, 1);
-    assert.match(result.stdout, /^✓ Config loads: .*config\.toml$/m);
-    assert.match(
-      result.stdout,
-      /^✗ No topic set \(ntfy\.default_topic is empty\)\n {4}fix: run "claude-ntfy init"/m,
-    );
-    assert.match(
-      result.stdout,
-      /^✗ No claude-ntfy hook registered.*\n(?: {4}looked in .*\n)+ {4}fix: "claude-ntfy init --install-hooks"/m,
-    );
-    assert.match(result.stdout, /^! Daemon not running \(the next hook starts it\)$/m);
-    assert.match(result.stdout, /^- ntfy not contacted \(--send publishes a test notification\)$/m);
-    assert.match(result.stdout, /\n\n2 problem\(s\), \d+ warning\(s\)\.\n$/);
-    assert.equal(server.requests, 0, "no network request without --send");
+  await using server = await startNtfyServer();
+  await using home = await createTestHome();
+  await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\n`);
+  const result = await home.run(["doctor"]);
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /^✓ Config loads: .*config\.toml$/m);
+  assert.match(
+    result.stdout,
+    /^✗ No topic set \(ntfy\.default_topic is empty\)\n {4}fix: run "claude-ntfy init"/m,
+  );
+  assert.match(
+    result.stdout,
+    /^✗ No claude-ntfy hook registered.*\n(?: {4}looked in .*\n)+ {4}fix: "claude-ntfy init --install-hooks"/m,
+  );
+  assert.match(result.stdout, /^! Daemon not running \(the next hook starts it\)$/m);
+  assert.match(result.stdout, /^- ntfy not contacted \(--send publishes a test notification\)$/m);
+  assert.match(result.stdout, /\n\n2 problem\(s\), \d+ warning\(s\)\.\n$/);
+  assert.equal(server.requests, 0, "no network request without --send");
 
-    const report = await doctorJson(home);
-    assert.equal(report.code, 1);
-    assert.equal(report.ok, false);
-    assert.equal(byId(report, "topic").status, "fail");
-    assert.equal(byId(report, "hooks").status, "fail");
-    assert.equal(byId(report, "send").status, "skip");
-    assert.equal(server.requests, 0);
-  } finally {
-    await home.cleanup();
-    await server.close();
-  }
+  const report = await doctorJson(home);
+  assert.equal(report.code, 1);
+  assert.equal(report.ok, false);
+  assert.equal(byId(report, "topic").status, "fail");
+  assert.equal(byId(report, "hooks").status, "fail");
+  assert.equal(byId(report, "send").status, "skip");
+  assert.equal(server.requests, 0);
 });
 
 Deno.test("doctor --send publishes a test notification and reports ntfy's message id", async () => {
-  const server = await startNtfyServer();
-  const home = await createTestHome();
-  try {
-    await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "${TOPIC}"\n`);
-    const installed = await home.run(["init", "--global", "--install-hooks"]);
-    assert.equal(installed.code, 0, installed.stderr);
-    const result = await home.run(["doctor", "--send"]);
-    assert.equal(result.code, 0, result.stdout);
-    const [message] = await server.waitForMessages(1);
-    assert.match(
-      result.stdout,
-      new RegExp(
-        `^✓ ntfy accepted a test notification: message id ${message.id} \\(\\d+ ms\\)$`,
-        "m",
-      ),
-    );
-    assert.equal(message.topic, TOPIC);
-    assert.equal(message.title, "claude-ntfy doctor");
-    assert.match(result.stdout, /^✓ Topic set: http:\/\/127\.0\.0\.1:\d+\/claude-k…\(23 chars\)$/m);
-    assert.ok(!result.stdout.includes(TOPIC), "the topic is not printed in full");
-    assert.match(
-      result.stdout,
-      /^✓ Hooks registered\n {4}~\/\.claude\/settings\.json: Notification, PermissionRequest, Stop, PostToolUseFailure$/m,
-    );
-  } finally {
-    await home.cleanup();
-    await server.close();
-  }
+  await using server = await startNtfyServer();
+  await using home = await createTestHome();
+  await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "${TOPIC}"\n`);
+  const installed = await home.run(["init", "--global", "--install-hooks"]);
+  assert.equal(installed.code, 0, installed.stderr);
+  const result = await home.run(["doctor", "--send"]);
+  assert.equal(result.code, 0, result.stdout);
+  const [message] = await server.waitForMessages(1);
+  assert.match(
+    result.stdout,
+    new RegExp(
+      `^✓ ntfy accepted a test notification: message id ${message.id} \\(\\d+ ms\\)$`,
+      "m",
+    ),
+  );
+  assert.equal(message.topic, TOPIC);
+  assert.equal(message.title, "claude-ntfy doctor");
+  assert.match(result.stdout, /^✓ Topic set: http:\/\/127\.0\.0\.1:\d+\/claude-k…\(23 chars\)$/m);
+  assert.ok(!result.stdout.includes(TOPIC), "the topic is not printed in full");
+  assert.match(
+    result.stdout,
+    /^✓ Hooks registered\n {4}~\/\.claude\/settings\.json: Notification, PermissionRequest, Stop, PostToolUseFailure$/m,
+  );
 });
 
 Deno.test("doctor --send reports a refused notification as a failure with a fix", async () => {
-  const server = await startNtfyServer({
+  await using server = await startNtfyServer({
     tokens: ["tk_right_token_0123456789abcdefgh"],
     requireAuth: true,
   });
-  const home = await createTestHome();
-  try {
-    await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "${TOPIC}"\n`);
-    const report = await doctorJson(home, ["--send"]);
-    assert.equal(report.code, 1);
-    const send = byId(report, "send");
-    assert.equal(send.status, "fail");
-    assert.match(send.title, /ntfy did not accept the test notification: .*403/);
-    assert.match(send.fix!, /auth_token/);
-  } finally {
-    await home.cleanup();
-    await server.close();
-  }
+  await using home = await createTestHome();
+  await home.writeConfig(`[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "${TOPIC}"\n`);
+  const report = await doctorJson(home, ["--send"]);
+  assert.equal(report.code, 1);
+  const send = byId(report, "send");
+  assert.equal(send.status, "fail");
+  assert.match(send.title, /ntfy did not accept the test notification: .*403/);
+  assert.match(send.fix!, /auth_token/);
 });
 
 Deno.test("doctor pings a running daemon and checks its files are private", async () => {
-  const home = await createTestHome();
-  try {
-    await home.writeConfig(
-      `[ntfy]\nserver_url = "http://127.0.0.1:9"\ndefault_topic = "${TOPIC}"\n`,
-    );
-    const pid = await home.startDaemon();
-    const report = await doctorJson(home);
-    const daemon = byId(report, "daemon");
-    assert.equal(daemon.status, "ok");
-    assert.match(
-      daemon.title,
-      new RegExp(`^Daemon running: pid ${pid}, version \\S+, ping \\d+\\.\\d ms$`),
-    );
-    assert.equal(byId(report, "permissions").status, "ok");
+  await using home = await createTestHome();
+  await home.writeConfig(
+    `[ntfy]\nserver_url = "http://127.0.0.1:9"\ndefault_topic = "${TOPIC}"\n`,
+  );
+  const pid = await home.startDaemon();
+  const report = await doctorJson(home);
+  const daemon = byId(report, "daemon");
+  assert.equal(daemon.status, "ok");
+  assert.match(
+    daemon.title,
+    new RegExp(`^Daemon running: pid ${pid}, version \\S+, ping \\d+\\.\\d ms$`),
+  );
+  assert.equal(byId(report, "permissions").status, "ok");
 
-    await Deno.chmod(home.paths.stateDir, 0o755);
-    await Deno.chmod(home.paths.tokenPath, 0o644);
-    const open = byId(await doctorJson(home), "permissions");
-    assert.equal(open.status, "warn");
-    assert.deepEqual(open.details, [
-      `${home.paths.stateDir} is 0755, should be 0700`,
-      `${home.paths.tokenPath} is 0644, should be 0600`,
-    ]);
-    assert.equal(
-      open.fix,
-      `chmod 700 "${home.paths.stateDir}"; chmod 600 "${home.paths.tokenPath}"`,
-    );
-  } finally {
-    await home.cleanup();
-  }
+  await Deno.chmod(home.paths.stateDir, 0o755);
+  await Deno.chmod(home.paths.tokenPath, 0o644);
+  const open = byId(await doctorJson(home), "permissions");
+  assert.equal(open.status, "warn");
+  assert.deepEqual(open.details, [
+    `${home.paths.stateDir} is 0755, should be 0700`,
+    `${home.paths.tokenPath} is 0644, should be 0600`,
+  ]);
+  assert.equal(
+    open.fix,
+    `chmod 700 "${home.paths.stateDir}"; chmod 600 "${home.paths.tokenPath}"`,
+  );
 });
 
 Deno.test("doctor fails when the daemon is down and hooks may not start it, counting spooled notifications", async () => {
-  const home = await createTestHome();
-  try {
-    await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n\n[daemon]\nautostart = false\n`);
-    await Deno.mkdir(home.paths.spoolDir, { recursive: true, mode: 0o700 });
-    await Deno.writeTextFile(`${home.paths.spoolDir}/1700000000000-42-abc.task`, "x");
-    const daemon = byId(await doctorJson(home), "daemon");
-    assert.equal(daemon.status, "fail");
-    assert.match(daemon.title, /daemon\.autostart is off/);
-    assert.ok(daemon.details!.includes(`1 notification(s) wait in ${home.paths.spoolDir}`));
-    assert.match(daemon.fix!, /claude-ntfy daemon start --detach/);
-  } finally {
-    await home.cleanup();
-  }
+  await using home = await createTestHome();
+  await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n\n[daemon]\nautostart = false\n`);
+  await Deno.mkdir(home.paths.spoolDir, { recursive: true, mode: 0o700 });
+  await Deno.writeTextFile(`${home.paths.spoolDir}/1700000000000-42-abc.task`, "x");
+  const daemon = byId(await doctorJson(home), "daemon");
+  assert.equal(daemon.status, "fail");
+  assert.match(daemon.title, /daemon\.autostart is off/);
+  assert.ok(daemon.details!.includes(`1 notification(s) wait in ${home.paths.spoolDir}`));
+  assert.match(daemon.fix!, /claude-ntfy daemon start --detach/);
 });
 
 Deno.test("doctor warns about a guessable topic and a token in a config file others can read", async () => {
-  const home = await createTestHome();
-  try {
-    await home.writeConfig(
-      '[ntfy]\ndefault_topic = "alerts"\nauth_token = "tk_abcdefghijklmnopqrstuvwxyz123"\n',
-    );
-    const file = `${home.paths.stateDir}/config.toml`;
-    await Deno.chmod(file, 0o644);
-    const report = await doctorJson(home);
-    const strength = byId(report, "topic-strength");
-    assert.equal(strength.status, "warn");
-    assert.deepEqual(strength.details, ['"alerts": shorter than 12 characters']);
-    assert.match(strength.fix!, /claude-ntfy init --force/);
-    const secrets = byId(report, "secrets");
-    assert.equal(secrets.status, "warn");
-    assert.deepEqual(secrets.details, [`${file} (mode 0644)`]);
-    assert.equal(secrets.fix, `chmod 600 "${file}"`);
-    assert.ok(
-      !JSON.stringify(report).includes("tk_abcdefghijklmnopqrstuvwxyz123"),
-      "no secret shown",
-    );
+  await using home = await createTestHome();
+  await home.writeConfig(
+    '[ntfy]\ndefault_topic = "alerts"\nauth_token = "tk_abcdefghijklmnopqrstuvwxyz123"\n',
+  );
+  const file = `${home.paths.stateDir}/config.toml`;
+  await Deno.chmod(file, 0o644);
+  const report = await doctorJson(home);
+  const strength = byId(report, "topic-strength");
+  assert.equal(strength.status, "warn");
+  assert.deepEqual(strength.details, ['"alerts": shorter than 12 characters']);
+  assert.match(strength.fix!, /claude-ntfy init --force/);
+  const secrets = byId(report, "secrets");
+  assert.equal(secrets.status, "warn");
+  assert.deepEqual(secrets.details, [`${file} (mode 0644)`]);
+  assert.equal(secrets.fix, `chmod 600 "${file}"`);
+  assert.ok(
+    !JSON.stringify(report).includes("tk_abcdefghijklmnopqrstuvwxyz123"),
+    "no secret shown",
+  );
 
-    await Deno.chmod(file, 0o600);
-    assert.equal(byId(await doctorJson(home), "secrets").status, "ok");
-  } finally {
-    await home.cleanup();
-  }
+  await Deno.chmod(file, 0o600);
+  assert.equal(byId(await doctorJson(home), "secrets").status, "ok");
 });
 
 Deno.test("doctor finds a broken settings.json, events registered twice and missing events", async () => {
-  const home = await createTestHome();
+  await using home = await createTestHome();
   const project = `${home.home}/my project`;
-  try {
-    await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n`);
-    await Deno.mkdir(`${project}/.claude`, { recursive: true });
-    await Deno.mkdir(`${home.home}/.claude`, { recursive: true });
-    const hook = (command: string) => [{ matcher: "", hooks: [{ type: "command", command }] }];
-    await Deno.writeTextFile(
-      `${home.home}/.claude/settings.json`,
-      JSON.stringify({
-        hooks: { Stop: hook("claude-ntfy hook"), Notification: hook("claude-ntfy hook") },
-      }),
-    );
-    await Deno.writeTextFile(
-      `${project}/.claude/settings.json`,
-      JSON.stringify({ hooks: { Stop: hook("/nonexistent/bin/claude-ntfy hook --verbose") } }),
-    );
-    await Deno.writeTextFile(`${project}/.claude/settings.local.json`, '{"hooks": {');
+  await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n`);
+  await Deno.mkdir(`${project}/.claude`, { recursive: true });
+  await Deno.mkdir(`${home.home}/.claude`, { recursive: true });
+  const hook = (command: string) => [{ matcher: "", hooks: [{ type: "command", command }] }];
+  await Deno.writeTextFile(
+    `${home.home}/.claude/settings.json`,
+    JSON.stringify({
+      hooks: { Stop: hook("claude-ntfy hook"), Notification: hook("claude-ntfy hook") },
+    }),
+  );
+  await Deno.writeTextFile(
+    `${project}/.claude/settings.json`,
+    JSON.stringify({ hooks: { Stop: hook("/nonexistent/bin/claude-ntfy hook --verbose") } }),
+  );
+  await Deno.writeTextFile(`${project}/.claude/settings.local.json`, '{"hooks": {');
 
-    const report = await doctorJson(home, ["--project", project]);
-    assert.equal(report.code, 1);
-    const broken = byId(report, "hooks-settings");
-    assert.equal(broken.status, "fail");
-    assert.equal(broken.title, `Cannot read ${project}/.claude/settings.local.json`);
-    const hooks = byId(report, "hooks");
-    assert.deepEqual(hooks.details, [
-      "~/.claude/settings.json: Stop, Notification",
-      ".claude/settings.json: Stop",
-    ]);
-    const twice = byId(report, "hooks-duplicate");
-    assert.equal(twice.status, "warn");
-    assert.match(twice.title, /Registered twice, so they notify twice: Stop$/);
-    const missing = byId(report, "hooks-missing");
-    assert.equal(
-      missing.title,
-      "On in the config but not registered: PermissionRequest, PostToolUseFailure",
-    );
-    const command = byId(report, "hooks-command");
-    assert.equal(command.status, "fail", "/nonexistent/bin/claude-ntfy does not exist");
-    assert.match(command.details![0], /^\/nonexistent\/bin\/claude-ntfy \(in: /);
-  } finally {
-    await home.cleanup();
-  }
+  const report = await doctorJson(home, ["--project", project]);
+  assert.equal(report.code, 1);
+  const broken = byId(report, "hooks-settings");
+  assert.equal(broken.status, "fail");
+  assert.equal(broken.title, `Cannot read ${project}/.claude/settings.local.json`);
+  const hooks = byId(report, "hooks");
+  assert.deepEqual(hooks.details, [
+    "~/.claude/settings.json: Stop, Notification",
+    ".claude/settings.json: Stop",
+  ]);
+  const twice = byId(report, "hooks-duplicate");
+  assert.equal(twice.status, "warn");
+  assert.match(twice.title, /Registered twice, so they notify twice: Stop$/);
+  const missing = byId(report, "hooks-missing");
+  assert.equal(
+    missing.title,
+    "On in the config but not registered: PermissionRequest, PostToolUseFailure",
+  );
+  const command = byId(report, "hooks-command");
+  assert.equal(command.status, "fail", "/nonexistent/bin/claude-ntfy does not exist");
+  assert.match(command.details![0], /^\/nonexistent\/bin\/claude-ntfy \(in: /);
 });
 
 Deno.test("doctor reports a config that does not load and exits 1", async () => {
-  const home = await createTestHome();
-  try {
-    await home.writeConfig("[ntfy\ndefault_topic = 1\n");
-    const result = await home.run(["doctor"]);
-    assert.equal(result.code, 1);
-    assert.match(result.stdout, /^✗ Config does not load: Invalid TOML in .*config\.toml:1/m);
-    const usage = await home.run(["doctor", "--bogus"]);
-    assert.equal(usage.code, 64);
-  } finally {
-    await home.cleanup();
-  }
+  await using home = await createTestHome();
+  await home.writeConfig("[ntfy\ndefault_topic = 1\n");
+  const result = await home.run(["doctor"]);
+  assert.equal(result.code, 1);
+  assert.match(result.stdout, /^✗ Config does not load: Invalid TOML in .*config\.toml:1/m);
+  const usage = await home.run(["doctor", "--bogus"]);
+  assert.equal(usage.code, 64);
 });
 
 /** A Deno at a path like the one `npx deno` runs: a hard link (or copy) of this one. */

@@ -3,7 +3,8 @@
 // a daemon too old for the `event` request gets the event spooled and is replaced.
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { withNtfyServer } from "../../support/ntfy_server.ts";
-import { createTestHome, type TestHome, waitFor, within } from "../../support/cli_process.ts";
+import { createTestHome, type TestHome, within } from "../../support/cli_process.ts";
+import { waitFor } from "../../support/wait_for.ts";
 import { OLD_PROTOCOL_VERSION, startFakeOldDaemon } from "../../support/fake_old_daemon.ts";
 import {
   decodeFrame,
@@ -72,8 +73,7 @@ Deno.test("hook: with no daemon and autostart off the raw event is spooled, then
           return status?.delivered === 1 && status.queueSize === 0 && status.inFlight === 0 &&
             status.retrying === 0;
         },
-        10_000,
-        "the daemon to settle after one delivery",
+        { timeoutMs: 10_000, what: "the daemon to settle after one delivery" },
       );
       deepStrictEqual(spoolEntries(home), [], "the file is gone, none rejected");
       equal(server.messages.length, 1);
@@ -130,8 +130,7 @@ Deno.test("hook: a daemon too old for events gets the event spooled and, with au
       );
       await waitFor(
         () => spoolEntries(home).length === 0,
-        10_000,
-        "the spool to be empty",
+        { timeoutMs: 10_000, what: "the spool to be empty" },
       );
     } finally {
       await fake.close();

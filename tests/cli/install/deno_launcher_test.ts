@@ -12,7 +12,8 @@ import {
 } from "../../../cli/install/deno_launcher.ts";
 import { hookCommandLine } from "../../../cli/install/hook_command_line.ts";
 import { shellQuote } from "../../../cli/install/shell_words.ts";
-import { waitFor } from "../../support/cli_process.ts";
+import {} from "../../support/cli_process.ts";
+import { waitFor } from "../../support/wait_for.ts";
 
 /** Awkward arguments that must reach Deno exactly as given. */
 const ARGS = ["run", "-A", "/opt/My Tools/it's/dist/claude-ntfy.js", "hook", "", "$HOME *"];
@@ -168,7 +169,10 @@ echo "added 2 packages"
     await box.fakeDeno(`${paths.runtimeDir}/node_modules/@deno/linux-x64-glibc/deno`, "partial");
     assert.deepEqual((await box.run(env, ["--claude-ntfy-which"])).code, 1);
 
-    await waitFor(() => !exists(paths.installLock), 10_000, "the install to finish");
+    await waitFor(() => !exists(paths.installLock), {
+      timeoutMs: 10_000,
+      what: "the install to finish",
+    });
     assert.deepEqual(Deno.readTextFileSync(record).trim().split("\n"), [
       "install",
       "--prefix",
@@ -194,7 +198,10 @@ Deno.test("the launcher takes over an install lock left for over 10 minutes by a
     const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
     await Deno.utime(paths.installLock, elevenMinutesAgo, elevenMinutesAgo);
     assert.match((await box.run(env)).stderr, /installing Deno .* in the background/);
-    await waitFor(() => !exists(paths.installLock), 10_000, "the install to finish");
+    await waitFor(() => !exists(paths.installLock), {
+      timeoutMs: 10_000,
+      what: "the install to finish",
+    });
     assert.match(Deno.readTextFileSync(paths.installLog), /^npm install --prefix /);
   });
 });
