@@ -16,6 +16,7 @@ import {
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection.ts";
 import { DeliveryEngine, type DeliveryEngineOptions } from "./delivery/delivery_engine.ts";
 import { DaemonError } from "./errors.ts";
+import { HostPermissions } from "./host_permissions.ts";
 import { acquireInstance } from "./instance.ts";
 import type { Logger, LogLevel } from "./log.ts";
 import type { DaemonPaths } from "../client/paths.ts";
@@ -106,19 +107,6 @@ function forListing(task: NotificationTask): NotificationTask {
     : { ...masked, message: { ...masked.message, body: `${body.slice(0, 200)}…` } };
 }
 
-/** Whether the daemon's permissions allow connecting to the host of `serverUrl`. */
-function hostPermitted(serverUrl: string, cache: Map<string, boolean>): boolean {
-  let allowed = cache.get(serverUrl);
-  if (allowed === undefined) {
-    const url = new URL(serverUrl);
-    const port = url.port || (url.protocol === "https:" ? "443" : "80");
-    const host = `${url.hostname}:${port}`;
-    allowed = Deno.permissions.querySync({ name: "net", host }).state === "granted";
-    cache.set(serverUrl, allowed);
-  }
-  return allowed;
-}
-
 /**
  * Starts the daemon and returns once it is listening.
  *
@@ -196,7 +184,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       }
     },
   });
-  const permittedHosts = new Map<string, boolean>();
+  const hosts = new HostPermissions();
   for (const entry of replayed) {
     secretsOf(entry.task);
     engine.submit(entry.task, { id: entry.id, attempts: entry.attempts, admitted: true });
@@ -231,14 +219,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
 
   function checkHost(task: NotificationTask): void {
-    if (!hostPermitted(task.target.serverUrl, permittedHosts)) {
-      throw new DaemonError(
-        ErrorCode.HostNotPermitted,
-        `The daemon has no network permission for ${new URL(task.target.serverUrl).host}: ` +
-          `add the server to the config, then restart the daemon ` +
-          `(claude-ntfy daemon stop && claude-ntfy daemon start)`,
-      );
-    }
+    hosts.check(task);
   }
 
   function secretsOf(task: NotificationTask): void {
@@ -278,7 +259,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       maxQueueSize: settings.maxQueueSize,
       retryAttempts: settings.retryAttempts,
     });
-    permittedHosts.clear();
+    hosts.clear();
     log.info("configuration reloaded", {
       logLevel: settings.logLevel,
       maxQueueSize: settings.maxQueueSize,
