@@ -146,7 +146,7 @@ export class ClientConnection {
         }
         if (read === null) break;
         this.lastActivity = performance.now();
-        this.#context.stats.bytesIn += read;
+        this.#context.stats.bytesRead(read);
         // Payload views point into `buffer`: decode them all before the next read.
         if (!this.#consume(buffer.subarray(0, read))) break;
       }
@@ -191,7 +191,7 @@ export class ClientConnection {
 
   #protocolError(error: unknown, id: number): void {
     this.#protocolErrors += 1;
-    this.#context.stats.protocolErrors += 1;
+    this.#context.stats.protocolError();
     const code = error instanceof ProtocolError ? error.code : ErrorCode.Internal;
     const message = error instanceof Error ? error.message : String(error);
     this.#context.log.debug("protocol error", { conn: this.#id, code, message });
@@ -322,7 +322,7 @@ export class ClientConnection {
         while (written < bytes.byteLength) {
           written += await this.#conn.write(bytes.subarray(written));
         }
-        this.#context.stats.bytesOut += total;
+        this.#context.stats.bytesWritten(total);
       }
     } catch (error) {
       if (!this.#closed) {

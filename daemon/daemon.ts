@@ -243,7 +243,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       dead: deadLetters.size,
       connectionsTotal: stats.connectionsTotal,
       connectionsActive: stats.connectionsActive,
-      requests: { ...stats.requests },
+      requests: stats.requests,
       protocolErrors: stats.protocolErrors,
       bytesIn: stats.bytesIn,
       bytesOut: stats.bytesOut,

@@ -96,12 +96,11 @@ export class UnixServer {
         continue;
       }
       if (this.#connections.size >= this.#limits.maxConnections) {
-        stats.connectionsRefused += 1;
+        stats.connectionRefused();
         conn.close();
         continue;
       }
-      stats.connectionsTotal += 1;
-      stats.connectionsActive += 1;
+      stats.connectionOpened();
       const connection = new ClientConnection(conn, this.#context, this.#nextId++);
       this.#connections.add(connection);
       const served = connection.serve().catch((error) => {
@@ -109,7 +108,7 @@ export class UnixServer {
       }).finally(() => {
         this.#connections.delete(connection);
         this.#served.delete(served);
-        stats.connectionsActive -= 1;
+        stats.connectionClosed();
         this.#saturated = false;
         this.#slotFreed?.();
       });

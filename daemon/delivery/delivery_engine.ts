@@ -87,12 +87,9 @@ export class DeliveryEngine {
   #sequence = 0;
   #accepting = true;
   #stopped = false;
-  /** Tasks delivered since start. */
-  delivered = 0;
-  /** Tasks given up since start. */
-  failed = 0;
-  /** Retries scheduled since start. */
-  retries = 0;
+  #delivered = 0;
+  #givenUp = 0;
+  #retries = 0;
 
   /** Creates an engine; it starts delivering as soon as tasks arrive. */
   constructor(options: DeliveryEngineOptions) {
@@ -117,6 +114,21 @@ export class DeliveryEngine {
   /** Tasks waiting for their retry time. */
   get retrying(): number {
     return this.#retryTimers.size;
+  }
+
+  /** Tasks delivered since start. */
+  get delivered(): number {
+    return this.#delivered;
+  }
+
+  /** Tasks given up since start. */
+  get failed(): number {
+    return this.#givenUp;
+  }
+
+  /** Retries scheduled since start. */
+  get retries(): number {
+    return this.#retries;
   }
 
   /** Everything the engine holds: queued, in flight and retrying. */
@@ -232,7 +244,7 @@ export class DeliveryEngine {
     this.#inFlight.set(entry.id, { entry, controller });
     try {
       const result = await this.#options.publish(entry.task, controller.signal);
-      this.delivered += 1;
+      this.#delivered += 1;
       this.#deliveryLatency.record((performance.now() - entry.acceptedAt) * 1000);
       this.#inFlight.delete(entry.id);
       this.#options.onEvent?.({ type: "delivered", entry, ntfyId: result.id });
@@ -242,13 +254,13 @@ export class DeliveryEngine {
         // Aborted by stop(): the task stays undelivered; the journal (if any) still has it.
         return;
       }
-      this.#failed(entry, error);
+      this.#onFailure(entry, error);
     } finally {
       this.#pump();
     }
   }
 
-  #failed(entry: QueuedTask, error: unknown): void {
+  #onFailure(entry: QueuedTask, error: unknown): void {
     const failure = this.#options.classify(error);
     entry.attempts += 1;
     entry.lastError = failure.message;
@@ -259,11 +271,11 @@ export class DeliveryEngine {
       const reason = failure.retryable
         ? `gave up after ${entry.attempts} attempts: ${failure.message}`
         : failure.message;
-      this.failed += 1;
+      this.#givenUp += 1;
       this.#options.onEvent?.({ type: "dead", entry, reason });
       return;
     }
-    this.retries += 1;
+    this.#retries += 1;
     const timer = setTimeout(() => {
       this.#retryTimers.delete(entry.id);
       if (this.#stopped) return;
