@@ -6,24 +6,16 @@
  * @module
  */
 
-import {
-  type DaemonStatus,
-  ErrorCode,
-  type NotificationTask,
-  type Request,
-  type Response,
-} from "../protocol/mod.ts";
+import type { DaemonStatus, NotificationTask, Request, Response } from "../protocol/mod.ts";
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection.ts";
-import { DeliveryEngine, type DeliveryEngineOptions } from "./delivery/delivery_engine.ts";
-import { DaemonError } from "./errors.ts";
 import { HostPermissions } from "./host_permissions.ts";
 import { acquireInstance } from "./instance.ts";
 import type { Logger, LogLevel } from "./log.ts";
 import type { DaemonPaths } from "../client/paths.ts";
 import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.ts";
 import { DaemonStats } from "./stats/daemon_stats.ts";
-import { DeadLetterStore, Journal, type JournalEntry, maskTask, QueueError } from "./queue/mod.ts";
-import { MemoryJournal, type TaskJournal } from "./delivery/memory_journal.ts";
+import { type Durability, DurableQueue, type QueueDelivery } from "./queue/mod.ts";
+import { registerTaskSecrets } from "./register_task_secrets.ts";
 import { SpoolIngester } from "./spool/mod.ts";
 
 /** Settings the daemon reads from config and re-reads on reload. */
@@ -69,20 +61,13 @@ export interface DaemonOptions {
   /** The logger. */
   readonly log: Logger;
   /** How tasks are published, classified and retried. */
-  readonly delivery: Pick<DeliveryEngineOptions, "publish" | "classify"> & {
-    retryDelayMs(attempt: number, error: unknown, baseDelayMs: number): number | null;
-  };
+  readonly delivery: QueueDelivery;
   /** Lifetime limits. @default {DEFAULT_DAEMON_LIMITS} */
   readonly limits?: DaemonLimits;
   /** Whether to install SIGINT/SIGTERM/SIGHUP handlers. @default {true} */
   readonly handleSignals?: boolean;
-  /**
-   * How submits are made durable before they are acknowledged: `fsync` (the journal is
-   * synced to disk), `write` (written, not synced: survives a crash of the daemon but not
-   * of the machine) or `memory` (the old in-memory queue; a crash loses everything). Only
-   * benchmarks use anything but `fsync`. @default {"fsync"}
-   */
-  readonly durability?: "fsync" | "write" | "memory";
+  /** How submits are made durable before they are acknowledged; only benchmarks change it. @default {"fsync"} */
+  readonly durability?: Durability;
 }
 
 /** A started daemon. */
@@ -93,18 +78,6 @@ export interface RunningDaemon {
   shutdown(reason: string): Promise<void>;
   /** The current status. */
   status(): DaemonStatus;
-}
-
-/** Most tasks (and dead letters) listed by a `queue` request, to keep the answer small. */
-export const MAX_LISTED = 500;
-
-/** A task as listed: credentials masked, body cut to a preview. */
-function forListing(task: NotificationTask): NotificationTask {
-  const masked = maskTask(task);
-  const body = masked.message.body;
-  return body.length <= 200
-    ? masked
-    : { ...masked, message: { ...masked.message, body: `${body.slice(0, 200)}…` } };
 }
 
 /**
@@ -120,102 +93,25 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   const instance = await acquireInstance(paths);
   const stats = new DaemonStats();
-  let journal: TaskJournal;
-  let deadLetters: DeadLetterStore;
-  let replayed: JournalEntry[] = [];
+  let queue: DurableQueue;
   try {
-    const durability = options.durability ?? "fsync";
-    const fsync = durability === "fsync";
-    if (durability === "memory") journal = new MemoryJournal();
-    else {
-      const opened = await Journal.open(paths.journalDir, {
-        fsync,
-        onWarning: (message) => log.warn(message),
-      });
-      journal = opened.journal;
-      replayed = opened.pending;
-      for (const warning of opened.warnings) log.warn("journal", { warning });
-    }
-    const dead = await DeadLetterStore.open(paths.deadLetterPath, { fsync });
-    deadLetters = dead.store;
-    for (const warning of dead.warnings) log.warn("dead letters", { warning });
+    queue = await DurableQueue.open({
+      journalDir: paths.journalDir,
+      deadLetterPath: paths.deadLetterPath,
+      durability: options.durability,
+      delivery: options.delivery,
+      settings,
+      concurrency: limits.concurrency,
+      log,
+    });
   } catch (error) {
     instance.release();
     throw error;
   }
-  const engine = new DeliveryEngine({
-    publish: options.delivery.publish,
-    classify: options.delivery.classify,
-    retryDelayMs: (attempt, error) =>
-      options.delivery.retryDelayMs(attempt, error, settings.retryDelaySecs * 1000),
-    maxQueueSize: settings.maxQueueSize,
-    retryAttempts: settings.retryAttempts,
-    concurrency: limits.concurrency,
-    onEvent(event) {
-      const { entry } = event;
-      const fields = {
-        id: entry.id,
-        topic: entry.task.target.topic,
-        event: entry.task.origin.event,
-      };
-      if (event.type === "delivered") {
-        journal.markDone(entry.id);
-        log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
-      } else if (event.type === "retry") {
-        journal.markAttempt(entry.id, entry.attempts, event.error);
-        log.warn("delivery failed, will retry", {
-          ...fields,
-          attempt: entry.attempts,
-          delayMs: Math.round(event.delayMs),
-          error: event.error,
-        });
-      } else {
-        log.error("delivery failed for good", { ...fields, reason: event.reason });
-        // Dead letter first, then the journal: a crash in between repeats, never loses.
-        deadLetters.add({
-          id: entry.id,
-          task: entry.task,
-          reason: event.reason,
-          attempts: entry.attempts,
-        }).then(
-          () => journal.markDead(entry.id, event.reason),
-          (error) => log.error("cannot write dead letter", { id: entry.id, error: error.message }),
-        );
-      }
-    },
-  });
   const hosts = new HostPermissions();
-  for (const entry of replayed) {
-    secretsOf(entry.task);
-    engine.submit(entry.task, { id: entry.id, attempts: entry.attempts, admitted: true });
-  }
-  if (replayed.length > 0) {
-    log.info("replayed undelivered tasks from the journal", { count: replayed.length });
-  }
-  let admitting = 0;
 
-  /** Makes a task durable, then queues it; resolves with its id. */
-  async function admit(task: NotificationTask, id?: string): Promise<string> {
-    engine.checkCapacity(admitting + 1);
-    admitting += 1;
-    const taskId = id ?? engine.nextId();
-    try {
-      await journal.add({ id: taskId, task });
-    } catch (error) {
-      if (error instanceof QueueError) {
-        throw new DaemonError(
-          ErrorCode.Internal,
-          `Cannot store the task durably: ${error.message}`,
-          true,
-          { cause: error },
-        );
-      }
-      throw error;
-    } finally {
-      admitting -= 1;
-    }
-    engine.submit(task, { id: taskId, admitted: true });
-    return taskId;
+  function admit(task: NotificationTask, id?: string): Promise<string> {
+    return queue.admit(task, id);
   }
 
   function checkHost(task: NotificationTask): void {
@@ -223,24 +119,23 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
 
   function secretsOf(task: NotificationTask): void {
-    const auth = task.target.auth;
-    if (auth?.type === "bearer") log.addSecret(auth.token);
-    else if (auth?.type === "basic") log.addSecret(auth.password);
+    registerTaskSecrets(log, task);
   }
 
   function status(): DaemonStatus {
+    const counts = queue.counts();
     return {
       isRunning: true,
       pid: Deno.pid,
       version: options.version,
       uptimeSecs: stats.uptimeSecs(),
       socketPath: paths.socketPath,
-      queueSize: engine.queued,
-      inFlight: engine.inFlight,
-      retrying: engine.retrying,
-      delivered: engine.delivered,
-      failed: engine.failed,
-      dead: deadLetters.size,
+      queueSize: counts.queued,
+      inFlight: counts.inFlight,
+      retrying: counts.retrying,
+      delivered: counts.delivered,
+      failed: counts.failed,
+      dead: counts.dead,
       connectionsTotal: stats.connectionsTotal,
       connectionsActive: stats.connectionsActive,
       requests: stats.requests,
@@ -248,17 +143,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       bytesIn: stats.bytesIn,
       bytesOut: stats.bytesOut,
       requestLatencyMicros: stats.requestLatency(),
-      deliveryLatencyMicros: engine.deliveryLatency().summary(),
+      deliveryLatencyMicros: counts.deliveryLatencyMicros,
     };
   }
 
   function reload(): void {
     settings = options.loadSettings();
     log.setLevel(settings.logLevel);
-    engine.configure({
-      maxQueueSize: settings.maxQueueSize,
-      retryAttempts: settings.retryAttempts,
-    });
+    queue.configure(settings);
     hosts.clear();
     log.info("configuration reloaded", {
       logLevel: settings.logLevel,
@@ -268,39 +160,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
 
   function listQueue(id: number): Response {
-    const tasks = engine.list(MAX_LISTED).map(({ entry, state }) => ({
-      id: entry.id,
-      state,
-      attempts: entry.attempts,
-      ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
-      task: forListing(entry.task),
-    }));
-    const dead = deadLetters.list().slice(-MAX_LISTED).map((letter) => ({
-      id: letter.id,
-      reason: letter.reason,
-      attempts: letter.attempts,
-      failedAt: letter.failedAt,
-      task: forListing(letter.task),
-    }));
-    return { type: "queue", id, tasks, dead };
+    return { type: "queue", id, ...queue.list() };
   }
 
-  /** Queues dead letters again (all when `ids` is undefined); journal first, then remove. */
+  /** Queues dead letters again (all when `ids` is undefined). */
   async function retryDead(id: number, ids: readonly string[] | undefined): Promise<Response> {
-    const letters = ids === undefined ? deadLetters.list() : ids.map((taskId) => {
-      const letter = deadLetters.get(taskId);
-      if (letter === undefined) {
-        throw new DaemonError(ErrorCode.InvalidTask, `No dead letter with id "${taskId}"`);
-      }
-      return letter;
-    });
-    engine.checkCapacity(letters.length);
-    for (const letter of letters) {
-      await admit(letter.task, letter.id);
-      await deadLetters.remove(letter.id);
-    }
-    log.info("retrying dead letters", { count: letters.length });
-    return { type: "ok", id, count: letters.length };
+    return { type: "ok", id, count: await queue.retryDeadLetters(ids) };
   }
 
   async function submit(id: number, task: NotificationTask): Promise<Response> {
@@ -329,10 +194,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       case "retry":
         return retryDead(request.id, request.all ? undefined : request.taskIds ?? []);
       case "purge":
-        return deadLetters.purge().then((count) => {
-          log.info("purged dead letters", { count });
-          return { type: "ok", id: request.id, count };
-        });
+        return queue.purgeDeadLetters().then((count) => ({ type: "ok", id: request.id, count }));
     }
   }
 
@@ -364,7 +226,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   });
   const ingested = spool.watch(async (task, fileName) => {
     const id = `spool-${fileName.replace(/\.task$/, "")}`;
-    if (journal.has(id)) return;
+    if (queue.has(id)) return;
     secretsOf(task);
     try {
       checkHost(task);
@@ -402,23 +264,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   function shutdown(reason: string): Promise<void> {
     shuttingDown ??= (async () => {
-      log.info("shutting down", { reason, queued: engine.size });
-      engine.stopAccepting();
+      log.info("shutting down", { reason, queued: queue.size });
+      queue.stopAccepting();
       await server.close(1_000);
       await spool.close();
-      const drained = await engine.drain(limits.drainTimeoutMs);
-      const undelivered = engine.size;
-      engine.stop();
-      if (!drained || undelivered > 0) {
-        log.warn("shutdown deadline passed: undelivered tasks stay in the journal", {
-          undelivered,
-        });
-      }
-      await journal.close();
-      await deadLetters.close();
+      await queue.close(limits.drainTimeoutMs);
       for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
       instance.release();
-      log.info("daemon stopped", { delivered: engine.delivered, failed: engine.failed });
+      const { delivered, failed } = queue.counts();
+      log.info("daemon stopped", { delivered, failed });
       resolveFinished();
     })();
     return shuttingDown;
