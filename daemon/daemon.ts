@@ -16,6 +16,7 @@ import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.t
 import { DaemonStats } from "./stats/daemon_stats.ts";
 import { type Durability, DurableQueue, type QueueDelivery } from "./queue/mod.ts";
 import { registerTaskSecrets } from "./register_task_secrets.ts";
+import { statusSnapshot } from "./status_snapshot.ts";
 import { SpoolIngester } from "./spool/mod.ts";
 
 /** Settings the daemon reads from config and re-reads on reload. */
@@ -123,28 +124,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
 
   function status(): DaemonStatus {
-    const counts = queue.counts();
-    return {
-      isRunning: true,
-      pid: Deno.pid,
-      version: options.version,
-      uptimeSecs: stats.uptimeSecs(),
-      socketPath: paths.socketPath,
-      queueSize: counts.queued,
-      inFlight: counts.inFlight,
-      retrying: counts.retrying,
-      delivered: counts.delivered,
-      failed: counts.failed,
-      dead: counts.dead,
-      connectionsTotal: stats.connectionsTotal,
-      connectionsActive: stats.connectionsActive,
-      requests: stats.requests,
-      protocolErrors: stats.protocolErrors,
-      bytesIn: stats.bytesIn,
-      bytesOut: stats.bytesOut,
-      requestLatencyMicros: stats.requestLatency(),
-      deliveryLatencyMicros: counts.deliveryLatencyMicros,
-    };
+    return statusSnapshot({ version: options.version, socketPath: paths.socketPath, stats, queue });
   }
 
   function reload(): void {
