@@ -21,6 +21,7 @@ import {
 import { DaemonError } from "./errors.ts";
 import type { DaemonStats } from "./stats/daemon_stats.ts";
 import type { Logger } from "./log.ts";
+import type { RequestHandler } from "./request_handler.ts";
 
 /** Limits applied to every connection. */
 export interface ConnectionLimits {
@@ -55,9 +56,7 @@ export interface ConnectionContext {
   /** The daemon's software version. */
   readonly version: string;
   /** Answers an authenticated request other than `hello`. */
-  handle(request: Exclude<Request, { type: "hello" }>): Response | Promise<Response>;
-  /** Called after a `shutdown` request has been answered and flushed. */
-  onShutdownRequested(): void;
+  readonly handle: RequestHandler;
   /** Counters. */
   readonly stats: DaemonStats;
   /** The daemon's logger. */
@@ -90,7 +89,6 @@ export class ClientConnection {
   #authenticated = false;
   #closed = false;
   #closeAfterFlush = false;
-  #shutdownAfterFlush = false;
   #inFlight = 0;
   #protocolErrors = 0;
   #pending: Uint8Array[] = [];
@@ -239,9 +237,6 @@ export class ClientConnection {
   #answer(request: Request, response: Response, started: number): void {
     this.#context.stats.recordRequest(request.type, (performance.now() - started) * 1000);
     this.#send(response);
-    if (request.type === "shutdown" && response.type === "ok") {
-      this.#shutdownAfterFlush = true;
-    }
   }
 
   #hello(request: Extract<Request, { type: "hello" }>): void {
@@ -340,10 +335,6 @@ export class ClientConnection {
 
   #afterFlush(): void {
     if (this.#pending.length > 0 || this.#closed) return;
-    if (this.#shutdownAfterFlush) {
-      this.#shutdownAfterFlush = false;
-      this.#context.onShutdownRequested();
-    }
     if (this.#closeAfterFlush && this.#inFlight === 0) this.close();
   }
 

@@ -1,23 +1,25 @@
 /**
- * The daemon: takes its state folder, listens on the socket, answers requests, delivers
- * tasks, reloads on request or SIGHUP, and shuts down gracefully on SIGINT, SIGTERM or a
- * `shutdown` request.
+ * The daemon, composed: takes its state folder, opens the durable queue, answers requests
+ * on the socket, takes in spooled tasks, reloads on request or SIGHUP, and shuts down
+ * gracefully when its one abort signal fires (SIGINT, SIGTERM, a `shutdown` request or
+ * {@linkcode RunningDaemon.shutdown}).
  *
  * @module
  */
 
-import type { DaemonStatus, NotificationTask, Request, Response } from "../protocol/mod.ts";
+import type { DaemonStatus } from "../protocol/mod.ts";
+import type { DaemonPaths } from "../client/paths.ts";
+import { createTaskAcceptor } from "./accept_task.ts";
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection.ts";
 import { HostPermissions } from "./host_permissions.ts";
 import { acquireInstance } from "./instance.ts";
 import type { Logger, LogLevel } from "./log.ts";
-import type { DaemonPaths } from "../client/paths.ts";
-import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.ts";
-import { DaemonStats } from "./stats/daemon_stats.ts";
 import { type Durability, DurableQueue, type QueueDelivery } from "./queue/mod.ts";
-import { registerTaskSecrets } from "./register_task_secrets.ts";
+import { createRequestHandler } from "./request_handler.ts";
+import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.ts";
+import { admitSpooledTasks } from "./spool/mod.ts";
+import { DaemonStats } from "./stats/daemon_stats.ts";
 import { statusSnapshot } from "./status_snapshot.ts";
-import { SpoolIngester } from "./spool/mod.ts";
 
 /** Settings the daemon reads from config and re-reads on reload. */
 export interface DaemonSettings {
@@ -67,7 +69,10 @@ export interface DaemonOptions {
   readonly limits?: DaemonLimits;
   /** Whether to install SIGINT/SIGTERM/SIGHUP handlers. @default {true} */
   readonly handleSignals?: boolean;
-  /** How submits are made durable before they are acknowledged; only benchmarks change it. @default {"fsync"} */
+  /**
+   * How submits are made durable before they are acknowledged; only benchmarks use anything
+   * but `fsync`. @default {"fsync"}
+   */
   readonly durability?: Durability;
 }
 
@@ -87,13 +92,12 @@ export interface RunningDaemon {
  * @throws {InstanceError} when another daemon holds the state folder or the socket.
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
-  const { paths, log } = options;
+  const { paths, log, version } = options;
   const limits = options.limits ?? DEFAULT_DAEMON_LIMITS;
-  let settings = options.loadSettings();
+  const settings = options.loadSettings();
   log.setLevel(settings.logLevel);
 
   const instance = await acquireInstance(paths);
-  const stats = new DaemonStats();
   let queue: DurableQueue;
   try {
     queue = await DurableQueue.open({
@@ -109,154 +113,89 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     instance.release();
     throw error;
   }
+
+  const stats = new DaemonStats();
   const hosts = new HostPermissions();
-
-  function admit(task: NotificationTask, id?: string): Promise<string> {
-    return queue.admit(task, id);
-  }
-
-  function checkHost(task: NotificationTask): void {
-    hosts.check(task);
-  }
-
-  function secretsOf(task: NotificationTask): void {
-    registerTaskSecrets(log, task);
-  }
-
-  function status(): DaemonStatus {
-    return statusSnapshot({ version: options.version, socketPath: paths.socketPath, stats, queue });
-  }
-
+  const acceptTask = createTaskAcceptor({ queue, hosts, log });
+  const stopping = new AbortController();
+  const status = () => statusSnapshot({ version, socketPath: paths.socketPath, stats, queue });
   function reload(): void {
-    settings = options.loadSettings();
-    log.setLevel(settings.logLevel);
-    queue.configure(settings);
+    const next = options.loadSettings();
+    log.setLevel(next.logLevel);
+    queue.configure(next);
     hosts.clear();
     log.info("configuration reloaded", {
-      logLevel: settings.logLevel,
-      maxQueueSize: settings.maxQueueSize,
-      retryAttempts: settings.retryAttempts,
+      logLevel: next.logLevel,
+      maxQueueSize: next.maxQueueSize,
+      retryAttempts: next.retryAttempts,
     });
   }
-
-  function listQueue(id: number): Response {
-    return { type: "queue", id, ...queue.list() };
-  }
-
-  /** Queues dead letters again (all when `ids` is undefined). */
-  async function retryDead(id: number, ids: readonly string[] | undefined): Promise<Response> {
-    return { type: "ok", id, count: await queue.retryDeadLetters(ids) };
-  }
-
-  async function submit(id: number, task: NotificationTask): Promise<Response> {
-    secretsOf(task);
-    checkHost(task);
-    const taskId = await admit(task);
-    log.debug("accepted", { id: taskId, topic: task.target.topic, event: task.origin.event });
-    return { type: "ok", id, taskId };
-  }
-
-  function handle(request: Exclude<Request, { type: "hello" }>): Response | Promise<Response> {
-    switch (request.type) {
-      case "ping":
-        return { type: "ok", id: request.id };
-      case "submit":
-        return submit(request.id, request.task);
-      case "status":
-        return { type: "status", id: request.id, status: status() };
-      case "reload":
-        reload();
-        return { type: "ok", id: request.id };
-      case "shutdown":
-        return { type: "ok", id: request.id };
-      case "queue":
-        return listQueue(request.id);
-      case "retry":
-        return retryDead(request.id, request.all ? undefined : request.taskIds ?? []);
-      case "purge":
-        return queue.purgeDeadLetters().then((count) => ({ type: "ok", id: request.id, count }));
-    }
-  }
-
-  let shuttingDown: Promise<void> | undefined;
-  let resolveFinished!: () => void;
-  const finished = new Promise<void>((resolve) => resolveFinished = resolve);
+  const handle = createRequestHandler({ acceptTask, queue, status, reload, shutdown: stopping });
 
   let server: UnixServer;
   try {
-    server = new UnixServer(paths.socketPath, {
-      token: instance.token,
-      version: options.version,
-      handle,
-      onShutdownRequested: () => void shutdown("shutdown request"),
-      stats,
-      log,
-      limits: limits.connection,
-    }, limits.server);
+    const context = { token: instance.token, version, handle, stats, log };
+    server = new UnixServer(
+      paths.socketPath,
+      { ...context, limits: limits.connection },
+      limits.server,
+    );
     instance.markListening();
   } catch (error) {
+    await queue.close(0);
     instance.release();
     throw error;
   }
-  server.start();
+  const served = server.serve(stopping.signal);
+  // Tasks hooks spooled while no daemon answered: now and as they appear.
+  const spool = admitSpooledTasks(paths.spoolDir, { acceptTask, queue, log });
+  const removeSignalListeners = options.handleSignals ?? true
+    ? listenForSignals(stopping, reload, log)
+    : () => {};
+  log.info("daemon listening", { socket: paths.socketPath, pid: Deno.pid, version });
 
-  // Tasks hooks spooled while no daemon answered: ingest them now and as they appear.
-  const spool = new SpoolIngester(paths.spoolDir, {
-    onWarning: (message) => log.warn("spool", { warning: message }),
-  });
-  const ingested = spool.watch(async (task, fileName) => {
-    const id = `spool-${fileName.replace(/\.task$/, "")}`;
-    if (queue.has(id)) return;
-    secretsOf(task);
-    try {
-      checkHost(task);
-    } catch (error) {
-      return { reject: (error as Error).message };
-    }
-    await admit(task, id);
-    log.debug("ingested a spooled task", { id, topic: task.target.topic });
-    return undefined;
-  });
-  ingested.then((summary) => {
-    if (summary.ingested > 0 || summary.rejected > 0) log.info("spool ingested", { ...summary });
-  }, (error) => log.error("spool ingest failed", { error: (error as Error).message }));
-
-  const signalHandlers: Array<[Deno.Signal, () => void]> = [];
-  if (options.handleSignals ?? true) {
-    signalHandlers.push(
-      ["SIGINT", () => void shutdown("SIGINT")],
-      ["SIGTERM", () => void shutdown("SIGTERM")],
-      ["SIGHUP", () => {
-        try {
-          reload();
-        } catch (error) {
-          log.error("reload failed", { error: (error as Error).message });
-        }
-      }],
-    );
-    for (const [signal, handler] of signalHandlers) Deno.addSignalListener(signal, handler);
+  async function stop(): Promise<void> {
+    log.info("shutting down", { reason: String(stopping.signal.reason), queued: queue.size });
+    queue.stopAccepting();
+    await served;
+    await spool.close();
+    await queue.close(limits.drainTimeoutMs);
+    removeSignalListeners();
+    instance.release();
+    const { delivered, failed } = queue.counts();
+    log.info("daemon stopped", { delivered, failed });
   }
-  log.info("daemon listening", {
-    socket: paths.socketPath,
-    pid: Deno.pid,
-    version: options.version,
+  const finished = new Promise<void>((resolve) => {
+    stopping.signal.addEventListener("abort", () => resolve(stop()), { once: true });
   });
+  return {
+    finished,
+    shutdown(reason) {
+      stopping.abort(reason);
+      return finished;
+    },
+    status,
+  };
+}
 
-  function shutdown(reason: string): Promise<void> {
-    shuttingDown ??= (async () => {
-      log.info("shutting down", { reason, queued: queue.size });
-      queue.stopAccepting();
-      await server.close(1_000);
-      await spool.close();
-      await queue.close(limits.drainTimeoutMs);
-      for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
-      instance.release();
-      const { delivered, failed } = queue.counts();
-      log.info("daemon stopped", { delivered, failed });
-      resolveFinished();
-    })();
-    return shuttingDown;
-  }
-
-  return { finished, shutdown, status };
+/**
+ * SIGINT and SIGTERM abort `stopping`; SIGHUP reloads. Returns a function that removes
+ * the listeners.
+ */
+function listenForSignals(stopping: AbortController, reload: () => void, log: Logger): () => void {
+  const listeners: Array<[Deno.Signal, () => void]> = [
+    ["SIGINT", () => stopping.abort("SIGINT")],
+    ["SIGTERM", () => stopping.abort("SIGTERM")],
+    ["SIGHUP", () => {
+      try {
+        reload();
+      } catch (error) {
+        log.error("reload failed", { error: (error as Error).message });
+      }
+    }],
+  ];
+  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+  return () => {
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+  };
 }
