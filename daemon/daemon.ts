@@ -7,84 +7,19 @@
  * @module
  */
 
-import type { DaemonStatus } from "../protocol/mod.ts";
-import type { DaemonPaths } from "../client/paths.ts";
 import { createTaskAcceptor } from "./accept_task.ts";
-import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection.ts";
+import { type DaemonOptions, DEFAULT_DAEMON_LIMITS, type RunningDaemon } from "./daemon_options.ts";
 import { HostPermissions } from "./host_permissions.ts";
 import { acquireInstance } from "./instance.ts";
-import type { Logger, LogLevel } from "./log.ts";
-import { type Durability, DurableQueue, type QueueDelivery } from "./queue/mod.ts";
+import type { Logger } from "./log.ts";
+import { DurableQueue } from "./queue/mod.ts";
 import { createRequestHandler } from "./request_handler.ts";
-import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.ts";
+import { UnixServer } from "./server.ts";
 import { admitSpooledTasks } from "./spool/mod.ts";
 import { DaemonStats } from "./stats/daemon_stats.ts";
 import { statusSnapshot } from "./status_snapshot.ts";
 
-/** Settings the daemon reads from config and re-reads on reload. */
-export interface DaemonSettings {
-  /** Log level. */
-  readonly logLevel: LogLevel;
-  /** Most tasks held at once. */
-  readonly maxQueueSize: number;
-  /** Retries before a task goes to the dead letters. */
-  readonly retryAttempts: number;
-  /** Base delay of the exponential backoff, in seconds. */
-  readonly retryDelaySecs: number;
-}
-
-/** Settings fixed for the daemon's lifetime. */
-export interface DaemonLimits {
-  /** Deliveries at once. */
-  readonly concurrency: number;
-  /** How long shutdown waits for the queue to drain. */
-  readonly drainTimeoutMs: number;
-  /** Server limits. */
-  readonly server: ServerLimits;
-  /** Per-connection limits. */
-  readonly connection: ConnectionLimits;
-}
-
-/** Default lifetime limits. */
-export const DEFAULT_DAEMON_LIMITS: DaemonLimits = {
-  concurrency: 8,
-  drainTimeoutMs: 5_000,
-  server: DEFAULT_SERVER_LIMITS,
-  connection: DEFAULT_CONNECTION_LIMITS,
-};
-
-/** Everything the daemon needs. */
-export interface DaemonOptions {
-  /** Where its files live. */
-  readonly paths: DaemonPaths;
-  /** The software version reported in `hello` and `status`. */
-  readonly version: string;
-  /** Reads the settings; called at start and on every reload. */
-  loadSettings(): DaemonSettings;
-  /** The logger. */
-  readonly log: Logger;
-  /** How tasks are published, classified and retried. */
-  readonly delivery: QueueDelivery;
-  /** Lifetime limits. @default {DEFAULT_DAEMON_LIMITS} */
-  readonly limits?: DaemonLimits;
-  /** Whether to install SIGINT/SIGTERM/SIGHUP handlers. @default {true} */
-  readonly handleSignals?: boolean;
-  /**
-   * How submits are made durable before they are acknowledged; only benchmarks use anything
-   * but `fsync`. @default {"fsync"}
-   */
-  readonly durability?: Durability;
-}
-
-/** A started daemon. */
-export interface RunningDaemon {
-  /** Resolves when the daemon has shut down and removed its files. */
-  readonly finished: Promise<void>;
-  /** Starts a graceful shutdown (idempotent). */
-  shutdown(reason: string): Promise<void>;
-  /** The current status. */
-  status(): DaemonStatus;
-}
+export * from "./daemon_options.ts";
 
 /**
  * Starts the daemon and returns once it is listening.
@@ -98,6 +33,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   log.setLevel(settings.logLevel);
 
   const instance = await acquireInstance(paths);
+  const stats = new DaemonStats();
   let queue: DurableQueue;
   try {
     queue = await DurableQueue.open({
@@ -114,7 +50,6 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     throw error;
   }
 
-  const stats = new DaemonStats();
   const hosts = new HostPermissions();
   const acceptTask = createTaskAcceptor({ queue, hosts, log });
   const stopping = new AbortController();
@@ -134,12 +69,15 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   let server: UnixServer;
   try {
-    const context = { token: instance.token, version, handle, stats, log };
-    server = new UnixServer(
-      paths.socketPath,
-      { ...context, limits: limits.connection },
-      limits.server,
-    );
+    const context = {
+      token: instance.token,
+      version,
+      handle,
+      stats,
+      log,
+      limits: limits.connection,
+    };
+    server = new UnixServer(paths.socketPath, context, limits.server);
     instance.markListening();
   } catch (error) {
     await queue.close(0);
