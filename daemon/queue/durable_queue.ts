@@ -30,11 +30,32 @@ export const MAX_LISTED = 500;
 /**
  * The journal, the delivery engine and the dead letters behind one interface.
  *
- * @example Admitting a task, then closing
- * ```ts ignore
- * const queue = await DurableQueue.open({ journalDir, deadLetterPath, delivery, settings, concurrency: 8, log });
- * const id = await queue.admit(task);
+ * @example Admitting a task, then closing once it is delivered
+ * ```ts
+ * import { DurableQueue } from "./durable_queue.ts";
+ * import { Logger } from "../log.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const queue = await DurableQueue.open({
+ *   journalDir: `${dir}/journal`,
+ *   deadLetterPath: `${dir}/dead-letters.jsonl`,
+ *   delivery: {
+ *     publish: () => Promise.resolve({ id: "ntfy-1" }),
+ *     classify: (error) => ({ retryable: true, message: String(error) }),
+ *     retryDelayMs: () => null,
+ *   },
+ *   settings: { maxQueueSize: 100, retryAttempts: 3, retryDelaySecs: 5 },
+ *   concurrency: 8,
+ *   log: new Logger({ level: "error", sink: () => {} }),
+ * });
+ * await queue.admit({
+ *   target: { serverUrl: "https://ntfy.sh", topic: "alerts" },
+ *   message: { body: "hi" },
+ *   origin: { event: "test", createdAt: 0 },
+ * });
  * await queue.close(5_000);
+ * console.log(queue.counts().delivered); // 1
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export class DurableQueue {
