@@ -49,7 +49,9 @@ export interface ConnectOptions {
   protocolVersion?: number;
 }
 
-type RequestBody = Request extends infer R ? R extends Request ? Omit<R, "id"> : never : never;
+/** A request without its id: the client numbers requests itself. */
+export type RequestBody = Request extends infer R ? R extends Request ? Omit<R, "id"> : never
+  : never;
 
 interface Pending {
   readonly type: Request["type"];

@@ -237,6 +237,9 @@ function validateStatus(value: unknown, fail: (m: string) => Error): DaemonStatu
     if (typeof field !== "number") throw fail(`"status.${key}" must be a number`);
     return field;
   };
+  // Fields added later are optional: present only when the daemon sent a number.
+  const optional = (key: string): Record<string, number> =>
+    typeof value[key] === "number" ? { [key]: value[key] as number } : {};
   const requests = isRecord(value.requests) ? value.requests : {};
   return {
     isRunning: value.isRunning === true,
@@ -249,9 +252,11 @@ function validateStatus(value: unknown, fail: (m: string) => Error): DaemonStatu
     retrying: number("retrying"),
     delivered: number("delivered"),
     failed: number("failed"),
+    ...optional("retries"),
     dead: number("dead"),
     connectionsTotal: number("connectionsTotal"),
     connectionsActive: number("connectionsActive"),
+    ...optional("connectionsRefused"),
     requests: Object.fromEntries(
       Object.entries(requests).filter(([, v]) => typeof v === "number"),
     ) as Record<string, number>,
