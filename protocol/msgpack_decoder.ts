@@ -85,8 +85,9 @@ const UINT32 = 0x1_0000_0000;
  * - str as a string, decoded like `TextDecoder`: invalid UTF-8 becomes U+FFFD;
  * - bin as a `Uint8Array` that is a view of the input, not a copy: it changes if the input
  *   does (the protocol and the journal never keep bin values);
- * - arrays; maps as plain objects, which takes str keys only and refuses `__proto__` (a
- *   later duplicate key replaces an earlier one).
+ * - arrays;
+ * - maps as plain objects: keys must be str and not `__proto__`, and a later duplicate key
+ *   replaces an earlier one.
  *
  * Anything else, and anything malformed, throws a {@linkcode MsgpackDecodeError}.
  *

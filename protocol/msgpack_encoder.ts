@@ -189,32 +189,34 @@ export class MsgpackEncoder {
     // The byte length lies between `units` and `3 * units`: guess the header from the
     // lower bound and move the bytes in the rare case that the real length needs more.
     const start = this.#pos;
-    const guess = headerBytes(units);
+    const guess = strHeaderBytes(units);
     const end = writeUtf8(value, this.#bytes, start + guess);
     const length = end - start - guess;
-    const header = headerBytes(length);
+    const header = strHeaderBytes(length);
     if (header !== guess) this.#bytes.copyWithin(start + header, start + guess, end);
-    this.#pos = start;
-    this.#head(length, 0xa0, 0xd9, header);
+    this.#header(start, header, length, 0xa0, 0xda);
     this.#pos = start + header + length;
   }
 
-  /** Writes a str header of `headerSize` bytes (fixstr if 1) for `length`. */
-  #head(length: number, fix: number, str8: number, headerSize: number): void {
+  /**
+   * Writes at `at` the `size`-byte header of a str, array or map of `count` bytes or
+   * entries: `fix` is its fix format, `wide` its 16-bit format (8-bit is the one before,
+   * 32-bit the one after).
+   */
+  #header(at: number, size: number, count: number, fix: number, wide: number): void {
     const bytes = this.#bytes;
-    const pos = this.#pos;
-    if (headerSize === 1) {
-      bytes[pos] = fix | length;
-    } else if (headerSize === 2) {
-      bytes[pos] = str8;
-      bytes[pos + 1] = length;
-    } else if (headerSize === 3) {
-      bytes[pos] = str8 + 1;
-      bytes[pos + 1] = length >>> 8;
-      bytes[pos + 2] = length;
+    if (size === 1) {
+      bytes[at] = fix | count;
+    } else if (size === 2) {
+      bytes[at] = wide - 1;
+      bytes[at + 1] = count;
+    } else if (size === 3) {
+      bytes[at] = wide;
+      bytes[at + 1] = count >>> 8;
+      bytes[at + 2] = count;
     } else {
-      bytes[pos] = str8 + 2;
-      this.#view.setUint32(pos + 1, length);
+      bytes[at] = wide + 1;
+      this.#view.setUint32(at + 1, count);
     }
   }
 
@@ -241,15 +243,18 @@ export class MsgpackEncoder {
 
   #array(value: readonly unknown[], depth: number): void {
     const length = value.length;
-    this.#collection(length, 0x90, 0xdc, length < 16 ? 1 : length < 0x10000 ? 3 : 5);
+    const header = containerHeaderBytes(length);
+    this.#reserve(header);
+    this.#header(this.#pos, header, length, 0x90, 0xdc);
+    this.#pos += header;
     for (let i = 0; i < length; i++) this.#value(value[i], depth);
   }
 
   #map(value: Record<string, unknown>, depth: number): void {
     const keys = Object.keys(value);
-    // Undefined values are left out, so the count is known only at the end: write the
-    // header for all keys and move the entries if the real count needs a smaller one.
-    const guess = collectionHeaderBytes(keys.length);
+    // Undefined values are left out, so the count is known only at the end: leave room
+    // for the header of all keys and move the entries if the real count needs less.
+    const guess = containerHeaderBytes(keys.length);
     const start = this.#pos;
     this.#reserve(guess);
     this.#pos += guess;
@@ -262,40 +267,21 @@ export class MsgpackEncoder {
       this.#value(item, depth);
       count++;
     }
-    const header = collectionHeaderBytes(count);
+    const header = containerHeaderBytes(count);
     const end = this.#pos;
     if (header !== guess) this.#bytes.copyWithin(start + header, start + guess, end);
-    this.#pos = start;
-    this.#collection(count, 0x80, 0xde, header);
+    this.#header(start, header, count, 0x80, 0xde);
     this.#pos = end - guess + header;
-  }
-
-  /** Writes an array or map header of `headerSize` bytes for `count` entries. */
-  #collection(count: number, fix: number, sixteen: number, headerSize: number): void {
-    this.#reserve(headerSize);
-    const bytes = this.#bytes;
-    const pos = this.#pos;
-    if (headerSize === 1) {
-      bytes[pos] = fix | count;
-    } else if (headerSize === 3) {
-      bytes[pos] = sixteen;
-      bytes[pos + 1] = count >>> 8;
-      bytes[pos + 2] = count;
-    } else {
-      bytes[pos] = sixteen + 1;
-      this.#view.setUint32(pos + 1, count);
-    }
-    this.#pos = pos + headerSize;
   }
 }
 
 /** Bytes of the str header for `length` bytes of UTF-8. */
-function headerBytes(length: number): number {
+function strHeaderBytes(length: number): number {
   return length < 32 ? 1 : length < 0x100 ? 2 : length < 0x10000 ? 3 : 5;
 }
 
 /** Bytes of the array or map header for `count` entries. */
-function collectionHeaderBytes(count: number): number {
+function containerHeaderBytes(count: number): number {
   return count < 16 ? 1 : count < 0x10000 ? 3 : 5;
 }
 
