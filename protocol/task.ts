@@ -84,6 +84,11 @@ export interface NotificationMessage {
   readonly filename?: string;
   /** E-mail address to forward to. */
   readonly email?: string;
+  /**
+   * The ntfy sequence id (servers from 2.16): a later message with the same id replaces
+   * this one on the phone instead of adding another, and `clear`/`delete` act on it.
+   */
+  readonly sequenceId?: string;
 }
 
 /** Where a task came from. */
@@ -97,6 +102,15 @@ export interface TaskOrigin {
   /** Creation time in milliseconds since the Unix epoch. */
   readonly createdAt: number;
 }
+
+/**
+ * What a task does at the ntfy server: `publish` a message (the default), or `clear`
+ * (mark read and dismiss) or `delete` the message with the task's `message.sequenceId`.
+ */
+export type TaskOperation = "publish" | "clear" | "delete";
+
+/** The operations a task may carry. */
+export const TASK_OPERATIONS: readonly TaskOperation[] = ["publish", "clear", "delete"];
 
 /**
  * A fully resolved notification ready for delivery.
@@ -119,6 +133,13 @@ export interface NotificationTask {
   readonly message: NotificationMessage;
   /** Where the task came from. */
   readonly origin: TaskOrigin;
+  /** What to do at the server. @default {"publish"} */
+  readonly operation?: TaskOperation;
+  /**
+   * Deliver no earlier than this (milliseconds since the Unix epoch): the daemon holds the
+   * task, journaled, until then, and may cancel it meanwhile (the user came back).
+   */
+  readonly notBefore?: number;
 }
 
 const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
@@ -253,6 +274,7 @@ function validateMessage(value: unknown): NotificationMessage {
     attach: optionalString(value, "attach", invalid),
     filename: optionalString(value, "filename", invalid),
     email: optionalString(value, "email", invalid),
+    sequenceId: validateSequenceId(value.sequenceId),
   }) as unknown as NotificationMessage;
 }
 
@@ -303,9 +325,40 @@ function compact(record: Record<string, unknown>): Record<string, unknown> {
  */
 export function validateTask(value: unknown): NotificationTask {
   if (!isRecord(value)) throw invalid("a task must be a map");
-  return {
+  const operation = value.operation;
+  if (
+    operation !== undefined && operation !== null &&
+    !TASK_OPERATIONS.includes(operation as TaskOperation)
+  ) {
+    throw invalid(`operation must be one of ${TASK_OPERATIONS.join(", ")}`);
+  }
+  const notBefore = value.notBefore;
+  if (
+    notBefore !== undefined && notBefore !== null &&
+    !(typeof notBefore === "number" && Number.isFinite(notBefore) && notBefore >= 0)
+  ) {
+    throw invalid("notBefore must be a non-negative number of milliseconds");
+  }
+  const message = validateMessage(value.message);
+  if (operation !== undefined && operation !== null && operation !== "publish") {
+    if (message.sequenceId === undefined) {
+      throw invalid(`a ${operation} task needs message.sequenceId`);
+    }
+  }
+  return compact({
     target: validateTarget(value.target),
-    message: validateMessage(value.message),
+    message,
     origin: validateOrigin(value.origin),
-  };
+    operation: operation === "publish" ? undefined : operation ?? undefined,
+    notBefore: notBefore ?? undefined,
+  }) as unknown as NotificationTask;
+}
+
+/** Sequence ids follow ntfy's message id rules: like a topic name. */
+function validateSequenceId(value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== "string" || !TOPIC_PATTERN.test(value)) {
+    throw invalid("message.sequenceId must match [-_A-Za-z0-9]{1,64}");
+  }
+  return value;
 }
