@@ -31,6 +31,8 @@ export interface StatusSources {
   >;
   /** The queue's counters. */
   readonly queue: { counts(): QueueCounts };
+  /** How many Claude Code sessions the daemon tracks. @default {0} */
+  readonly sessions?: number;
 }
 
 /**
@@ -48,12 +50,12 @@ export interface StatusSources {
  *   stats: new DaemonStats(),
  *   queue: {
  *     counts: () => ({
- *       queued: 2, inFlight: 1, retrying: 0, delivered: 5, failed: 0, retries: 1, dead: 0,
- *       deliveryLatencyMicros: empty,
+ *       held: 1, queued: 2, inFlight: 1, retrying: 0, delivered: 5, failed: 0, retries: 1,
+ *       cancelled: 0, dead: 0, deliveryLatencyMicros: empty,
  *     }),
  *   },
  * });
- * console.log(status.queueSize, status.delivered); // 2 5
+ * console.log(status.queueSize, status.held, status.delivered); // 3 1 5
  * ```
  */
 export function statusSnapshot(sources: StatusSources): DaemonStatus {
@@ -65,7 +67,10 @@ export function statusSnapshot(sources: StatusSources): DaemonStatus {
     version: sources.version,
     uptimeSecs: stats.uptimeSecs(),
     socketPath: sources.socketPath,
-    queueSize: counts.queued,
+    queueSize: counts.queued + counts.held,
+    held: counts.held,
+    cancelled: counts.cancelled,
+    sessions: sources.sessions ?? 0,
     inFlight: counts.inFlight,
     retrying: counts.retrying,
     delivered: counts.delivered,

@@ -234,8 +234,14 @@ export interface DaemonStatus {
   readonly uptimeSecs: number;
   /** The socket the daemon listens on. */
   readonly socketPath: string;
-  /** Tasks waiting for delivery (not counting those in flight). */
+  /** Tasks waiting for delivery (not counting those in flight), held ones included. */
   readonly queueSize: number;
+  /** Of those, tasks held until a later time (absent from older daemons). */
+  readonly held?: number;
+  /** Held tasks cancelled before they were sent, since start (absent from older daemons). */
+  readonly cancelled?: number;
+  /** Claude Code sessions the daemon is tracking (absent from older daemons). */
+  readonly sessions?: number;
   /** Tasks being delivered right now. */
   readonly inFlight: number;
   /** Tasks waiting for a retry. */

@@ -49,9 +49,12 @@ function age(ms: number): string {
 }
 
 function describeHeld(task: HeldTask): string {
-  const { target, message, origin } = task.task;
+  const { target, message, origin, notBefore } = task.task;
   const error = task.lastError ? `\n      last error: ${task.lastError}` : "";
-  return `  ${task.id}  ${task.state.padEnd(9)}  ${origin.event}  → ${target.topic}  ` +
+  const state = notBefore !== undefined && notBefore > Date.now()
+    ? `held until ${new Date(notBefore).toLocaleTimeString("en-GB")}`
+    : task.state.padEnd(9);
+  return `  ${task.id}  ${state}  ${origin.event}  → ${target.topic}  ` +
     `"${message.title ?? message.body.slice(0, 40)}"  attempts ${task.attempts}${error}`;
 }
 

@@ -54,9 +54,15 @@ export function formatStatus(status: DaemonStatus, options: { color: boolean }):
     ["socket", status.socketPath],
     [
       "queue",
-      `${status.queueSize} queued, ${status.inFlight} in flight, ` +
+      `${status.queueSize} queued${
+        status.held ? ` (${status.held} held until later)` : ""
+      }, ${status.inFlight} in flight, ` +
       (status.retrying > 0 ? paint("33", `${status.retrying} retrying`) : "0 retrying"),
     ],
+    ...(status.sessions === undefined ? [] : [[
+      "sessions",
+      `${status.sessions} tracked, ${status.cancelled ?? 0} held notifications cancelled`,
+    ] as [string, string]]),
     [
       "delivered",
       `${paint("32", String(status.delivered))}  failed ${

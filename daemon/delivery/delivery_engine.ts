@@ -1,6 +1,7 @@
 /**
  * The delivery engine: a bounded in-memory queue of notification tasks, drained by a fixed
- * number of workers that publish to ntfy and retry with backoff.
+ * number of workers that publish to ntfy and retry with backoff. A task with a `notBefore`
+ * in the future is held until then, and can be cancelled while it waits.
  *
  * @module
  */
@@ -11,6 +12,12 @@ import { DaemonError } from "../errors.ts";
 import type { DeliveryEngineOptions, QueuedTask } from "./delivery_engine_options.ts";
 
 export * from "./delivery_engine_options.ts";
+
+/** Where a task is in the engine. */
+export type EngineTaskState = "held" | "queued" | "in-flight" | "retrying";
+
+/** The longest a timer may wait (setTimeout's limit); longer holds re-arm. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Accepts tasks, delivers them with bounded concurrency and retries failures.
@@ -26,6 +33,11 @@ export class DeliveryEngine {
   readonly #options: Required<Omit<DeliveryEngineOptions, "onEvent">> & {
     onEvent?: DeliveryEngineOptions["onEvent"];
   };
+  /** Tasks waiting for their `notBefore`. */
+  readonly #held = new Map<
+    string,
+    { entry: QueuedTask; timer: ReturnType<typeof setTimeout> }
+  >();
   readonly #ready: QueuedTask[] = [];
   #readyHead = 0;
   readonly #retryTimers = new Map<
@@ -49,8 +61,14 @@ export class DeliveryEngine {
       maxQueueSize: 10_000,
       concurrency: 8,
       retryAttempts: 5,
+      now: Date.now,
       ...options,
     };
+  }
+
+  /** Tasks held until their `notBefore`. */
+  get held(): number {
+    return this.#held.size;
   }
 
   /** Tasks waiting for a worker. */
@@ -83,9 +101,9 @@ export class DeliveryEngine {
     return this.#retries;
   }
 
-  /** Everything the engine holds: queued, in flight and retrying. */
+  /** Everything the engine holds: held, queued, in flight and retrying. */
   get size(): number {
-    return this.queued + this.inFlight + this.retrying;
+    return this.held + this.queued + this.inFlight + this.retrying;
   }
 
   /** The most tasks the engine holds at once. */
@@ -131,7 +149,8 @@ export class DeliveryEngine {
   /**
    * Accepts a task and returns its id. With `admitted`, the caller has already checked
    * capacity (and made the task durable), so the limit is not checked again; replayed
-   * tasks are admitted the same way.
+   * tasks are admitted the same way. A task whose `notBefore` is still ahead is held until
+   * then (see {@linkcode DeliveryEngine.cancel}).
    *
    * @throws {DaemonError} `QUEUE_FULL` or `SHUTTING_DOWN`, see
    * {@linkcode DeliveryEngine.checkCapacity}.
@@ -149,9 +168,57 @@ export class DeliveryEngine {
       attempts,
       acceptedAt: performance.now(),
     };
+    const notBefore = task.notBefore;
+    if (notBefore !== undefined && notBefore > this.#options.now()) {
+      this.#hold(entry, notBefore);
+      return entry.id;
+    }
     this.#ready.push(entry);
     this.#schedulePump();
     return entry.id;
+  }
+
+  /** Holds `entry` until `notBefore`, then queues it. */
+  #hold(entry: QueuedTask, notBefore: number): void {
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, notBefore - this.#options.now()));
+    const timer = setTimeout(() => {
+      this.#held.delete(entry.id);
+      if (this.#stopped) return;
+      // A timer may fire early (clamped to its limit, or a clock that moved): hold on.
+      if (notBefore > this.#options.now()) return this.#hold(entry, notBefore);
+      this.#ready.push(entry);
+      this.#pump();
+    }, wait);
+    this.#held.set(entry.id, { entry, timer });
+  }
+
+  /**
+   * Takes back a task that has not started delivering: held, queued or waiting for a retry.
+   * Returns it, or `undefined` when it is in flight or no longer held (delivered, given up,
+   * unknown): then it is too late.
+   *
+   * @example
+   * ```ts ignore
+   * const id = engine.submit({ ...task, notBefore: Date.now() + 30_000 });
+   * engine.cancel(id); // the task, never published
+   * ```
+   */
+  cancel(id: string): QueuedTask | undefined {
+    for (const timers of [this.#held, this.#retryTimers]) {
+      const found = timers.get(id);
+      if (found !== undefined) {
+        clearTimeout(found.timer);
+        timers.delete(id);
+        return found.entry;
+      }
+    }
+    for (let index = this.#readyHead; index < this.#ready.length; index++) {
+      const entry = this.#ready[index]!;
+      if (entry.id !== id) continue;
+      this.#ready.splice(index, 1);
+      return entry;
+    }
+    return undefined;
   }
 
   #pumpScheduled = false;
@@ -241,8 +308,8 @@ export class DeliveryEngine {
   /** Every task held, in delivery order within each state, up to `limit`. */
   list(
     limit = Number.POSITIVE_INFINITY,
-  ): Array<{ entry: QueuedTask; state: "queued" | "in-flight" | "retrying" }> {
-    const out: Array<{ entry: QueuedTask; state: "queued" | "in-flight" | "retrying" }> = [];
+  ): Array<{ entry: QueuedTask; state: EngineTaskState }> {
+    const out: Array<{ entry: QueuedTask; state: EngineTaskState }> = [];
     for (const { entry } of this.#inFlight.values()) {
       if (out.length >= limit) return out;
       out.push({ entry, state: "in-flight" });
@@ -255,6 +322,10 @@ export class DeliveryEngine {
       if (out.length >= limit) return out;
       out.push({ entry, state: "retrying" });
     }
+    for (const { entry } of this.#held.values()) {
+      if (out.length >= limit) return out;
+      out.push({ entry, state: "held" });
+    }
     return out;
   }
 
@@ -265,8 +336,9 @@ export class DeliveryEngine {
 
   /**
    * Waits until nothing is queued or in flight, or the deadline passes; resolves true if
-   * that happened in time. Tasks waiting for a retry keep waiting (their backoff and
-   * `Retry-After` are honoured): with a journal they are delivered after the next start.
+   * that happened in time. Tasks waiting for a retry or held until later keep waiting
+   * (their backoff, `Retry-After` and `notBefore` are honoured): with a journal they are
+   * delivered after the next start.
    */
   async drain(deadlineMs: number): Promise<boolean> {
     this.#pump();
@@ -283,12 +355,14 @@ export class DeliveryEngine {
     }
   }
 
-  /** Aborts deliveries in flight, cancels retries and returns every undelivered task. */
+  /** Aborts deliveries in flight, stops retries and holds, returns every task queued. */
   stop(): QueuedTask[] {
     this.#stopped = true;
     this.#accepting = false;
     for (const { timer } of this.#retryTimers.values()) clearTimeout(timer);
     this.#retryTimers.clear();
+    for (const { timer } of this.#held.values()) clearTimeout(timer);
+    this.#held.clear();
     for (const { controller } of this.#inFlight.values()) controller.abort();
     const left: QueuedTask[] = [];
     for (let entry = this.#take(); entry !== undefined; entry = this.#take()) left.push(entry);

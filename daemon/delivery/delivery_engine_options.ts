@@ -55,4 +55,6 @@ export interface DeliveryEngineOptions {
   concurrency?: number;
   /** Retries after the first attempt before a task goes to the dead letters. @default {5} */
   retryAttempts?: number;
+  /** The clock `notBefore` is compared with, in ms since the Unix epoch. @default {Date.now} */
+  now?: () => number;
 }

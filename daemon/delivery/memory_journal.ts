@@ -15,10 +15,14 @@ export interface TaskJournal {
   has(id: string): boolean;
   /** Records a delivery. */
   markDone(id: string): void;
+  /** Records that a task was cancelled before it was sent. */
+  markCancelled(id: string): void;
   /** Records a failed attempt. */
   markAttempt(id: string, attempts: number, lastError?: string): void;
   /** Records a dead letter. */
   markDead(id: string, reason: string): void;
+  /** Resolves once every record so far is as durable as this journal makes it. */
+  flush(): Promise<void>;
   /** Flushes and closes. */
   close(): Promise<void>;
 }
@@ -54,8 +58,18 @@ export class MemoryJournal implements TaskJournal {
     this.#live.delete(id);
   }
 
+  /** Forgets the id. */
+  markCancelled(id: string): void {
+    this.#live.delete(id);
+  }
+
   /** Nothing to record. */
   markAttempt(): void {}
+
+  /** Nothing to flush. */
+  flush(): Promise<void> {
+    return Promise.resolve();
+  }
 
   /** Forgets the id. */
   markDead(id: string): void {

@@ -43,7 +43,15 @@ export type JournalRecord =
     readonly attempts: number;
     readonly lastError?: string;
   }
-  | { readonly type: "done"; readonly id: string }
+  | {
+    readonly type: "done";
+    readonly id: string;
+    /**
+     * Set when the task was cancelled before it was sent, not delivered. Readers that do not
+     * know the field treat the record as a delivery: either way the task is not replayed.
+     */
+    readonly cancelled?: true;
+  }
   | { readonly type: "dead"; readonly id: string; readonly reason: string };
 
 /** Decodes record payloads; a record nests 6 deep at most (add > task > message > actions). */

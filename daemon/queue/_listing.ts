@@ -2,7 +2,7 @@
 // body cut to a preview.
 
 import type { DeadTask, HeldTask, HeldTaskState, NotificationTask } from "../../protocol/mod.ts";
-import type { QueuedTask } from "../delivery/delivery_engine.ts";
+import type { EngineTaskState, QueuedTask } from "../delivery/delivery_engine.ts";
 import type { DeadLetterRecord } from "./dead_letters.ts";
 import { maskTask } from "./mask_task.ts";
 
@@ -19,11 +19,15 @@ function forListing(task: NotificationTask): NotificationTask {
   };
 }
 
-/** A held task as listed. */
-export function listedTask(entry: QueuedTask, state: HeldTaskState): HeldTask {
+/**
+ * A held task as listed. One held until later is listed as `queued` (the protocol's states
+ * predate holding); its task's `notBefore` tells the two apart.
+ */
+export function listedTask(entry: QueuedTask, state: EngineTaskState): HeldTask {
+  const listed: HeldTaskState = state === "held" ? "queued" : state;
   return {
     id: entry.id,
-    state,
+    state: listed,
     attempts: entry.attempts,
     ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
     task: forListing(entry.task),

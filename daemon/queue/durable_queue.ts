@@ -1,7 +1,9 @@
 /**
  * The daemon's durable queue: a task is written to the journal before it is queued for
  * delivery, delivered tasks are marked done, and tasks given up on move to the dead
- * letters. It holds the one count of tasks that limits how many the daemon takes in.
+ * letters. A task with a `notBefore` is held, journaled, until then, through restarts, and
+ * can be cancelled meanwhile. It holds the one count of tasks that limits how many the
+ * daemon takes in.
  *
  * @module
  */
@@ -67,6 +69,7 @@ export class DurableQueue {
   /** Tasks counted against the limit before they reach the engine (being journaled). */
   #reserved = 0;
   #accepting = true;
+  #cancelled = 0;
 
   private constructor(
     journal: TaskJournal,
@@ -86,6 +89,7 @@ export class DurableQueue {
       retryAttempts: options.settings.retryAttempts,
       concurrency: options.concurrency,
       onEvent: (event) => this.#onDeliveryEvent(event),
+      ...(options.now === undefined ? {} : { now: options.now }),
     });
   }
 
@@ -138,12 +142,14 @@ export class DurableQueue {
   counts(): QueueCounts {
     const engine = this.#engine;
     return {
+      held: engine.held,
       queued: engine.queued,
       inFlight: engine.inFlight,
       retrying: engine.retrying,
       delivered: engine.delivered,
       failed: engine.failed,
       retries: engine.retries,
+      cancelled: this.#cancelled,
       dead: this.#deadLetters.size,
       deliveryLatencyMicros: engine.deliveryLatency().summary(),
     };
@@ -169,6 +175,39 @@ export class DurableQueue {
   async admit(task: NotificationTask, id?: string): Promise<string> {
     this.#reserve(1);
     return await this.#admitReserved(task, id);
+  }
+
+  /**
+   * Cancels a task that has not started delivering (held until later, queued, or waiting
+   * for a retry): it is marked done and cancelled in the journal, which is flushed before
+   * this resolves, so a restart does not send it. Resolves false when it is too late: the
+   * task is being sent, was sent or given up, or is unknown.
+   */
+  async cancel(id: string): Promise<boolean> {
+    const entry = this.#engine.cancel(id);
+    if (entry === undefined) return false;
+    this.#journal.markCancelled(id);
+    this.#cancelled += 1;
+    this.#log.debug("cancelled", {
+      id,
+      topic: entry.task.target.topic,
+      event: entry.task.origin.event,
+    });
+    try {
+      await this.#journal.flush();
+    } catch (error) {
+      // Cancelled here all the same; only a restart before the next write could send it.
+      this.#log.warn("cannot journal a cancellation", { id, error: (error as Error).message });
+    }
+    return true;
+  }
+
+  /** The tasks held until a later time (their `notBefore`), with their ids. */
+  heldTasks(): Array<{ readonly id: string; readonly task: NotificationTask }> {
+    return this.#engine.list().filter(({ state }) => state === "held").map(({ entry }) => ({
+      id: entry.id,
+      task: entry.task,
+    }));
   }
 
   /**

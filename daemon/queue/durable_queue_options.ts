@@ -47,10 +47,14 @@ export interface DurableQueueOptions {
   readonly concurrency: number;
   /** Where deliveries, retries, dead letters and warnings are logged. */
   readonly log: Logger;
+  /** The clock held tasks wait by, in ms since the Unix epoch. @default {Date.now} */
+  readonly now?: () => number;
 }
 
 /** The queue's counters, for `status`. */
 export interface QueueCounts {
+  /** Tasks held until a later time (`notBefore`). */
+  readonly held: number;
   /** Tasks waiting for a worker. */
   readonly queued: number;
   /** Tasks being published now. */
@@ -63,6 +67,8 @@ export interface QueueCounts {
   readonly failed: number;
   /** Retries scheduled since start. */
   readonly retries: number;
+  /** Held tasks cancelled before they were sent, since start. */
+  readonly cancelled: number;
   /** Dead letters held. */
   readonly dead: number;
   /** Time from acceptance to delivery, in microseconds. */

@@ -307,6 +307,16 @@ export class Journal {
   }
 
   /**
+   * Records that a task was cancelled before it was sent (a held notification the user made
+   * pointless): a `done` record marked `cancelled`, so the task is not replayed. Not
+   * awaited, like `markDone`; call {@linkcode Journal.flush} to make it durable.
+   */
+  markCancelled(id: string): void {
+    this.#known.delete(id);
+    this.#appendLazy({ type: "done", id, cancelled: true });
+  }
+
+  /**
    * Records that a task was given up. Not awaited, like `markAttempt`. Store the dead letter
    * first: a crash in between then means one more delivery, never a lost task.
    */

@@ -8,12 +8,14 @@ import type { QueueCounts } from "../../daemon/queue/durable_queue_options.ts";
 const latency = { count: 1, p50: 7, p90: 7, p99: 7, max: 7 };
 
 const counts: QueueCounts = {
+  held: 8,
   queued: 1,
   inFlight: 2,
   retrying: 3,
   delivered: 4,
   failed: 5,
   retries: 6,
+  cancelled: 9,
   dead: 7,
   deliveryLatencyMicros: latency,
 };
@@ -34,6 +36,7 @@ Deno.test("statusSnapshot() combines the daemon's stats and the queue's counts",
     pid: 42,
     stats,
     queue: { counts: () => counts },
+    sessions: 10,
   });
   deepStrictEqual({ ...status, requestLatencyMicros: undefined }, {
     isRunning: true,
@@ -41,7 +44,10 @@ Deno.test("statusSnapshot() combines the daemon's stats and the queue's counts",
     version: "9.9.9",
     uptimeSecs: 0,
     socketPath: "/run/x.sock",
-    queueSize: 1,
+    queueSize: 9,
+    held: 8,
+    cancelled: 9,
+    sessions: 10,
     inFlight: 2,
     retrying: 3,
     delivered: 4,
