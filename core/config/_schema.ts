@@ -18,7 +18,10 @@ export type FieldKind =
   | "send_format"
   | "log_level"
   | "server_url"
-  | "topic";
+  | "topic"
+  | "time_range"
+  | "regex_list"
+  | "delay";
 
 /** What a key accepts. */
 export interface FieldSpec {
@@ -30,6 +33,9 @@ export interface FieldSpec {
   /** Inclusive upper bound for numbers. */
   readonly max?: number;
 }
+
+/** The longest hold `hooks.delay_secs` and `hooks.delays` accept: a day. */
+export const MAX_DELAY_SECS = 86_400;
 
 /** Every scalar key, by `section.key`. */
 export const FIELDS: Readonly<Record<string, FieldSpec>> = {
@@ -46,6 +52,11 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = {
   "hooks.enabled": { kind: "boolean" },
   "hooks.never_filter_decision_hooks": { kind: "boolean" },
   "hooks.decision_hook_priority": { kind: "priority" },
+  "hooks.delay_secs": { kind: "non_negative_number", max: MAX_DELAY_SECS },
+  "hooks.quiet_hours": { kind: "time_range", optional: true },
+  "hooks.notify_subagents": { kind: "boolean" },
+  "redact.enabled": { kind: "boolean" },
+  "redact.patterns": { kind: "regex_list" },
   "templates.use_custom": { kind: "boolean" },
   "daemon.enabled": { kind: "boolean" },
   "daemon.autostart": { kind: "boolean" },
@@ -63,13 +74,14 @@ export const MAPS: Readonly<Record<string, FieldKind>> = {
   "hooks.topics": "topic",
   "hooks.priorities": "priority",
   "hooks.filters": "string_list",
+  "hooks.delays": "delay",
   "templates.variables": "string",
   "templates.custom_templates": "string",
   "templates.custom_titles": "string",
 };
 
 /** The sections of the file. */
-export const SECTIONS = ["ntfy", "hooks", "templates", "daemon"] as const;
+export const SECTIONS = ["ntfy", "hooks", "templates", "daemon", "redact"] as const;
 
 const PRIORITY_NAMES: Readonly<Record<string, number>> = {
   min: 1,
@@ -99,7 +111,13 @@ const EXPECTED: Readonly<Record<FieldKind, string>> = {
   log_level: `one of "error", "warn", "info", "debug", "trace"`,
   server_url: "an http(s) URL",
   topic: "a topic name (letters, digits, - and _, at most 64) or a topic URL",
+  time_range: 'a local time range "HH:MM-HH:MM" (e.g. "22:00-07:00"), or "" for none',
+  regex_list: "a list of regular expressions",
+  delay: `a number of seconds from 0 to ${MAX_DELAY_SECS}`,
 };
+
+/** `HH:MM-HH:MM`, 24-hour clock. */
+export const TIME_RANGE_PATTERN = /^([01]\d|2[0-3]):([0-5]\d)-([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** The outcome of checking one value. */
 export type Checked = { ok: true; value: unknown } | { ok: false; expected: string };
@@ -150,6 +168,40 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
         : fail(kind);
     case "topic":
       return typeof value === "string" ? { ok: true, value } : fail(kind);
+    case "time_range": {
+      const match = typeof value === "string" ? TIME_RANGE_PATTERN.exec(value.trim()) : null;
+      if (match === null) return fail(kind);
+      if (match[1] === match[3] && match[2] === match[4]) {
+        return { ok: false, expected: "a range whose start and end differ" };
+      }
+      return { ok: true, value: (value as string).trim() };
+    }
+    case "regex_list": {
+      if (!Array.isArray(value) || !value.every((entry) => typeof entry === "string")) {
+        return fail(kind);
+      }
+      for (const source of value as string[]) {
+        if (source === "") {
+          return { ok: false, expected: "a list of non-empty regular expressions" };
+        }
+        try {
+          new RegExp(source, "g");
+        } catch (error) {
+          return {
+            ok: false,
+            expected: `valid regular expressions (${JSON.stringify(source.slice(0, 40))}: ${
+              (error as Error).message
+            })`,
+          };
+        }
+      }
+      return { ok: true, value: [...value] };
+    }
+    case "delay":
+      return typeof value === "number" && Number.isFinite(value) && value >= 0 &&
+          value <= MAX_DELAY_SECS
+        ? { ok: true, value }
+        : fail(kind);
   }
 }
 
@@ -168,12 +220,14 @@ export function coerceText(kind: FieldKind, text: string): unknown {
       return text;
     }
     case "priority":
+    case "delay":
     case "positive_number":
     case "positive_integer":
     case "non_negative_integer":
     case "non_negative_number":
       return trimmed !== "" && Number.isFinite(Number(trimmed)) ? Number(trimmed) : trimmed;
     case "string_list":
+    case "regex_list":
       if (trimmed.startsWith("[")) {
         try {
           return JSON.parse(trimmed);
@@ -181,7 +235,10 @@ export function coerceText(kind: FieldKind, text: string): unknown {
           return text;
         }
       }
-      return trimmed === "" ? [] : trimmed.split(",").map((entry) => entry.trim()).filter(Boolean);
+      if (trimmed === "") return [];
+      // A comma belongs to many a regular expression ("{2,5}"): one pattern, as written.
+      if (kind === "regex_list") return [trimmed];
+      return trimmed.split(",").map((entry) => entry.trim()).filter(Boolean);
     case "send_format":
     case "log_level":
       return trimmed.toLowerCase();

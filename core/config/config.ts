@@ -9,6 +9,15 @@
 
 import type { Priority, SendFormat } from "../../protocol/mod.ts";
 
+/**
+ * The default hold before a notification is sent, in seconds: long enough to answer a
+ * permission dialog or read Claude's reply at the keyboard (each then drops it), short
+ * enough that a phone away from the desk hears within half a minute. Claude Code's own
+ * reminders come later (`permission_prompt` after about 6 s only in a terminal,
+ * `idle_prompt` after 60 s).
+ */
+export const DEFAULT_DELAY_SECS = 30;
+
 /** Log levels the daemon understands. */
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
 
@@ -58,6 +67,28 @@ export interface HooksConfig {
   never_filter_decision_hooks: boolean;
   /** Priority of events that wait for the user, unless `priorities` names the event. @default {4} */
   decision_hook_priority: Priority;
+  /**
+   * Seconds a notification is held before it is sent; activity in its session first (the
+   * user answered at the terminal) drops it. `0` sends at once. @default {30}
+   */
+  delay_secs: number;
+  /** Per-event hold, in seconds, over `delay_secs`. */
+  delays: Record<string, number>;
+  /**
+   * Local hours during which notifications wait until the end (`"22:00-07:00"`, may wrap
+   * midnight), except priority 5. Unset: none.
+   */
+  quiet_hours?: string;
+  /** Whether events from subagents (with an `agent_id`) notify. @default {false} */
+  notify_subagents: boolean;
+}
+
+/** `[redact]`: masking secrets before anything leaves the machine. */
+export interface RedactConfig {
+  /** Whether titles and bodies are scanned for secrets. @default {true} */
+  enabled: boolean;
+  /** Extra regular expressions whose matches are masked. @default {[]} */
+  patterns: string[];
 }
 
 /** `[templates]`: custom text for notifications. */
@@ -102,6 +133,8 @@ export interface Config {
   templates: TemplatesConfig;
   /** `[daemon]` */
   daemon: DaemonConfig;
+  /** `[redact]` */
+  redact: RedactConfig;
 }
 
 /** One layer of configuration (a file, the environment, flags): any subset of {@linkcode Config}. */
@@ -169,6 +202,9 @@ export function defaultConfig(): Config {
       filters: {},
       never_filter_decision_hooks: true,
       decision_hook_priority: 4,
+      delay_secs: DEFAULT_DELAY_SECS,
+      delays: {},
+      notify_subagents: false,
     },
     templates: { use_custom: false, variables: {}, custom_templates: {}, custom_titles: {} },
     daemon: {
@@ -179,5 +215,6 @@ export function defaultConfig(): Config {
       retry_attempts: 3,
       retry_delay_secs: 5,
     },
+    redact: { enabled: true, patterns: [] },
   };
 }

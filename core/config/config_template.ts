@@ -66,6 +66,16 @@ default_topic = ${JSON.stringify(options.topic)}
 # never_filter_decision_hooks = true
 # Priority of events that wait for you, unless [hooks.priorities] names the event.
 # decision_hook_priority = 4
+# Seconds a notification waits before it is sent. If the same Claude session shows
+# activity first (you answered at the terminal, sent a prompt, Claude went on working),
+# it is dropped. 0 sends at once. Per event: [hooks.delays].
+# delay_secs = 30
+# Local hours when notifications wait until the end ("22:00-07:00" wraps midnight);
+# priority 5 still goes at once. Empty: none.
+# quiet_hours = ""
+# Events from subagents (their payload has an agent_id) notify too. A permission
+# dialog notifies whoever asked for it.
+# notify_subagents = false
 
 # Which events notify. Events not listed use "*".
 [hooks.events]
@@ -99,6 +109,11 @@ default_topic = ${JSON.stringify(options.topic)}
 # SessionStart = 2
 # SessionEnd = 2
 
+# Per-event hold in seconds, over delay_secs.
+[hooks.delays]
+# PermissionRequest = 30
+# Stop = 30
+
 # Per-event filters on the tool name (or notification_type, source, reason, trigger,
 # agent_type for other events): only the names listed, "!Name" excludes, "*" is a
 # wildcard, an empty list allows everything.
@@ -122,6 +137,15 @@ default_topic = ${JSON.stringify(options.topic)}
 # Per-event title templates.
 [templates.custom_titles]
 # Stop = "{{project_name}}: your turn"
+
+[redact]
+# Mask what looks like a secret in titles and bodies before they leave this machine:
+# KEY=value where the name suggests a secret (TOKEN, SECRET, PASSWORD, KEY...), bearer
+# tokens, user:pass@ in URLs, AWS access keys, private keys, long random-looking tokens.
+# enabled = true
+# Extra regular expressions (JavaScript syntax) whose matches are masked, e.g.
+# ["INTERNAL-[0-9]{6}"].
+# patterns = []
 
 [daemon]
 # Hooks hand notifications to the background daemon.

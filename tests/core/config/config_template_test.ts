@@ -31,6 +31,11 @@ Deno.test("configTemplate() mentions every key, commented out at its default", (
       "# decision_hook_priority = 4",
       "# autostart = true",
       "# retry_delay_secs = 5",
+      "# delay_secs = 30",
+      '# quiet_hours = ""',
+      "# notify_subagents = false",
+      "# enabled = true",
+      "# patterns = []",
     ]
   ) assert.ok(text.includes(`\n${line}\n`), line);
 });

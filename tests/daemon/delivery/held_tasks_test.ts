@@ -2,7 +2,10 @@
 // has not started delivering when asked to cancel it. Waits end on facts (a sentinel task
 // delivered after the one under test, a publish call), never on a sleep.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { DeliveryEngine, type DeliveryEngineOptions } from "../../../daemon/delivery/delivery_engine.ts";
+import {
+  DeliveryEngine,
+  type DeliveryEngineOptions,
+} from "../../../daemon/delivery/delivery_engine.ts";
 import type { NotificationTask } from "../../../protocol/mod.ts";
 import { waitFor } from "../../support/wait_for.ts";
 

@@ -1,0 +1,208 @@
+// The built-in rules of the secret redactor: what a secret looks like in a command, a
+// config file, a URL or a reply, and how it is masked. Each rule keeps what helps a reader
+// (the variable's name, the user name, a token's well-known prefix) and masks the rest.
+
+/** What a masked value is replaced with. */
+export const MASK = "***";
+
+/** One rule: a global regular expression and what a match becomes. */
+export interface SecretRule {
+  readonly name: string;
+  readonly pattern: RegExp;
+  readonly replace: (match: string, ...groups: string[]) => string;
+}
+
+/** Words that make a variable, flag or key name a secret's (matched whole, any case). */
+const SECRET_WORDS = new Set([
+  "token",
+  "tokens",
+  "secret",
+  "secrets",
+  "password",
+  "passwords",
+  "passwd",
+  "pass",
+  "passphrase",
+  "pwd",
+  "key",
+  "apikey",
+  "auth",
+  "credential",
+  "credentials",
+  "cred",
+  "creds",
+  "private",
+  "cookie",
+  "signature",
+]);
+
+/** Splits a name into lower-case words at `_`, `-`, `.` and camelCase boundaries. */
+function nameWords(name: string): string[] {
+  return name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase().split(/[\s_.\-]+/)
+    .filter((word) => word !== "");
+}
+
+/** Last words that make a name about a secret rather than the secret (`TOKEN_FILE`). */
+const NOT_SECRET_ENDINGS = new Set([
+  "file",
+  "path",
+  "dir",
+  "env",
+  "name",
+  "id",
+  "type",
+  "url",
+  "length",
+  "size",
+  "count",
+  "limit",
+  "ttl",
+  "expiry",
+  "expires",
+  "format",
+  "prefix",
+  "header",
+]);
+
+/** Whether a name (`GITHUB_TOKEN`, `apiKey`, `db.password`) suggests it holds a secret. */
+export function isSecretName(name: string): boolean {
+  const words = nameWords(name);
+  if (words.length > 1 && NOT_SECRET_ENDINGS.has(words[words.length - 1]!)) return false;
+  return words.some((word) => SECRET_WORDS.has(word));
+}
+
+/** A value that only refers to a secret (`$TOKEN`, `${X}`, `<token>`) or is masked already. */
+function isPlaceholder(value: string): boolean {
+  const bare = value.replace(/^["']|["']$/g, "");
+  return bare.length < 3 || /^[$%<{]/.test(bare) || /^(\*+|x+|\.+|…)$/i.test(bare) ||
+    bare.includes(MASK);
+}
+
+/** Whether a value looks machine-made rather than like a word of prose. */
+export function looksRandom(value: string): boolean {
+  const bare = value.replace(/^["']|["']$/g, "");
+  if (bare.length < 6) return false;
+  const digits = /\d/.test(bare);
+  const mixed = /[a-z]/.test(bare) && /[A-Z]/.test(bare);
+  const symbols = /[^A-Za-z0-9\s]/.test(bare);
+  return (digits && /[A-Za-z]/.test(bare)) || (mixed && bare.length >= 12) || symbols;
+}
+
+/** Shannon entropy of the string's characters, in bits per character. */
+export function entropyBits(text: string): number {
+  const counts = new Map<string, number>();
+  for (const char of text) counts.set(char, (counts.get(char) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / text.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+/**
+ * A long token that is probably random: 32+ characters with upper and lower case letters,
+ * at least three digits and high entropy. Hex (commit ids, digests) and UUIDs never
+ * qualify: they have no upper case letters.
+ */
+export function isRandomToken(token: string): boolean {
+  if (token.length < 32) return false;
+  if (!/[a-z]/.test(token) || !/[A-Z]/.test(token)) return false;
+  if ((token.match(/\d/g)?.length ?? 0) < 3) return false;
+  return entropyBits(token) >= 4;
+}
+
+/** A value after `=` or `:`: quoted, or up to a space or a delimiter. */
+const VALUE = `("[^"\\n]*"|'[^'\\n]*'|[^\\s"'\`&;,|)<>]+)`;
+const NAME = `([A-Za-z_][A-Za-z0-9_.\\-]*)`;
+
+function keepQuotes(value: string): string {
+  const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
+  return `${quote}${MASK}${quote}`;
+}
+
+/** `NAME=value`, `"NAME": "value"`, `NAME: value`; never `scheme://`, never across lines. */
+const ASSIGNMENT = new RegExp(`(["']?)${NAME}\\1([ \\t]*)(=|:(?!//))([ \\t]*)${VALUE}`, "g");
+
+function maskAssignment(
+  match: string,
+  quote: string,
+  name: string,
+  before: string,
+  sign: string,
+  after: string,
+  value: string,
+): string {
+  const quoted = value[0] === '"' || value[0] === "'";
+  const prefix = `${quote}${name}${quote}${before}${sign}${after}`;
+  if (!isSecretName(name)) {
+    // The value may itself hold an assignment (OPTS=--password=x): look inside it.
+    const inner = value.replace(new RegExp(ASSIGNMENT.source, "g"), maskAssignment as never);
+    return inner === value ? match : `${prefix}${inner}`;
+  }
+  if (isPlaceholder(value)) return match;
+  if (sign === ":" && !quoted && !looksRandom(value)) return match;
+  return `${prefix}${keepQuotes(value)}`;
+}
+
+/** The built-in rules, in the order they run. */
+export const SECRET_RULES: readonly SecretRule[] = [
+  {
+    name: "private key block",
+    pattern:
+      /-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(?:-----END \1PRIVATE KEY-----|$(?![\s\S]))/g,
+    replace: (_match, kind) => `-----BEGIN ${kind}PRIVATE KEY----- ${MASK}`,
+  },
+  {
+    name: "credentials in a URL",
+    pattern: /\b([a-z][a-z0-9+.\-]*:\/\/)([^\s:@/]+):([^\s@/]+)@/gi,
+    replace: (_match, scheme, user) => `${scheme}${user}:${MASK}@`,
+  },
+  {
+    name: "bearer or basic credentials",
+    pattern: /\b(Bearer|Basic)(\s+)([A-Za-z0-9._~+/\-]{8,}=*)/gi,
+    replace: (match, scheme, space, value) =>
+      looksRandom(value) ? `${scheme}${space}${MASK}` : match,
+  },
+  {
+    name: "user and password option",
+    pattern: /(\s(?:-u|--user)\s+)([^\s:'"]+):([^\s'"]+)/g,
+    replace: (_match, flag, user) => `${flag}${user}:${MASK}`,
+  },
+  {
+    name: "cloud access key id",
+    pattern: /\b(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b/g,
+    replace: (_match, prefix) => `${prefix}${MASK}`,
+  },
+  {
+    name: "well-known token",
+    pattern:
+      /\b(gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-ant-|sk-|npm_|tk_|AIza|hf_|pypi-)([A-Za-z0-9_\-]{16,})/g,
+    replace: (_match, prefix) => `${prefix}${MASK}`,
+  },
+  {
+    name: "JSON web token",
+    pattern: /\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}/g,
+    replace: () => `eyJ${MASK}`,
+  },
+  {
+    name: "secret flag",
+    pattern: new RegExp(`(--${NAME})([ \\t]+)(?!-)${VALUE}`, "g"),
+    replace: (match, flag, name, space, value) =>
+      isSecretName(name) && !value.startsWith("-") && !isPlaceholder(value)
+        ? `${flag}${space}${keepQuotes(value)}`
+        : match,
+  },
+  {
+    name: "secret assignment",
+    // NAME=value, "NAME": "value", NAME: value (the colon form only for values that look
+    // machine-made or are quoted, so prose such as "Key: the login flow" is left alone).
+    pattern: ASSIGNMENT,
+    replace: maskAssignment,
+  },
+  {
+    name: "random-looking token",
+    pattern: /[A-Za-z0-9+/_\-]{32,}={0,2}/g,
+    replace: (match) => isRandomToken(match.replace(/=+$/, "")) ? MASK : match,
+  },
+];

@@ -1,0 +1,120 @@
+// The redactor as a specification: each shape a secret takes is masked, and the text
+// around it (names, user names, prose, commit ids, session ids, paths) is left as it was.
+import { deepEqual, equal, ok, throws } from "node:assert/strict";
+import { SecretRedactor } from "../../../core/redact/mod.ts";
+import { entropyBits, isRandomToken, isSecretName } from "../../../core/redact/_secret_rules.ts";
+
+const redactor = new SecretRedactor();
+const masked = (text: string) => redactor.redact(text);
+
+Deno.test("SecretRedactor masks the value of assignments whose name suggests a secret", () => {
+  const cases: Array<[string, string]> = [
+    ["export GITHUB_TOKEN=abc123secret", "export GITHUB_TOKEN=***"],
+    ["DB_PASSWORD='hunter22' npm start", "DB_PASSWORD='***' npm start"],
+    ['API_KEY="k-42-xyz" node app.js', 'API_KEY="***" node app.js'],
+    ["AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG", "AWS_SECRET_ACCESS_KEY=***"],
+    ['{"password": "hunter22", "user": "bob"}', '{"password": "***", "user": "bob"}'],
+    ["client_secret: 9f8e7d6c5b", "client_secret: ***"],
+    ["X-Api-Key: abc123def", "X-Api-Key: ***"],
+    [
+      "curl 'https://api.example.com/v1?access_token=abc123&page=2'",
+      "curl 'https://api.example.com/v1?access_token=***&page=2'",
+    ],
+    ["mysql --password hunter22 -h db", "mysql --password *** -h db"],
+    ["app --auth-token=s3cr3t", "app --auth-token=***"],
+    ["secretKey = 'Zx9!yy'", "secretKey = '***'"],
+  ];
+  for (const [input, output] of cases) equal(masked(input), output, input);
+});
+
+Deno.test("SecretRedactor leaves names that only mention a secret, references and prose alone", () => {
+  for (
+    const text of [
+      "TOKEN_FILE=/run/secrets/token cat $TOKEN_FILE",
+      'PASSWORD="$DB_PASSWORD" ./migrate',
+      "API_KEY=${API_KEY:-} npm test",
+      "AUTHOR=jane KEYMAP=us",
+      "sort --key 2 data.csv",
+      "The key: the login form validates twice.",
+      "**Token:** expired tokens are refreshed by the client.",
+      "Set `api_key` in your config.",
+    ]
+  ) equal(masked(text), text, text);
+});
+
+Deno.test("SecretRedactor masks bearer tokens, URL and -u credentials, keeping the user", () => {
+  equal(
+    masked('curl -H "Authorization: Bearer tk_AbCdEfGhIjKlMnOp1234" https://ntfy.sh/x'),
+    'curl -H "Authorization: Bearer ***" https://ntfy.sh/x',
+  );
+  equal(masked("Authorization: Basic YWxpY2U6czNjcjN0"), "Authorization: Basic ***");
+  equal(masked("Bearer authentication is used"), "Bearer authentication is used");
+  equal(
+    masked("git clone https://alice:gh-Pa55word@github.com/org/repo.git"),
+    "git clone https://alice:***@github.com/org/repo.git",
+  );
+  equal(masked("psql postgres://app:pw4db@localhost/app"), "psql postgres://app:***@localhost/app");
+  equal(masked("curl -u admin:hunter22 http://localhost"), "curl -u admin:*** http://localhost");
+});
+
+Deno.test("SecretRedactor masks AWS keys, well-known tokens, JWTs and private keys", () => {
+  equal(masked("aws configure set id AKIAIOSFODNN7EXAMPLE"), "aws configure set id AKIA***");
+  equal(masked("use ghp_1234567890abcdefghijABCDEFGHIJ123456"), "use ghp_***");
+  equal(masked("slack xoxb-123456789012-abcdefghijkl"), "slack xoxb-***");
+  equal(masked("key sk-ant-api03-AbCdEfGhIjKlMnOpQrSt"), "key sk-ant-***");
+  equal(
+    masked("jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N"),
+    "jwt eyJ***",
+  );
+  const pem =
+    "-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\nabc\n-----END RSA PRIVATE KEY-----";
+  equal(masked(`key:\n${pem}\ndone`), "key:\n-----BEGIN RSA PRIVATE KEY----- ***\ndone");
+  equal(
+    masked("-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA"),
+    "-----BEGIN OPENSSH PRIVATE KEY----- ***",
+    "a key cut off mid-way is masked to the end",
+  );
+});
+
+Deno.test("SecretRedactor masks long random tokens but not hex, UUIDs, paths or identifiers", () => {
+  equal(masked("token Xk9pL2mQ8rT4vW6yZ1aB3cD5eF7gH0jK here"), "token *** here");
+  for (
+    const text of [
+      "commit 3f2a9c1d4e5b6a7980f1e2d3c4b5a69788776655 fixed it",
+      "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+      "session 2b6f0c1e-8a7d-4c3e-9f10-aa55bb66cc77",
+      "/home/user/.claude/projects/-home-user-webapp/2b6f0c1e-8a7d-4c3e-9f10-aa55bb66cc77.jsonl",
+      "handleUserAuthenticationRequestForLoginForm",
+      "src/components/LoginForm/validateCredentialsBeforeSubmit.tsx",
+    ]
+  ) equal(masked(text), text, text);
+  ok(entropyBits("aaaa") === 0);
+  ok(isRandomToken("Xk9pL2mQ8rT4vW6yZ1aB3cD5eF7gH0jK"));
+  ok(!isRandomToken("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef"), "no digits");
+});
+
+Deno.test("SecretRedactor applies extra patterns and literal secrets", () => {
+  const custom = new SecretRedactor({
+    patterns: ["INTERNAL-\\d{6}", "x*"],
+    secrets: ["tk_configured_token", "pw"],
+  });
+  equal(
+    custom.redact("ticket INTERNAL-123456 via tk_configured_token and pw"),
+    "ticket *** via *** and pw",
+    "a pattern matching the empty string inserts nothing; a 2-character secret is too short",
+  );
+  throws(() => new SecretRedactor({ patterns: ["("] }), SyntaxError);
+});
+
+Deno.test("isSecretName() reads snake, kebab, dotted and camel case names", () => {
+  deepEqual(
+    ["GITHUB_TOKEN", "api-key", "db.password", "apiKey", "SECRET", "author", "keymap", "TOKEN_URL"]
+      .map(isSecretName),
+    [true, true, true, true, true, false, false, false],
+  );
+});
+
+Deno.test("SecretRedactor looks inside values that are not secrets themselves", () => {
+  equal(masked("OPTS=--password=hunter22 ./run"), "OPTS=--password=*** ./run");
+  equal(masked("tool --verbose --token abc123def"), "tool --verbose --token ***");
+});
