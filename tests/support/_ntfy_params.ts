@@ -255,6 +255,12 @@ export interface JsonPublish {
   readonly headers: Headers;
 }
 
+function toBase64Utf8(text: string): string {
+  let binary = "";
+  for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 /** ntfy's transformBodyJSON: validates a `POST /` body and maps it onto headers. */
 export function parseJsonPublish(bytes: Uint8Array, requestHeaders: Headers): JsonPublish {
   let body: Record<string, unknown>;
@@ -278,7 +284,13 @@ export function parseJsonPublish(bytes: Uint8Array, requestHeaders: Headers): Js
   const headers = new Headers(requestHeaders);
   const set = (name: string, value: unknown) => {
     if (value !== undefined && value !== null && value !== "" && value !== 0) {
-      headers.set(name, String(value));
+      // JSON fields are UTF-8 (a title may hold "…" or an emoji) and header values bytes:
+      // carry what is not Latin-1 as an encoded word, which reading the header undoes.
+      const text = String(value);
+      headers.set(
+        name,
+        /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${toBase64Utf8(text)}?=`,
+      );
     }
   };
   set("X-Title", body.title);
