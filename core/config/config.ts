@@ -192,6 +192,7 @@ export function defaultConfig(): Config {
       priorities: {
         PreToolUse: 2,
         PostToolUse: 2,
+        PostToolBatch: 2,
         UserPromptSubmit: 2,
         SubagentStart: 2,
         SubagentStop: 2,

@@ -102,6 +102,7 @@ default_topic = ${JSON.stringify(options.topic)}
 [hooks.priorities]
 # PreToolUse = 2
 # PostToolUse = 2
+# PostToolBatch = 2
 # UserPromptSubmit = 2
 # SubagentStart = 2
 # SubagentStop = 2

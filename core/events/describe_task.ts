@@ -12,6 +12,14 @@ function maskToken(token: string): string {
   return token.length > 8 ? `${token.slice(0, 3)}${"*".repeat(8)}` : "*".repeat(8);
 }
 
+function held(notBefore: number, createdAt: number): string {
+  const secs = Math.round((notBefore - createdAt) / 100) / 10;
+  const date = new Date(notBefore);
+  const time = [date.getHours(), date.getMinutes(), date.getSeconds()]
+    .map((part) => String(part).padStart(2, "0")).join(":");
+  return `until ${time} (${secs} s after the event; dropped if the session is active first)`;
+}
+
 /**
  * Describes exactly what would be sent, for humans: server, topic, title, priority,
  * tags, click, auth (masked), format, origin and the body, indented. Secrets are masked.
@@ -47,7 +55,16 @@ export function describeTask(task: NotificationTask): string {
     `Tags:     ${message.tags?.length ? message.tags.join(", ") : "(none)"}`,
     `Click:    ${message.click ?? "(none)"}`,
     `Auth:     ${auth}`,
-    `Format:   ${target.sendFormat ?? "json"}, timeout ${target.timeoutSecs ?? 10} s`,
+    `Format:   ${target.sendFormat ?? "json"}, timeout ${target.timeoutSecs ?? 10} s${
+      message.markdown ? ", Markdown" : ""
+    }`,
+    ...(message.sequenceId === undefined ? [] : [`Sequence: ${message.sequenceId}`]),
+    ...(task.operation === undefined || task.operation === "publish"
+      ? []
+      : [`Action:   ${task.operation} the message with this sequence id`]),
+    ...(task.notBefore === undefined
+      ? []
+      : [`Held:     ${held(task.notBefore, origin.createdAt)}`]),
     `Event:    ${origin.event}${origins === "" ? "" : ` (${origins})`}`,
     `Body (${new TextEncoder().encode(message.body).byteLength} bytes):`,
     ...message.body.split("\n").map((line) => `  ${line}`),

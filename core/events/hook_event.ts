@@ -23,6 +23,7 @@ export const KNOWN_HOOK_EVENTS: readonly string[] = [
   "PostToolUseFailure",
   "PreToolUse",
   "PostToolUse",
+  "PostToolBatch",
   "UserPromptSubmit",
   "SubagentStart",
   "SubagentStop",

@@ -7,22 +7,30 @@
  */
 
 import type { HookContext } from "../../protocol/mod.ts";
+import type { Config } from "../config/config.ts";
 import type { LoadedConfig } from "../config/load_config.ts";
+import type { SessionVariables } from "../templates/template_variables.ts";
 import type { HookEvent } from "./hook_event.ts";
 import { parseHookInput } from "./parse_hook_input.ts";
 import { resolveProjectDir } from "./resolve_project_dir.ts";
 import { type Resolution, resolveNotification } from "./resolve_notification.ts";
 
-/** What {@linkcode resolveHookEvent} found. */
-export interface HookEventResolution {
+/** A parsed event and its project (see {@linkcode parseHookEvent}). */
+export interface ParsedHookEvent {
   /** The parsed event. */
   readonly event: HookEvent;
   /** The project the event belongs to. */
   readonly projectDir: string | undefined;
+}
+
+/** What {@linkcode resolveHookEvent} found. */
+export interface HookEventResolution extends ParsedHookEvent {
   /** A task to send, or the reason nothing is sent. */
   readonly resolution: Resolution;
   /** Warnings from loading the configuration (unknown keys and the like). */
   readonly configWarnings: readonly string[];
+  /** The configuration the event was resolved with. */
+  readonly config: Config;
 }
 
 /**
@@ -60,6 +68,24 @@ export function resolveHookEvent(
   context: HookContext,
   configFor: ConfigForEvent,
 ): HookEventResolution {
+  return resolveParsedEvent(parseHookEvent(payload, context), context, configFor);
+}
+
+/**
+ * The first half of {@linkcode resolveHookEvent}: the event and its project.
+ *
+ * @throws {HookInputError} when the payload is not a usable hook event.
+ *
+ * @example
+ * ```ts
+ * import { parseHookEvent } from "./resolve_hook_event.ts";
+ *
+ * const payload = new TextEncoder().encode('{"hook_event_name":"Stop","cwd":"/src/app"}');
+ * const { event, projectDir } = parseHookEvent(payload, { cwd: "/", env: {}, receivedAt: 0 });
+ * console.log(event.name, projectDir); // Stop /src/app
+ * ```
+ */
+export function parseHookEvent(payload: Uint8Array, context: HookContext): ParsedHookEvent {
   const event = parseHookInput(payload, {
     hookName: context.hookName,
     truncated: context.truncated ?? false,
@@ -69,10 +95,34 @@ export function resolveHookEvent(
     payloadCwd: event.payload.cwd,
     cwd: context.cwd,
   });
+  return { event, projectDir };
+}
+
+/**
+ * The second half of {@linkcode resolveHookEvent}: loads the configuration for the
+ * event's project and resolves its notification, with what the daemon knows of the
+ * session when it passes `session`.
+ *
+ * @throws {ConfigError} when the configuration is invalid or names no topic.
+ */
+export function resolveParsedEvent(
+  parsed: ParsedHookEvent,
+  context: HookContext,
+  configFor: ConfigForEvent,
+  session?: SessionVariables,
+): HookEventResolution {
+  const { event, projectDir } = parsed;
   const loaded = configFor(projectDir, context);
   const resolution = resolveNotification(event, loaded.config, {
     projectDir,
     now: context.receivedAt,
+    ...(session === undefined ? {} : { session }),
   });
-  return { event, projectDir, resolution, configWarnings: loaded.warnings };
+  return {
+    event,
+    projectDir,
+    resolution,
+    configWarnings: loaded.warnings,
+    config: loaded.config,
+  };
 }

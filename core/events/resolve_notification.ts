@@ -9,18 +9,24 @@ import type { NotificationTask, NtfyAuth, NtfyTarget, Priority } from "../../pro
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { splitTopicUrl } from "../config/topic_url.ts";
+import { SecretRedactor } from "../redact/secret_redactor.ts";
 import { renderNotification } from "../templates/render_notification.ts";
 import { renderTemplate } from "../templates/render_template.ts";
-import { templateVariables } from "../templates/template_variables.ts";
+import { type SessionVariables, templateVariables } from "../templates/template_variables.ts";
 import { TemplateError } from "../templates/template_error.ts";
 import { filterSubject, type HookEvent, payloadString, waitsForUser } from "./hook_event.ts";
+import { holdUntil } from "./hold_until.ts";
+import { sessionSequenceId } from "./session_sequence_id.ts";
+import { sessionSignal } from "./session_signal.ts";
 
 /** What {@linkcode resolveNotification} needs besides the event and the config. */
 export interface ResolveContext {
   /** The project directory (see `resolveProjectDir`). */
   projectDir?: string;
-  /** The current time in milliseconds since the epoch. */
+  /** When the event happened, in milliseconds since the epoch. */
   now: number;
+  /** What the daemon knows of the event's session (label, state, last reply). */
+  session?: SessionVariables;
 }
 
 /** The outcome: a task to send, or the reason nothing is sent. */
@@ -95,6 +101,19 @@ function unique(values: readonly string[]): string[] {
 }
 
 /**
+ * The redactor the configuration asks for, or `undefined` when `redact.enabled` is off.
+ * It also masks the configured ntfy credentials, should they turn up in a payload.
+ */
+export function redactorFromConfig(config: Config): SecretRedactor | undefined {
+  if (!config.redact.enabled) return undefined;
+  const { auth_token: token, password } = config.ntfy;
+  return new SecretRedactor({
+    patterns: config.redact.patterns,
+    secrets: [token, password].filter((secret): secret is string => secret !== undefined),
+  });
+}
+
+/**
  * Resolves an event against the configuration.
  *
  * Skips when `hooks.enabled` is false, when `hooks.events` (or its `"*"`) does not
@@ -104,6 +123,14 @@ function unique(values: readonly string[]): string[] {
  * (a name or a URL that also picks the server) or `ntfy.default_topic`; the priority is
  * `hooks.priorities[event]`, else `decision_hook_priority` for events that wait for the
  * user, else `ntfy.default_priority`; tags are the event's then `ntfy.default_tags`.
+ *
+ * Events from a subagent (an `agent_id` in the payload) are skipped unless
+ * `hooks.notify_subagents` is on; a permission dialog is not (it blocks the session
+ * whoever asked), nor are `SubagentStart`/`SubagentStop`, which `hooks.events` governs.
+ * Secrets are masked in the title and body (`[redact]`). The task is held until
+ * `notBefore` (see `holdUntil`: `hooks.delay_secs`, `hooks.delays`, `hooks.quiet_hours`);
+ * a notification that the session waits for the user carries the session's ntfy sequence
+ * id, so that the phone keeps one notification per session.
  *
  * @throws {ConfigError} `CONFIG_NO_TOPIC` when the event should notify but no topic is set.
  *
@@ -124,6 +151,7 @@ function unique(values: readonly string[]): string[] {
  * assert.deepEqual(result.kind, "send");
  * if (result.kind === "send") {
  *   assert.deepEqual(result.task.message.title, "webapp: needs permission");
+ *   assert.deepEqual(result.task.notBefore, 30_000); // held 30 s (hooks.delay_secs)
  *   assert.deepEqual(result.task.message.priority, 4);
  * }
  * ```
@@ -141,6 +169,16 @@ export function resolveNotification(
   const enabled = Object.hasOwn(hooks.events, name) ? hooks.events[name] : hooks.events["*"];
   if (enabled !== true) {
     return { kind: "skip", reason: `${name} is not enabled (set hooks.events.${name} = true)` };
+  }
+  const signal = sessionSignal(event);
+  if (
+    signal.subagent && !hooks.notify_subagents && name !== "PermissionRequest" &&
+    name !== "SubagentStart" && name !== "SubagentStop"
+  ) {
+    return {
+      kind: "skip",
+      reason: `${name} comes from a subagent (set hooks.notify_subagents = true)`,
+    };
   }
   const waiting = waitsForUser(event);
   const filters = hooks.filters[name];
@@ -170,10 +208,13 @@ export function resolveNotification(
     ? hooks.decision_hook_priority
     : config.ntfy.default_priority;
 
+  const redactor = redactorFromConfig(config);
   const rendered = renderNotification(event, {
     templates: config.templates,
     projectDir: context.projectDir,
     now: context.now,
+    session: context.session,
+    redact: redactor === undefined ? undefined : (text) => redactor.redact(text),
   });
   const warnings = rendered.warnings;
   let click: string | undefined;
@@ -183,6 +224,7 @@ export function resolveNotification(
         projectDir: context.projectDir,
         now: context.now,
         variables: config.templates.variables,
+        session: context.session,
       });
       click = renderTemplate(config.ntfy.click, variables).trim() || undefined;
     } catch (error) {
@@ -192,6 +234,10 @@ export function resolveNotification(
   }
   const projectDir = context.projectDir || payloadString(event, "cwd");
   const sessionId = payloadString(event, "session_id");
+  const sequenceId = signal.waits !== undefined && signal.sessionId !== undefined
+    ? sessionSequenceId(signal.sessionId)
+    : undefined;
+  const notBefore = holdUntil({ hooks, event: name, now: context.now, priority });
   const task: NotificationTask = {
     target: targetFromConfig(config, { serverUrl, topic }),
     message: {
@@ -200,6 +246,8 @@ export function resolveNotification(
       priority,
       tags: unique([...rendered.tags, ...config.ntfy.default_tags]),
       ...(click === undefined ? {} : { click }),
+      ...(rendered.markdown ? { markdown: true } : {}),
+      ...(sequenceId === undefined ? {} : { sequenceId }),
     },
     origin: {
       event: name,
@@ -207,6 +255,7 @@ export function resolveNotification(
       ...(sessionId === undefined ? {} : { sessionId }),
       createdAt: context.now,
     },
+    ...(notBefore === undefined ? {} : { notBefore }),
   };
   return { kind: "send", task, warnings };
 }

@@ -116,9 +116,11 @@ export function isRandomToken(token: string): boolean {
 const VALUE = `("[^"\\n]*"|'[^'\\n]*'|[^\\s"'\`&;,|)<>]+)`;
 const NAME = `([A-Za-z_][A-Za-z0-9_.\\-]*)`;
 
+/** The mask for a value: its quotes kept, and the punctuation of the sentence it ends. */
 function keepQuotes(value: string): string {
   const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
-  return `${quote}${MASK}${quote}`;
+  if (quote !== "") return `${quote}${MASK}${quote}`;
+  return `${MASK}${/[.,:;!?]+$/.exec(value)?.[0] ?? ""}`;
 }
 
 /** `NAME=value`, `"NAME": "value"`, `NAME: value`; never `scheme://`, never across lines. */

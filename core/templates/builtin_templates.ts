@@ -13,9 +13,15 @@ export interface BuiltinTemplate {
   readonly body: string;
   /** ntfy tags (emoji short codes). */
   readonly tags: readonly string[];
+  /**
+   * The body is Markdown (sent with ntfy's markdown flag); its blank lines are kept.
+   * @default {false}
+   */
+  readonly markdown?: boolean;
 }
 
-const FOOTER = "{{project_name}}{{#if session_short}} · session {{session_short}}{{/if}}";
+/** Every title starts with the project and the session's short label. */
+const PREFIX = "{{project_name}}{{#if session_label}} · {{session_label}}{{/if}}";
 const TOOL_LINE =
   "{{#if command}}$ {{truncate command 1000}}{{else if tool_summary}}{{tool_summary}}{{/if}}";
 
@@ -29,101 +35,97 @@ const NOTIFICATION_TAGS: Readonly<Record<string, readonly string[]>> = {
 
 /** The template for events without one of their own. */
 export const GENERIC_TEMPLATE: BuiltinTemplate = {
-  title: "{{project_name}}: {{event}}",
+  title: `${PREFIX}: {{event}}`,
   body: `{{#if tool_summary}}{{tool_name}}: {{tool_summary}}{{/if}}
-{{details}}
-${FOOTER}`,
+{{details}}`,
   tags: ["bell"],
 };
 
 /** The built-in template of every known event. */
 export const BUILTIN_TEMPLATES: Readonly<Record<string, BuiltinTemplate>> = {
   Notification: {
-    title: "{{project_name}}: " +
+    title: `${PREFIX}: ` +
       '{{#if (eq notification_type "permission_prompt")}}needs permission' +
       '{{else if (eq notification_type "idle_prompt")}}waiting for you' +
       '{{else if (eq notification_type "elicitation_dialog")}}question for you' +
       '{{else if (eq notification_type "auth_success")}}signed in' +
       "{{else}}needs you{{/if}}",
     body: `{{#if message}}{{truncate message 1500}}{{else}}Claude Code needs your attention.{{/if}}
-${FOOTER}`,
+{{#if (and pending_tool (eq notification_type "permission_prompt"))}}{{pending_tool}}{{/if}}`,
     tags: ["bell"],
   },
   PermissionRequest: {
-    title: "{{project_name}}: allow {{#if tool_name}}{{tool_name}}{{else}}a tool{{/if}}?",
+    title: `${PREFIX}: allow {{#if tool_name}}{{tool_name}}{{else}}a tool{{/if}}?`,
     body:
       `{{#if command}}$ {{truncate command 1500}}{{else if tool_summary}}{{tool_name}}: {{tool_summary}}{{/if}}
 {{#if description}}{{description}}{{/if}}
-Claude is waiting for your answer.
-${FOOTER}`,
+Claude is waiting for your answer.`,
     tags: ["warning"],
   },
   Stop: {
-    title: "{{project_name}}: Claude finished",
-    body: `Claude finished and is waiting for your next message.
-${FOOTER}`,
+    title: `${PREFIX}: ` +
+      "{{#if background_running}}paused, {{background_running}} background task" +
+      "{{#if (gt background_running 1)}}s{{/if}} running{{else}}Claude finished{{/if}}",
+    body:
+      `{{#if last_message}}{{last_message}}{{else}}Claude finished and is waiting for your next message.{{/if}}
+{{#if background_running}}
+
+Still running: {{background_summary}}{{/if}}`,
     tags: ["white_check_mark"],
+    markdown: true,
   },
   PostToolUseFailure: {
-    title: "{{project_name}}: {{#if tool_name}}{{tool_name}}{{else}}tool{{/if}} failed",
+    title: `${PREFIX}: {{#if tool_name}}{{tool_name}}{{else}}tool{{/if}} failed`,
     body: `${TOOL_LINE}
-{{#if error}}{{truncate error 1500}}{{/if}}
-${FOOTER}`,
+{{#if error}}{{truncate error 1500}}{{/if}}`,
     tags: ["x"],
   },
   PreToolUse: {
-    title: "{{project_name}}: {{#if tool_name}}{{tool_name}}{{else}}tool{{/if}}",
+    title: `${PREFIX}: {{#if tool_name}}{{tool_name}}{{else}}tool{{/if}}`,
     body: `${TOOL_LINE}
-{{#if description}}{{description}}{{/if}}
-${FOOTER}`,
+{{#if description}}{{description}}{{/if}}`,
     tags: ["arrow_forward"],
   },
   PostToolUse: {
     title:
-      "{{project_name}}: {{#if tool_name}}{{tool_name}}{{else}}tool{{/if}} {{#if success}}done{{else}}failed{{/if}}",
+      `${PREFIX}: {{#if tool_name}}{{tool_name}}{{else}}tool{{/if}} {{#if success}}done{{else}}failed{{/if}}`,
     body: `${TOOL_LINE}
-{{#if tool_response.error}}{{truncate tool_response.error 500}}{{/if}}
-${FOOTER}`,
+{{#if tool_response.error}}{{truncate tool_response.error 500}}{{/if}}`,
     tags: ["heavy_check_mark"],
   },
   UserPromptSubmit: {
-    title: "{{project_name}}: prompt sent",
-    body: `{{#if prompt}}“{{truncate prompt 500}}”{{/if}}
-${FOOTER}`,
+    title: `${PREFIX}: prompt sent`,
+    body: `{{#if prompt}}“{{truncate prompt 500}}”{{/if}}`,
     tags: ["speech_balloon"],
   },
   SubagentStart: {
-    title: "{{project_name}}: {{#if agent_type}}{{agent_type}} {{/if}}agent started",
-    body: `{{#if agent_id}}Agent {{agent_id}}{{/if}}
-${FOOTER}`,
+    title: `${PREFIX}: {{#if agent_type}}{{agent_type}} {{/if}}agent started`,
+    body: `{{#if agent_id}}Agent {{agent_id}}{{/if}}`,
     tags: ["robot"],
   },
   SubagentStop: {
-    title: "{{project_name}}: {{#if agent_type}}{{agent_type}} {{/if}}agent finished",
-    body: `{{#if agent_id}}Agent {{agent_id}} finished.{{else}}A subagent finished.{{/if}}
-${FOOTER}`,
+    title: `${PREFIX}: {{#if agent_type}}{{agent_type}} {{/if}}agent finished`,
+    body:
+      `{{#if last_assistant_message}}{{truncate last_assistant_message 1500}}{{else if agent_id}}Agent {{agent_id}} finished.{{else}}A subagent finished.{{/if}}`,
     tags: ["robot"],
   },
   PreCompact: {
-    title: "{{project_name}}: compacting context",
+    title: `${PREFIX}: compacting context`,
     body:
       `{{#if (eq trigger "auto")}}Automatic compaction: the context is full.{{else if trigger}}Compaction requested ({{trigger}}).{{/if}}
-{{#if custom_instructions}}Instructions: {{truncate custom_instructions 300}}{{/if}}
-${FOOTER}`,
+{{#if custom_instructions}}Instructions: {{truncate custom_instructions 300}}{{/if}}`,
     tags: ["broom"],
   },
   SessionStart: {
-    title:
-      '{{project_name}}: session {{#if (eq source "resume")}}resumed{{else if (eq source "clear")}}cleared{{else}}started{{/if}}',
+    title: `${PREFIX}: ` +
+      'session {{#if (eq source "resume")}}resumed{{else if (eq source "clear")}}cleared{{else}}started{{/if}}',
     body: `{{#if source}}Source: {{source}}{{/if}}
-{{#if permission_mode}}Permission mode: {{permission_mode}}{{/if}}
-${FOOTER}`,
+{{#if permission_mode}}Permission mode: {{permission_mode}}{{/if}}`,
     tags: ["rocket"],
   },
   SessionEnd: {
-    title: "{{project_name}}: session ended",
-    body: `{{#if reason}}Reason: {{reason}}{{/if}}
-${FOOTER}`,
+    title: `${PREFIX}: session ended`,
+    body: `{{#if reason}}Reason: {{reason}}{{/if}}`,
     tags: ["checkered_flag"],
   },
 };

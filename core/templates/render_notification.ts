@@ -10,8 +10,8 @@ import type { HookEvent } from "../events/hook_event.ts";
 import { BUILTIN_TEMPLATES, builtinTags, builtinTemplate } from "./builtin_templates.ts";
 import { renderTemplate, type TemplateVariables } from "./render_template.ts";
 import { TemplateError } from "./template_error.ts";
-import { templateVariables } from "./template_variables.ts";
-import { truncateUtf8 } from "./truncate_utf8.ts";
+import { type SessionVariables, templateVariables } from "./template_variables.ts";
+import { truncateMarkdown, truncateUtf8 } from "./truncate_utf8.ts";
 
 /** ntfy's default message limit, in bytes of UTF-8. */
 export const MAX_BODY_BYTES = 4096;
@@ -26,6 +26,10 @@ export interface RenderNotificationOptions {
   projectDir?: string;
   /** The current time in milliseconds since the epoch. */
   now: number;
+  /** The session as the daemon tracks it (label, state, last reply). */
+  session?: SessionVariables;
+  /** Applied to the title and body before they are cut to size (the secret redactor). */
+  redact?: (text: string) => string;
 }
 
 /** The text of a notification. */
@@ -36,6 +40,8 @@ export interface RenderedNotification {
   body: string;
   /** The event's built-in tags. */
   tags: string[];
+  /** Whether the body is Markdown (the event's built-in template says so). */
+  markdown: boolean;
   /** Custom templates that failed and were replaced by the built-in ones. */
   warnings: string[];
 }
@@ -75,8 +81,9 @@ function customFor(
  * Renders an event's title, body and tags. With `templates.use_custom`, the event's
  * `custom_templates` / `custom_titles` entry is used (`generic` for events without a
  * built-in template); one that fails to render is replaced by the built-in template and
- * reported in `warnings`. Titles are one line; built-in bodies drop empty lines; both
- * are cut to ntfy's limits on a character boundary with "…".
+ * reported in `warnings`. Titles are one line; built-in bodies drop empty lines (Markdown
+ * ones keep paragraphs); `redact` runs on both; then both are cut to ntfy's limits on a
+ * character boundary with "…" (a Markdown body's open code block is closed).
  *
  * @example
  * ```ts
@@ -85,10 +92,16 @@ function customFor(
  * import { renderNotification } from "./render_notification.ts";
  *
  * const rendered = renderNotification(
- *   { name: "Stop", payload: { session_id: "2b6f0c1e-8a7d", cwd: "/home/user/webapp" }, truncated: false },
- *   { templates: defaultConfig().templates, now: 0 },
+ *   {
+ *     name: "Stop",
+ *     payload: { session_id: "2b6f0c1e-8a7d", cwd: "/home/user/webapp", last_assistant_message: "**Done.**" },
+ *     truncated: false,
+ *   },
+ *   { templates: defaultConfig().templates, now: 0, session: { label: "fix the login" } },
  * );
- * assert.deepEqual(rendered.title, "webapp: Claude finished");
+ * assert.deepEqual(rendered.title, "webapp · fix the login: Claude finished");
+ * assert.deepEqual(rendered.body, "**Done.**");
+ * assert.deepEqual(rendered.markdown, true);
  * assert.deepEqual(rendered.tags, ["white_check_mark"]);
  * ```
  */
@@ -101,6 +114,7 @@ export function renderNotification(
     projectDir: options.projectDir,
     now: options.now,
     variables: templates.variables,
+    session: options.session,
   });
   const builtin = builtinTemplate(event.name);
   const warnings: string[] = [];
@@ -119,18 +133,26 @@ export function renderNotification(
       if (body !== undefined) body = tidyCustomBody(body);
     }
   }
+  const markdown = builtin.markdown === true;
   title ??= renderTemplate(builtin.title, variables);
-  body ??= tidyBuiltinBody(renderTemplate(builtin.body, variables));
+  body ??= (markdown ? tidyMarkdownBody : tidyBuiltinBody)(renderTemplate(builtin.body, variables));
   title = title.replace(/\s+/g, " ").trim() || `${variables.project_name}: ${event.name}`;
   if (event.truncated) body = body === "" ? TRUNCATED_NOTE : `${body}\n${TRUNCATED_NOTE}`;
   if (body === "") body = title;
+  if (options.redact !== undefined) {
+    title = options.redact(title);
+    body = options.redact(body);
+  }
   const notificationType = typeof event.payload.notification_type === "string"
     ? event.payload.notification_type
     : undefined;
+  const paused = typeof variables.background_running === "number" &&
+    variables.background_running > 0;
   return {
     title: truncateUtf8(title, MAX_TITLE_BYTES),
-    body: truncateUtf8(body, MAX_BODY_BYTES),
-    tags: [...builtinTags(event.name, notificationType)],
+    body: markdown ? truncateMarkdown(body, MAX_BODY_BYTES) : truncateUtf8(body, MAX_BODY_BYTES),
+    tags: paused ? ["hourglass_flowing_sand"] : [...builtinTags(event.name, notificationType)],
+    markdown,
     warnings,
   };
 }
@@ -138,6 +160,10 @@ export function renderNotification(
 function tidyBuiltinBody(text: string): string {
   return text.split("\n").map((line) => line.trimEnd()).filter((line) => line.trim() !== "")
     .join("\n");
+}
+
+function tidyMarkdownBody(text: string): string {
+  return text.replace(/\n{3,}/g, "\n\n").trim();
 }
 
 function tidyCustomBody(text: string): string {

@@ -11,8 +11,12 @@ import { truncateChars } from "./truncate_utf8.ts";
 /** Variables a template can read; nested objects are reached with dotted paths. */
 export type TemplateVariables = Readonly<Record<string, unknown>>;
 
-/** The most characters one `{{value}}` writes, so a huge payload field is never dumped whole. */
-export const MAX_VALUE_CHARS = 1000;
+/**
+ * The most characters one `{{value}}` writes, so a huge payload field is never dumped
+ * whole: ntfy's message limit (4,096 bytes), which no more characters can fit in, so that
+ * a long reply (`last_message`) still fills a body.
+ */
+export const MAX_VALUE_CHARS = 4096;
 /** The most characters an object or array writes (as compact JSON). */
 const MAX_OBJECT_CHARS = 200;
 

@@ -6,7 +6,20 @@
  */
 
 import type { HookEvent } from "../events/hook_event.ts";
+import { sessionSignal, sessionStateAfter } from "../events/session_signal.ts";
 import { truncateChars } from "./truncate_utf8.ts";
+
+/** What the daemon knows of the event's session from its earlier events. */
+export interface SessionVariables {
+  /** A short label: the start of the session's first prompt. */
+  readonly label?: string;
+  /** `working`, `waiting_permission`, `waiting_input` or `done`. */
+  readonly state?: string;
+  /** Claude's last reply in the session. */
+  readonly lastMessage?: string;
+  /** The tool call the session started last (`$ command`, or `Tool: file`). */
+  readonly pendingTool?: string;
+}
 
 /** What {@linkcode templateVariables} needs besides the event. */
 export interface VariableContext {
@@ -16,6 +29,8 @@ export interface VariableContext {
   now: number;
   /** `templates.variables`, which override everything else (as in the Rust tool). */
   variables?: Readonly<Record<string, string>>;
+  /** The session as the daemon tracks it; without it, what the event alone tells. */
+  session?: SessionVariables;
 }
 
 /** A computed variable and what it holds, for `templates --show`. */
@@ -32,6 +47,24 @@ export const COMPUTED_VARIABLES: readonly VariableDoc[] = [
   { name: "project_name", description: "the project folder's name" },
   { name: "project_dir", description: "the project folder" },
   { name: "session_short", description: "the first 8 characters of session_id" },
+  {
+    name: "session_label",
+    description: "the session's short label: the start of its first prompt, else session_short",
+  },
+  {
+    name: "session_state",
+    description: "working, waiting_permission, waiting_input or done (after this event)",
+  },
+  {
+    name: "last_message",
+    description: "Claude's last reply (Stop's last_assistant_message, else the session's last)",
+  },
+  {
+    name: "pending_tool",
+    description: "the tool call the session started last ($ command, or Tool: file)",
+  },
+  { name: "background_running", description: "for Stop: how many background tasks still run" },
+  { name: "background_summary", description: "for Stop: what those background tasks are" },
   {
     name: "tool_summary",
     description: "one line about the tool call: command, file, pattern, URL...",
@@ -142,6 +175,41 @@ function details(payload: Readonly<Record<string, unknown>>): string {
   return lines.join("\n");
 }
 
+/** The running background tasks of a `Stop`, described. */
+function backgroundSummary(payload: Readonly<Record<string, unknown>>): string | undefined {
+  const tasks = payload.background_tasks;
+  if (!Array.isArray(tasks)) return undefined;
+  const running = tasks.map(record).filter((task) =>
+    task.status === undefined || task.status === "running"
+  ).map((task) => text(task.description) ?? text(task.command) ?? text(task.type) ?? "a task");
+  return running.length === 0 ? undefined : oneLine(running.join("; "), 300);
+}
+
+/**
+ * One line about a tool call, as the session's `pending_tool` shows it: `$ command` for
+ * Bash, else `Tool: summary`.
+ *
+ * @example
+ * ```ts
+ * import { describeToolCall } from "./template_variables.ts";
+ *
+ * console.log(describeToolCall("Bash", { command: "npm test" }, "/src/app")); // $ npm test
+ * ```
+ */
+export function describeToolCall(
+  tool: string,
+  input: unknown,
+  projectDir: string | undefined,
+): string {
+  const fields = record(input);
+  const command = text(fields.command);
+  if (tool === "Bash" && command !== undefined) return `$ ${oneLine(command, 500)}`;
+  const filePath = text(fields.file_path) ?? text(fields.notebook_path);
+  const file = filePath === undefined ? undefined : relative(filePath, projectDir);
+  const summary = toolSummary(tool, fields, tool === "Grep" || tool === "Glob" ? undefined : file);
+  return summary === undefined ? tool : `${tool}: ${summary}`;
+}
+
 function succeeded(event: HookEvent): boolean | undefined {
   if (event.name === "PostToolUseFailure") return false;
   if (event.name !== "PostToolUse") return undefined;
@@ -179,6 +247,9 @@ export function templateVariables(
   const file = filePath === undefined ? undefined : relative(filePath, projectDir);
   const tool = text(payload.tool_name);
   const prompt = text(payload.prompt);
+  const session = context.session ?? {};
+  const signal = sessionSignal(event);
+  const sessionShort = text(payload.session_id)?.slice(0, 8);
   const date = new Date(context.now);
   const time = `${twoDigits(date.getHours())}:${twoDigits(date.getMinutes())}`;
   const computed: Record<string, unknown> = {
@@ -186,7 +257,13 @@ export function templateVariables(
     hook_name: event.name,
     project_name: projectDir === undefined ? "Claude Code" : basename(projectDir),
     project_dir: projectDir,
-    session_short: text(payload.session_id)?.slice(0, 8),
+    session_short: sessionShort,
+    session_label: session.label ?? sessionShort,
+    session_state: session.state ?? sessionStateAfter(signal),
+    last_message: text(payload.last_assistant_message) ?? session.lastMessage,
+    pending_tool: session.pendingTool,
+    background_running: signal.backgroundRunning,
+    background_summary: backgroundSummary(payload),
     tool_summary: toolSummary(tool, input, tool === "Grep" || tool === "Glob" ? undefined : file),
     file_path: filePath,
     file,

@@ -67,3 +67,34 @@ export function truncateChars(text: string, maxChars: number): string {
   if (last >= 0xd800 && last <= 0xdbff) end--;
   return `${text.slice(0, end)}…`;
 }
+
+/** A line that opens or closes a fenced code block. */
+const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+/**
+ * {@linkcode truncateUtf8} for Markdown: when the cut leaves a fenced code block open, it
+ * is closed, within the same budget, so the rest of a phone's view is not one code block.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { truncateMarkdown } from "./truncate_utf8.ts";
+ *
+ * const reply = "Done.\n~~~\nnpm test\nok\n~~~";
+ * assert.deepEqual(truncateMarkdown(reply, 20), "Done.\n~~~\nnpm…\n~~~");
+ * ```
+ */
+export function truncateMarkdown(text: string, maxBytes: number): string {
+  const cut = truncateUtf8(text, maxBytes);
+  if (cut === text) return text;
+  let open: string | undefined;
+  for (const line of cut.split("\n")) {
+    const fence = FENCE.exec(line)?.[1];
+    if (fence === undefined) continue;
+    if (open === undefined) open = fence;
+    else if (fence[0] === open[0] && fence.length >= open.length) open = undefined;
+  }
+  if (open === undefined) return cut;
+  const closing = `\n${open}`;
+  return truncateUtf8(text, maxBytes - utf8ByteLength(closing)) + closing;
+}

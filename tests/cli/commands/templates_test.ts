@@ -18,8 +18,14 @@ Deno.test("templates --show prints the built-in or custom template and the varia
     const env = { HOME: home };
     const builtin = memoryIo(env, project);
     assert.equal(await templatesCommand.run(["--show", "PermissionRequest"], builtin), 0);
-    assert.match(builtin.out(), /Title \(built-in\):\n {4}\{\{project_name\}\}: allow/);
+    assert.match(
+      builtin.out(),
+      /Title \(built-in\):\n {4}\{\{project_name\}\}\{\{#if session_label\}\} · \{\{session_label\}\}\{\{\/if\}\}: allow/,
+    );
     assert.match(builtin.out(), /tool_summary/);
+    for (const name of ["session_label", "session_state", "last_message", "pending_tool"]) {
+      assert.match(builtin.out(), new RegExp(`^ {2}${name} `, "m"), name);
+    }
 
     await configCommand.run(["set", "templates.use_custom", "true"], memoryIo(env, project));
     await configCommand.run(

@@ -76,9 +76,12 @@ Deno.test("resolveNotification() builds the whole task", () => {
     sendFormat: "json",
     timeoutSecs: 10,
   });
-  assert.equal(task.message.title, "webapp: allow Bash?");
+  assert.equal(task.message.title, "webapp · 2b6f0c1e: allow Bash?");
   assert.match(task.message.body, /\$ rm -rf dist/);
   assert.deepEqual(task.message.tags, ["warning"]);
+  assert.match(task.message.sequenceId ?? "", /^cn-[0-9a-z]{11}$/);
+  assert.equal(task.message.markdown, undefined);
+  assert.equal(task.notBefore, CONTEXT.now + 30_000, "held hooks.delay_secs (30 s)");
   assert.deepEqual(task.origin, {
     event: "PermissionRequest",
     project: "/home/user/webapp",
@@ -203,7 +206,7 @@ Deno.test("resolveNotification() reports a broken custom template as a warning a
   });
   const result = send(fixtureEvent("stop.json"), config);
   assert.equal(result.warnings.length, 2);
-  assert.match(result.task.message.body, /Claude finished/);
+  assert.match(result.task.message.body, /printed hi/);
   assert.equal(result.task.message.click, undefined);
 });
 

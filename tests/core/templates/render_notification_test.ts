@@ -19,139 +19,141 @@ function render(event: HookEvent, templates: TemplatesConfig = defaultConfig().t
 /** What each fixture's notification must say. */
 const EXPECTED: Record<string, { title: string; body: RegExp[]; tags: string[] }> = {
   "message_display.json": {
-    title: "webapp: MessageDisplay",
+    title: "webapp · 2b6f0c1e: MessageDisplay",
     body: [/^delta: I'll run a quick command\.$/m],
     tags: ["bell"],
   },
   "notification_auth_success.json": {
-    title: "webapp: signed in",
+    title: "webapp · 2b6f0c1e: signed in",
     body: [/^Claude Code login successful$/m],
     tags: ["key"],
   },
   "notification_elicitation_dialog.json": {
-    title: "webapp: question for you",
+    title: "webapp · 2b6f0c1e: question for you",
     body: [/^Claude Code needs your input$/m],
     tags: ["question"],
   },
   "notification_idle.json": {
-    title: "webapp: waiting for you",
+    title: "webapp · 2b6f0c1e: waiting for you",
     body: [/^Claude is waiting for your input$/m],
     tags: ["hourglass_flowing_sand"],
   },
   "notification_permission.json": {
-    title: "webapp: needs permission",
+    title: "webapp · 2b6f0c1e: needs permission",
     body: [/^Claude needs your permission to use Write$/m],
     tags: ["warning"],
   },
   "permission_request.json": {
-    title: "webapp: allow Bash?",
+    title: "webapp · 2b6f0c1e: allow Bash?",
     body: [/^\$ rm -rf dist$/m, /^Clean build output$/m, /waiting for your answer/],
     tags: ["warning"],
   },
   "post_compact.json": {
-    title: "webapp: PostCompact",
+    title: "webapp · 2b6f0c1e: PostCompact",
     body: [/^trigger: manual$/m, /^compact_summary: Summary: the user decided/m],
     tags: ["bell"],
   },
   "post_tool_batch.json": {
-    title: "webapp: PostToolBatch",
+    title: "webapp · 2b6f0c1e: PostToolBatch",
     body: [/^tool_calls: .*"command":"echo hi"/m],
     tags: ["bell"],
   },
   "post_tool_batch_denied.json": {
-    title: "webapp: PostToolBatch",
+    title: "webapp · 2b6f0c1e: PostToolBatch",
     body: [/^tool_calls: .*"command":"rm -rf dist"/m],
     tags: ["bell"],
   },
   "post_tool_use_bash.json": {
-    title: "webapp: Bash done",
+    title: "webapp · 2b6f0c1e: Bash done",
     body: [/^\$ echo hi$/m],
     tags: ["heavy_check_mark"],
   },
   "post_tool_use_failure.json": {
-    title: "webapp: Bash failed",
+    title: "webapp · 2b6f0c1e: Bash failed",
     body: [/^\$ npm run build$/m, /^Exit code 2$/m, /^tsc found 3 errors$/m],
     tags: ["x"],
   },
   "post_tool_use_write.json": {
-    title: "webapp: Write done",
+    title: "webapp · 2b6f0c1e: Write done",
     body: [/^src\/app\.ts$/m],
     tags: ["heavy_check_mark"],
   },
   "pre_compact.json": {
-    title: "webapp: compacting context",
+    title: "webapp · 2b6f0c1e: compacting context",
     body: [/manual/, /^Instructions: Keep the API decisions$/m],
     tags: ["broom"],
   },
   "pre_tool_use_bash.json": {
-    title: "webapp: Bash",
+    title: "webapp · 2b6f0c1e: Bash",
     body: [/^\$ echo hi$/m, /^Print hi$/m],
     tags: ["arrow_forward"],
   },
   "pre_tool_use_write.json": {
-    title: "webapp: Write",
+    title: "webapp · 2b6f0c1e: Write",
     body: [/^src\/app\.ts$/m],
     tags: ["arrow_forward"],
   },
   "session_end.json": {
-    title: "webapp: session ended",
+    title: "webapp · 2b6f0c1e: session ended",
     body: [/^Reason: other$/m],
     tags: ["checkered_flag"],
   },
   "session_start.json": {
-    title: "webapp: session started",
+    title: "webapp · 2b6f0c1e: session started",
     body: [/^Source: startup$/m],
     tags: ["rocket"],
   },
   "session_start_compact.json": {
-    title: "webapp: session started",
+    title: "webapp · 2b6f0c1e: session started",
     body: [/^Source: compact$/m],
     tags: ["rocket"],
   },
   "session_start_resume.json": {
-    title: "webapp: session resumed",
+    title: "webapp · 2b6f0c1e: session resumed",
     body: [/^Source: resume$/m],
     tags: ["rocket"],
   },
   "stop.json": {
-    title: "webapp: Claude finished",
-    body: [/waiting for your next message/],
+    title: "webapp · 2b6f0c1e: Claude finished",
+    body: [/^The shell works: `echo hi` printed hi\.$/],
     tags: ["white_check_mark"],
   },
-  // The built-in Stop text does not look at background_tasks yet: this pins today's text.
+  // Background work still running: not "finished".
   "stop_background_tasks.json": {
-    title: "webapp: Claude finished",
-    body: [/waiting for your next message/],
-    tags: ["white_check_mark"],
+    title: "webapp · 2b6f0c1e: paused, 1 background task running",
+    body: [
+      /^The build is running in the background; I will report when it finishes\.\n\nStill running: Build in the background$/,
+    ],
+    tags: ["hourglass_flowing_sand"],
   },
   "subagent_start.json": {
-    title: "webapp: Explore agent started",
+    title: "webapp · 2b6f0c1e: Explore agent started",
     body: [/^Agent a9e5b0a12e7e83431$/m],
     tags: ["robot"],
   },
   "subagent_stop.json": {
-    title: "webapp: Explore agent finished",
-    body: [/^Agent a9e5b0a12e7e83431 finished\.$/m],
+    title: "webapp · 2b6f0c1e: Explore agent finished",
+    body: [/^The login form is in src\/login\/LoginForm\.tsx and src\/login\/validate\.ts\.$/m],
     tags: ["robot"],
   },
   "subagent_stop_compaction.json": {
-    title: "webapp: agent finished",
-    body: [/^Agent ab388f8e15ed93ce2 finished\.$/m],
+    title: "webapp · 2b6f0c1e: agent finished",
+    body: [/^Summary: the user decided that the API uses REST, not GraphQL\.$/m],
     tags: ["robot"],
   },
   "unknown_future_event.json": {
-    title: "webapp: ContextBudgetWarning",
+    title: "webapp · 2b6f0c1e: ContextBudgetWarning",
     body: [/^context_tokens: 180000$/m, /^message: The context window is 90% full$/m],
     tags: ["bell"],
   },
   "user_prompt_submit.json": {
-    title: "webapp: prompt sent",
+    title: "webapp · 2b6f0c1e: prompt sent",
     body: [/Check that the shell works/],
     tags: ["speech_balloon"],
   },
   // Claude Code submits a finished background task's notice as a prompt of its own.
   "user_prompt_submit_task_notification.json": {
-    title: "webapp: prompt sent",
+    title: "webapp · 2b6f0c1e: prompt sent",
     body: [/<task-notification>/, /completed \(exit code 0\)/],
     tags: ["speech_balloon"],
   },
@@ -166,8 +168,10 @@ Deno.test("renderNotification() gives every fixture a short title and a body wit
     const rendered = render(fixtureEvent(name));
     assert.equal(rendered.title, expected.title, name);
     for (const pattern of expected.body) assert.match(rendered.body, pattern, name);
-    assert.match(rendered.body, /^webapp · session 2b6f0c1e$/m, `${name}: project and session`);
-    assert.doesNotMatch(rendered.body, /\n\n|\{\{|undefined|null|\[object/, name);
+    assert.doesNotMatch(rendered.body, /session 2b6f0c1e/, `${name}: the title names the session`);
+    if (!rendered.markdown) assert.doesNotMatch(rendered.body, /\n\n/, name);
+    assert.doesNotMatch(rendered.body, /\{\{|undefined|null|\[object/, name);
+    assert.equal(rendered.markdown, name.startsWith("stop"), `${name}: Markdown only for Stop`);
     assert.deepEqual(rendered.tags, expected.tags, name);
     assert.deepEqual(rendered.warnings, [], name);
   }
@@ -186,7 +190,7 @@ Deno.test("renderNotification() gives an unknown event a generic notification", 
     },
     truncated: false,
   });
-  assert.equal(rendered.title, "webapp: PermissionDenied");
+  assert.equal(rendered.title, "webapp · 2b6f0c1e: PermissionDenied");
   assert.match(rendered.body, /^Bash: curl evil\.example$/m);
   assert.match(rendered.body, /^reason: blocked by policy$/m);
   assert.doesNotMatch(rendered.body, /transcript_path|session_id:/);
@@ -230,8 +234,8 @@ Deno.test("renderNotification() falls back to the built-in template with a warni
     custom_titles: { Stop: "{{nope a b}}" },
   };
   const rendered = render(fixtureEvent("stop.json"), templates);
-  assert.equal(rendered.title, "webapp: Claude finished");
-  assert.match(rendered.body, /waiting for your next message/);
+  assert.equal(rendered.title, "webapp · 2b6f0c1e: Claude finished");
+  assert.match(rendered.body, /printed hi/);
   assert.equal(rendered.warnings.length, 2);
   assert.match(
     rendered.warnings[0],
