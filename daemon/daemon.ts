@@ -20,6 +20,7 @@ import { DaemonStats } from "./stats/daemon_stats.ts";
 import { statusSnapshot } from "./status_snapshot.ts";
 import { EventConfigCache } from "./config_cache.ts";
 import { type EventIntake, type TakeEvent, takeEvent as takeEventWith } from "./event_intake.ts";
+import { SessionTracker } from "./sessions/mod.ts";
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
 
 export * from "./daemon_options.ts";
@@ -55,11 +56,35 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   const hosts = new HostPermissions();
   const acceptTask = createTaskAcceptor({ queue, hosts, log });
-  const intake: EventIntake = { configFor: options.configFor ?? configOverHome(), acceptTask, log };
+  const sessions = new SessionTracker();
+  // Notifications a restart found held: activity in their sessions can still cancel them.
+  sessions.adopt(queue.heldTasks());
+  const intake: EventIntake = {
+    configFor: options.configFor ?? configOverHome(),
+    acceptTask,
+    log,
+    sessions,
+    cancelTask: (id) => queue.cancel(id),
+  };
   const takeEvent: TakeEvent = (payload, context, id) =>
     takeEventWith(payload, context, intake, id);
+  // Events spooled while the daemon was starting happened before any a hook sends it now:
+  // sessions must see them first, in order.
+  let spoolTakenIn!: () => void;
+  const spoolReady = new Promise<void>((resolve) => spoolTakenIn = resolve);
+  const takeLiveEvent: TakeEvent = async (payload, context, id) => {
+    await spoolReady;
+    return await takeEvent(payload, context, id);
+  };
   const stopping = new AbortController();
-  const status = () => statusSnapshot({ version, socketPath: paths.socketPath, stats, queue });
+  const status = () =>
+    statusSnapshot({
+      version,
+      socketPath: paths.socketPath,
+      stats,
+      queue,
+      sessions: sessions.size,
+    });
   function reload(): void {
     const next = options.loadSettings();
     log.setLevel(next.logLevel);
@@ -73,7 +98,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
   const handle = createRequestHandler({
     acceptTask,
-    takeEvent,
+    takeEvent: takeLiveEvent,
     queue,
     status,
     reload,
@@ -99,7 +124,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
   const served = server.serve(stopping.signal);
   // Tasks hooks spooled while no daemon answered: now and as they appear.
-  const spool = admitSpooledTasks(paths.spoolDir, { acceptTask, takeEvent, queue, log });
+  const spool = admitSpooledTasks(paths.spoolDir, {
+    acceptTask,
+    takeEvent,
+    queue,
+    log,
+    onFirstPass: spoolTakenIn,
+  });
   const removeSignalListeners = options.handleSignals ?? true
     ? listenForSignals(stopping, reload, log)
     : () => {};

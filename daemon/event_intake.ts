@@ -1,18 +1,28 @@
 /**
- * The daemon's side of a raw hook event: resolve it with the event's configuration, then
- * queue the task it calls for, or say why there is none. The hook's input and config
- * errors become typed answers the hook can print.
+ * The daemon's side of a raw hook event: let the session tracker see it (which may make
+ * notifications held or sent for its session pointless: those are cancelled, or cleared
+ * on the phone), resolve it with the event's configuration and what is known of its
+ * session, then queue the task it calls for, or say why there is none. The hook's input
+ * and config errors become typed answers the hook can print.
  *
  * @module
  */
 
 import { ErrorCode, type HookContext, type NotificationTask } from "../protocol/mod.ts";
 import { ConfigError } from "../core/config/config_error.ts";
+import type { HookEvent } from "../core/events/hook_event.ts";
 import { HookInputError } from "../core/events/hook_input_error.ts";
-import { type ConfigForEvent, resolveHookEvent } from "../core/events/resolve_hook_event.ts";
+import {
+  type ConfigForEvent,
+  type HookEventResolution,
+  type ParsedHookEvent,
+  parseHookEvent,
+  resolveParsedEvent,
+} from "../core/events/resolve_hook_event.ts";
 import { TemplateError } from "../core/templates/template_error.ts";
 import { DaemonError } from "./errors.ts";
 import type { Logger } from "./log.ts";
+import type { SessionTracker, TrackedNotification } from "./sessions/session_tracker.ts";
 
 /** What became of an event. */
 export type EventOutcome =
@@ -34,10 +44,30 @@ export interface EventIntake {
   acceptTask(task: NotificationTask, id?: string): Promise<string>;
   /** Where config warnings and skips are logged. */
   readonly log: Logger;
+  /** The sessions; without them every event is resolved on its own. */
+  readonly sessions?: SessionTracker;
+  /**
+   * Cancels a task that has not been sent; resolves false when it is too late (sent, being
+   * sent, or gone). Needed with `sessions`.
+   */
+  cancelTask?(id: string): Promise<boolean>;
+  /** The daemon's clock, in ms since the epoch. @default {Date.now} */
+  readonly now?: () => number;
 }
 
 /**
- * Resolves a raw event and queues its notification.
+ * The most of its hold a notification keeps when its event is taken in late (spooled
+ * while the daemon started): long enough for the events after it, taken in right behind
+ * it, to cancel it.
+ */
+export const LATE_HOLD_MS = 1_000;
+
+/**
+ * Resolves a raw event and queues its notification. With `intake.sessions`, events of one
+ * session are taken one at a time, in order: the notifications the event makes pointless
+ * are cancelled first (a sent one with a sequence id gets a `clear` task), and a
+ * notification that would be a second buzz for what the session already notified is
+ * skipped as merged.
  *
  * @param payload The hook's stdin.
  * @param context The hook's context.
@@ -73,9 +103,20 @@ export async function takeEvent(
   intake: EventIntake,
   taskId?: string,
 ): Promise<EventOutcome> {
-  let resolved;
+  const parsed = asDaemonError(() => parseHookEvent(payload, context));
+  const { sessions } = intake;
+  if (sessions === undefined) return await takeParsed(parsed, context, intake, taskId);
+  const sessionId = parsed.event.payload.session_id;
+  return await sessions.serialize(
+    typeof sessionId === "string" && sessionId !== "" ? sessionId : undefined,
+    () => takeParsed(parsed, context, intake, taskId),
+  );
+}
+
+/** Runs `step`, turning input, config and template errors into the daemon's answers. */
+function asDaemonError<T>(step: () => T): T {
   try {
-    resolved = resolveHookEvent(payload, context, intake.configFor);
+    return step();
   } catch (error) {
     if (error instanceof HookInputError) {
       throw new DaemonError(error.code, error.message, false, { cause: error });
@@ -85,14 +126,124 @@ export async function takeEvent(
     }
     throw error;
   }
+}
+
+async function takeParsed(
+  parsed: ParsedHookEvent,
+  context: HookContext,
+  intake: EventIntake,
+  taskId: string | undefined,
+): Promise<EventOutcome> {
+  const at = context.receivedAt;
+  const observation = intake.sessions?.observe(parsed.event, {
+    at,
+    ...(parsed.projectDir === undefined ? {} : { projectDir: parsed.projectDir }),
+  });
+  const ended = observation === undefined || observation.ended.length === 0
+    ? ""
+    : await endNotifications(observation.ended, parsed.event, at, intake);
+  const resolved: HookEventResolution = asDaemonError(() =>
+    resolveParsedEvent(parsed, context, intake.configFor, observation?.session)
+  );
   const { event, resolution, configWarnings } = resolved;
   for (const warning of configWarnings) intake.log.warn("config", { warning });
   if (resolution.kind === "skip") {
     intake.log.debug("event skipped", { event: event.name, reason: resolution.reason });
-    return { skipped: resolution.reason };
+    return { skipped: `${resolution.reason}${ended}` };
+  }
+  if (observation?.duplicateOf !== undefined) {
+    const reason = `merged: ${observation.duplicateOf}`;
+    intake.log.debug("event merged", { event: event.name, reason });
+    return { skipped: `${reason}${ended}` };
   }
   for (const warning of resolution.warnings) {
     intake.log.warn("template", { event: event.name, warning });
   }
-  return { taskId: await intake.acceptTask(resolution.task, taskId) };
+  const task = holdFromNow(resolution.task, context.receivedAt, intake.now?.() ?? Date.now());
+  const id = await intake.acceptTask(task, taskId);
+  const signal = observation?.signal;
+  if (signal?.sessionId !== undefined) {
+    intake.sessions!.track(signal.sessionId, {
+      taskId: id,
+      ...(signal.waits === undefined ? {} : { kind: signal.waits }),
+      ...(task.message.sequenceId === undefined ? {} : { sequenceId: task.message.sequenceId }),
+      target: task.target,
+      ...(signal.waits === "permission" && signal.toolCall !== undefined
+        ? { toolCall: signal.toolCall }
+        : {}),
+      at,
+    });
+  }
+  return { taskId: id };
+}
+
+/**
+ * Cancels the held notifications `event` made pointless and asks ntfy to clear those
+ * already sent (once per sequence id). A failure here is logged, never the event's.
+ * Returns a note for the event's answer.
+ */
+async function endNotifications(
+  ended: readonly TrackedNotification[],
+  event: HookEvent,
+  at: number,
+  intake: EventIntake,
+): Promise<string> {
+  let cancelled = 0;
+  const cleared = new Set<string>();
+  for (const notification of ended) {
+    try {
+      if (await intake.cancelTask?.(notification.taskId)) {
+        cancelled += 1;
+        continue;
+      }
+      const sequenceId = notification.sequenceId;
+      if (sequenceId === undefined || cleared.has(sequenceId)) continue;
+      cleared.add(sequenceId);
+      await intake.acceptTask(clearTask(notification, event, at));
+    } catch (error) {
+      intake.log.warn("cannot end a pointless notification", {
+        id: notification.taskId,
+        error: (error as Error).message,
+      });
+    }
+  }
+  if (cancelled + cleared.size > 0) {
+    intake.log.debug("session active: notifications ended", {
+      event: event.name,
+      cancelled,
+      cleared: cleared.size,
+    });
+  }
+  const parts = [
+    cancelled === 0 ? "" : `cancelled ${cancelled} held notification${cancelled > 1 ? "s" : ""}`,
+    cleared.size === 0 ? "" : `cleared ${cleared.size} sent one${cleared.size > 1 ? "s" : ""}`,
+  ].filter(Boolean);
+  return parts.length === 0 ? "" : ` (${parts.join(", ")}: the session is active)`;
+}
+
+/**
+ * A held task taken in after its event (from the spool, say) still holds, counted from
+ * now, up to {@linkcode LATE_HOLD_MS}: the hold ending before the daemon saw what came
+ * after the event would send what that made pointless.
+ */
+function holdFromNow(task: NotificationTask, eventAt: number, now: number): NotificationTask {
+  if (task.notBefore === undefined) return task;
+  const hold = Math.min(task.notBefore - eventAt, LATE_HOLD_MS);
+  return now + hold > task.notBefore ? { ...task, notBefore: now + hold } : task;
+}
+
+/** The task that clears a sent notification on the phone, by its sequence id. */
+function clearTask(notification: TrackedNotification, event: HookEvent, at: number) {
+  const sessionId = event.payload.session_id;
+  const task: NotificationTask = {
+    target: notification.target,
+    message: { body: "", sequenceId: notification.sequenceId },
+    origin: {
+      event: event.name,
+      ...(typeof sessionId === "string" ? { sessionId } : {}),
+      createdAt: at,
+    },
+    operation: "clear",
+  };
+  return task;
 }

@@ -22,6 +22,8 @@ export interface SpoolAdmissionDeps {
   readonly queue: Pick<DurableQueue, "has">;
   /** Where warnings and the first pass's summary go. */
   readonly log: Pick<Logger, "info" | "warn" | "error">;
+  /** Called once the files there at start are taken in (or the pass failed). */
+  readonly onFirstPass?: () => void;
 }
 
 /**
@@ -61,6 +63,7 @@ export function admitSpooledTasks(spoolDir: string, deps: SpoolAdmissionDeps): S
   });
   ingested.then((summary) => {
     if (summary.ingested > 0 || summary.rejected > 0) log.info("spool ingested", { ...summary });
-  }, (error) => log.error("spool ingest failed", { error: (error as Error).message }));
+  }, (error) => log.error("spool ingest failed", { error: (error as Error).message }))
+    .finally(() => deps.onFirstPass?.());
   return spool;
 }
