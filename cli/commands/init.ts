@@ -13,11 +13,13 @@ import { generateTopic } from "../../core/config/generate_topic.ts";
 import { writePrivateFile } from "../../core/config/write_private_file.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
+import { defaultConfig } from "../../core/config/config.ts";
 import { findHookLauncher, type FoundLauncher } from "../install/hook_launcher.ts";
 import { hookCommandLine } from "../install/hook_command_line.ts";
 import { type LastingLauncher, useDenoLauncher } from "../install/deno_launcher.ts";
 import {
   describeInstall,
+  enabledEvents,
   EVENT_NAME_PATTERN,
   eventsToRegister,
   installHooks,
@@ -37,10 +39,13 @@ existing settings.json is backed up (settings.json.bak-<time>) before it changes
 running it again changes nothing. "claude-ntfy uninstall-hooks" takes the entries out.
 
 Which events: those the effective config turns on (hooks.events; by default
-Notification, PermissionRequest, Stop and PostToolUseFailure), plus --events. Events that
-are off are not registered, because Claude Code starts a process for every registered
-event even when the hook then skips it. After turning an event on in the config, run
-"claude-ntfy init --install-hooks" again.
+Notification, PermissionRequest, Stop and PostToolUseFailure), the events the daemon
+follows sessions by (UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure,
+PostToolBatch, SessionStart, SessionEnd, Stop, SubagentStop, Notification,
+PermissionRequest: they tell it you are back at the terminal, and notify only when
+hooks.events turns them on), plus --events. Other events are not registered, because
+Claude Code starts a process for every registered event even when the hook then skips
+it. After turning an event on in the config, run "claude-ntfy init --install-hooks" again.
 
 The hook command is the fastest one found: dist/claude-ntfy.js (from "deno task build"),
 else a compiled claude-ntfy (next to the bundle or on PATH), else cli/main.ts from source
@@ -64,7 +69,7 @@ Options:
 function settingsSnippet(): string {
   const entry =
     '[{ "hooks": [{ "type": "command", "command": "claude-ntfy hook", "timeout": 10 }] }]';
-  const events = ["Notification", "PermissionRequest", "Stop", "PostToolUseFailure"];
+  const events = eventsToRegister(defaultConfig());
   return `{\n  "hooks": {\n${
     events.map((event) => `    "${event}": ${entry}`).join(",\n")
   }\n  }\n}`;
@@ -279,12 +284,12 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     );
   }
   if (found.warning !== undefined) io.stderr(`warning: ${found.warning}\n`);
-  const off = options.extraEvents.filter((event) => !eventsToRegister(config).includes(event));
+  const off = options.extraEvents.filter((event) => !enabledEvents(config).includes(event));
   if (off.length > 0) {
     io.stderr(
-      `warning: the config turns ${off.join(", ")} off, so the hook will skip ${
-        off.length === 1 ? "it" : "them"
-      }: enable with "claude-ntfy config hook EVENT --enable"\n`,
+      `warning: the config turns ${off.join(", ")} off, so ${
+        off.length === 1 ? "it does" : "they do"
+      } not notify: enable with "claude-ntfy config hook EVENT --enable"\n`,
     );
   }
   if (!config.hooks.enabled) {

@@ -17,6 +17,7 @@ import {
   resolveHookEvent,
 } from "../../core/events/resolve_hook_event.ts";
 import { describeTask } from "../../core/events/describe_task.ts";
+import { sessionSignal } from "../../core/events/session_signal.ts";
 import { writeSpoolEvent } from "../../core/spool/write_spool_file.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { spawnDetachedDaemon } from "../daemon_launch.ts";
@@ -99,6 +100,13 @@ export async function resolveHere(job: HookJob): Promise<number> {
   return ExitCode.Ok;
 }
 
+/** Whether the daemon's session tracking needs the event (see `sessionSignal`). */
+function mattersToSessions(resolved: HookEventResolution): boolean {
+  const signal = sessionSignal(resolved.event);
+  return signal.sessionId !== undefined &&
+    (signal.activity || signal.waits !== undefined || signal.toolOutcome);
+}
+
 /** Whether the event may still reach a daemon later: anything but a refusal of the event itself. */
 function worthSpooling(error: unknown): boolean {
   if (!(error instanceof RemoteError)) return true;
@@ -146,9 +154,14 @@ export async function whenDaemonFailed(
         return ExitCode.Ok;
       }
     }
-    const task = taskToSend(job, resolveWith(job, context));
-    if (task === undefined) return ExitCode.Ok;
-    if (!context.config.daemon.enabled) {
+    const resolved = resolveWith(job, context);
+    const task = taskToSend(job, resolved);
+    // An event that notifies nobody still tells the daemon's sessions that the user is
+    // back or Claude waits: it is spooled all the same.
+    if (task === undefined && !(context.config.daemon.enabled && mattersToSessions(resolved))) {
+      return ExitCode.Ok;
+    }
+    if (task !== undefined && !context.config.daemon.enabled) {
       const id = await publishDirectly(task);
       if (flags.verbose) say(io, `published as ${id} (daemon.enabled = false)`);
       return ExitCode.Ok;

@@ -8,7 +8,7 @@ import type { Config } from "../../core/config/config.ts";
 import { check, type DoctorCheck } from "./doctor_check.ts";
 import { hookCommandKind } from "./hook_command_line.ts";
 import { BUNDLE_PATH, installRoot, isCompiledExecutable } from "./hook_launcher.ts";
-import { eventsToRegister } from "./install_hooks.ts";
+import { enabledEvents, SESSION_EVENTS } from "./install_hooks.ts";
 import { denoProgram, hookRuntimeChecks } from "./runtime_checks.ts";
 import { readSettingsFile, settingsPath } from "./settings_file.ts";
 import { findHookEntries, type FoundHook } from "./settings_hooks.ts";
@@ -100,12 +100,33 @@ export function installedHookChecks(context: InstallCheckContext): DoctorCheck[]
     }),
   );
   const registered = new Set(found.map((hook) => hook.event));
-  const missing = eventsToRegister(context.config).filter((event) => !registered.has(event));
+  const missing = enabledEvents(context.config).filter((event) => !registered.has(event));
+  const install = '"claude-ntfy init --install-hooks" (add --global for ~/.claude/settings.json)';
   if (missing.length > 0) {
     checks.push(
       check("hooks-missing", "warn", `On in the config but not registered: ${missing.join(", ")}`, {
-        fix: '"claude-ntfy init --install-hooks" (add --global for ~/.claude/settings.json)',
+        fix: install,
       }),
+    );
+  }
+  const untracked = SESSION_EVENTS.filter((event) =>
+    !registered.has(event) && !missing.includes(event)
+  );
+  if (untracked.length > 0) {
+    checks.push(
+      check(
+        "hooks-sessions",
+        "warn",
+        `Not registered, so the daemon cannot tell you are back at the terminal: ${
+          untracked.join(", ")
+        }`,
+        {
+          details: [
+            "Held notifications are then sent even when you answered at the keyboard.",
+          ],
+          fix: install,
+        },
+      ),
     );
   }
   // Claude Code runs identical commands once, different ones each: two commands, two pushes.

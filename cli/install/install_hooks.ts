@@ -19,23 +19,41 @@ import {
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /**
- * The events to register: those the configuration turns on (`hooks.events`; when `"*"`
- * is on, every known event not turned off), in the order `templates` lists them, then
- * `extra`. Events that are off are left out because each registered event costs a
- * process start per occurrence, even when the hook then skips it.
+ * The events the daemon follows sessions by, registered whatever the configuration says:
+ * they tell it when the user is back (a prompt, a tool running after a dialog, the session
+ * ending), so that a held notification is dropped, and when Claude waits or is done. They
+ * notify only when `hooks.events` turns them on.
+ */
+export const SESSION_EVENTS: readonly string[] = [
+  "UserPromptSubmit",
+  "PreToolUse",
+  "PostToolUse",
+  "PostToolUseFailure",
+  "PostToolBatch",
+  "SessionStart",
+  "SessionEnd",
+  "Stop",
+  "SubagentStop",
+  "Notification",
+  "PermissionRequest",
+];
+
+/**
+ * The events the configuration turns on (`hooks.events`; when `"*"` is on, every known
+ * event not turned off), in the order `templates` lists them.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { defaultConfig } from "../../core/config/config.ts";
- * import { eventsToRegister } from "./install_hooks.ts";
+ * import { enabledEvents } from "./install_hooks.ts";
  *
- * assert.deepEqual(eventsToRegister(defaultConfig(), ["SessionEnd"]), [
- *   "Notification", "PermissionRequest", "Stop", "PostToolUseFailure", "SessionEnd",
+ * assert.deepEqual(enabledEvents(defaultConfig()), [
+ *   "Notification", "PermissionRequest", "Stop", "PostToolUseFailure",
  * ]);
  * ```
  */
-export function eventsToRegister(config: Config, extra: readonly string[] = []): string[] {
+export function enabledEvents(config: Config): string[] {
   const switches = config.hooks.events;
   const on = (event: string) =>
     Object.hasOwn(switches, event) ? switches[event] === true : switches["*"] === true;
@@ -43,7 +61,30 @@ export function eventsToRegister(config: Config, extra: readonly string[] = []):
   const others = Object.keys(switches).filter((event) =>
     event !== "*" && switches[event] === true && !known.includes(event)
   );
-  return [...new Set([...known, ...others, ...extra])];
+  return [...known, ...others];
+}
+
+/**
+ * The events to register: those the configuration turns on ({@linkcode enabledEvents}),
+ * then the {@linkcode SESSION_EVENTS} not among them, then `extra`. Other events are left
+ * out because each registered event costs a process start per occurrence, even when the
+ * hook then skips it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../../core/config/config.ts";
+ * import { eventsToRegister } from "./install_hooks.ts";
+ *
+ * assert.deepEqual(eventsToRegister(defaultConfig(), ["PreCompact"]), [
+ *   "Notification", "PermissionRequest", "Stop", "PostToolUseFailure",
+ *   "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolBatch", "SessionStart",
+ *   "SessionEnd", "SubagentStop", "PreCompact",
+ * ]);
+ * ```
+ */
+export function eventsToRegister(config: Config, extra: readonly string[] = []): string[] {
+  return [...new Set([...enabledEvents(config), ...SESSION_EVENTS, ...extra])];
 }
 
 /** What {@linkcode installHooks} did. */

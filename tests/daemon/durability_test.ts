@@ -36,6 +36,7 @@ function freePort(): number {
 
 function config(serverUrl: string, extra = ""): string {
   return `[ntfy]\nserver_url = "${serverUrl}"\ndefault_topic = "durable"\ntimeout_secs = 30\n` +
+    `[hooks]\ndelay_secs = 0\n` +
     `[daemon]\nmax_queue_size = 10000\nretry_attempts = 1000\nretry_delay_secs = 0.05\n${extra}`;
 }
 
@@ -179,7 +180,9 @@ Deno.test("100 hooks with no daemon spool; starting the daemon delivers all 100 
   );
   const hooks = Array.from(
     { length: 100 },
-    (_, i) => JSON.stringify({ ...payload, message: `spooled ${i}` }),
+    // Each its own session: in one session, a second permission prompt without activity
+    // between would be merged into the first.
+    (_, i) => JSON.stringify({ ...payload, session_id: `s-${i}`, message: `spooled ${i}` }),
   );
   // Four at a time: 100 real hook processes.
   for (let i = 0; i < hooks.length; i += 4) {

@@ -27,3 +27,18 @@ export function fixtureNames(): string[] {
   return [...Deno.readDirSync(FIXTURES_DIR)].filter((entry) => entry.name.endsWith(".json"))
     .map((entry) => entry.name).sort();
 }
+
+/**
+ * A fixture's bytes with another `session_id`: every captured fixture belongs to one
+ * session, and a test that sends several as unrelated events gives each its own.
+ */
+export function fixtureInSession(name: string, sessionId: string): Uint8Array {
+  const payload = JSON.parse(new TextDecoder().decode(fixtureBytes(name)));
+  return new TextEncoder().encode(JSON.stringify({ ...payload, session_id: sessionId }));
+}
+
+/**
+ * Config for tests about delivery rather than holding: notifications go at once
+ * (`hooks.delay_secs = 0`) instead of waiting 30 s for the user to come back.
+ */
+export const SEND_AT_ONCE_TOML = "[hooks]\ndelay_secs = 0\n";

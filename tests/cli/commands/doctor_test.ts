@@ -81,7 +81,7 @@ Deno.test("doctor --send publishes a test notification and reports ntfy's messag
   assert.ok(!result.stdout.includes(TOPIC), "the topic is not printed in full");
   assert.match(
     result.stdout,
-    /^✓ Hooks registered\n {4}~\/\.claude\/settings\.json: Notification, PermissionRequest, Stop, PostToolUseFailure$/m,
+    /^✓ Hooks registered\n {4}~\/\.claude\/settings\.json: Notification, PermissionRequest, Stop, PostToolUseFailure, UserPromptSubmit, PreToolUse, PostToolUse, PostToolBatch, SessionStart, SessionEnd, SubagentStop$/m,
   );
 });
 
@@ -202,6 +202,13 @@ Deno.test("doctor finds a broken settings.json, events registered twice and miss
   assert.equal(
     missing.title,
     "On in the config but not registered: PermissionRequest, PostToolUseFailure",
+  );
+  const untracked = byId(report, "hooks-sessions");
+  assert.equal(untracked.status, "warn");
+  assert.equal(
+    untracked.title,
+    "Not registered, so the daemon cannot tell you are back at the terminal: " +
+      "UserPromptSubmit, PreToolUse, PostToolUse, PostToolBatch, SessionStart, SessionEnd, SubagentStop",
   );
   const command = byId(report, "hooks-command");
   assert.equal(command.status, "fail", "/nonexistent/bin/claude-ntfy does not exist");

@@ -10,11 +10,18 @@ import { projectConfigPath } from "../../../core/config/config_paths.ts";
 const PROBE = new URL("../../daemon/support/read_probe.ts", import.meta.url).pathname;
 
 function globalConfig(serverUrl: string, topic = "claude-e2e"): string {
-  return `[ntfy]\nserver_url = "${serverUrl}"\ndefault_topic = "${topic}"\n`;
+  return `[ntfy]\nserver_url = "${serverUrl}"\ndefault_topic = "${topic}"\n\n` +
+    `[hooks]\ndelay_secs = 0\n`;
 }
 
+/** An event of a session of its own: these tests are about config, not sessions. */
 function event(name: string, cwd: string, fields: Record<string, unknown> = {}): string {
-  return JSON.stringify({ hook_event_name: name, session_id: "s-1", cwd, ...fields });
+  return JSON.stringify({
+    hook_event_name: name,
+    session_id: crypto.randomUUID(),
+    cwd,
+    ...fields,
+  });
 }
 
 /** Runs the hook and checks what every run must: exit 0, nothing on stdout. */

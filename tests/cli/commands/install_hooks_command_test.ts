@@ -16,7 +16,20 @@ const LAUNCHER = {
 function commandFor(home: string): string {
   return hookCommandLine({ ...LAUNCHER, deno: launcherPaths(home).script });
 }
-const DEFAULT_EVENTS = ["Notification", "PermissionRequest", "Stop", "PostToolUseFailure"];
+/** The events on by default, then those registered for the sessions. */
+const DEFAULT_EVENTS = [
+  "Notification",
+  "PermissionRequest",
+  "Stop",
+  "PostToolUseFailure",
+  "UserPromptSubmit",
+  "PreToolUse",
+  "PostToolUse",
+  "PostToolBatch",
+  "SessionStart",
+  "SessionEnd",
+  "SubagentStop",
+];
 
 const init = createInitCommand({
   findLauncher: () => ({ launcher: LAUNCHER }),
@@ -66,7 +79,7 @@ Deno.test("init --install-hooks writes the config and registers the default even
     }
     assert.ok(Deno.statSync(`${project}/.claude/ntfy-service/config.toml`).isFile);
     assert.match(io.out(), /Created .*\/web app\/\.claude\/settings\.json/);
-    assert.match(io.out(), /added: +Notification, PermissionRequest, Stop, PostToolUseFailure/);
+    assert.match(io.out(), new RegExp(`added: +${DEFAULT_EVENTS.join(", ")}\n`));
     assert.doesNotMatch(io.out(), /Then register the hook/, "no snippet to paste");
     assert.equal(io.err(), "");
   });
@@ -133,10 +146,17 @@ Deno.test("init --install-hooks registers what the config turns on, plus --event
       "PermissionRequest",
       "Stop",
       "SessionStart",
-      "PreCompact",
+      // Registered for the sessions whatever the config says (they notify only when on).
+      "UserPromptSubmit",
+      "PreToolUse",
+      "PostToolUse",
+      "PostToolUseFailure",
+      "PostToolBatch",
       "SessionEnd",
+      "SubagentStop",
+      "PreCompact",
     ]);
-    assert.match(io.err(), /the config turns PreCompact, SessionEnd off/);
+    assert.match(io.err(), /the config turns PreCompact, SessionEnd off, so they do not notify/);
   });
 });
 

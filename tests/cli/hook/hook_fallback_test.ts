@@ -17,11 +17,13 @@ import { REJECTED_DIR_NAME } from "../../../daemon/spool/mod.ts";
 const text = new TextEncoder();
 
 function globalConfig(serverUrl: string, topic: string, daemon = ""): string {
-  return `[ntfy]\nserver_url = "${serverUrl}"\ndefault_topic = "${topic}"\n\n[daemon]\n${daemon}\n`;
+  return `[ntfy]\nserver_url = "${serverUrl}"\ndefault_topic = "${topic}"\n\n` +
+    `[hooks]\ndelay_secs = 0\n\n[daemon]\n${daemon}\n`;
 }
 
 function stopEvent(cwd: string): string {
-  return JSON.stringify({ hook_event_name: "Stop", session_id: "s-spool", cwd });
+  // A session of its own each time: two Stops of one session with nothing between are one.
+  return JSON.stringify({ hook_event_name: "Stop", session_id: crypto.randomUUID(), cwd });
 }
 
 /** The names in the spool folder (none when it does not exist). */

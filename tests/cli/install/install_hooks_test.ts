@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { defaultConfig } from "../../../core/config/config.ts";
 import {
+  enabledEvents,
   eventsToRegister,
   installHooks,
+  SESSION_EVENTS,
   uninstallHooks,
 } from "../../../cli/install/install_hooks.ts";
 
@@ -216,28 +218,50 @@ Deno.test("uninstallHooks() leaves a missing file missing and a file without our
   });
 });
 
-Deno.test("eventsToRegister() takes the events the config turns on, then the extra ones", () => {
+Deno.test("eventsToRegister() takes the events the config turns on, the session events, then the extra ones", () => {
   const config = defaultConfig();
-  assert.deepEqual(eventsToRegister(config), EVENTS);
+  assert.deepEqual(enabledEvents(config), EVENTS);
+  assert.deepEqual(eventsToRegister(config), [
+    ...EVENTS,
+    ...SESSION_EVENTS.filter((event) => !EVENTS.includes(event)),
+  ]);
   config.hooks.events.Stop = false;
   config.hooks.events.SessionStart = true;
   config.hooks.events.Setup = true;
-  assert.deepEqual(eventsToRegister(config, ["Stop", "Notification"]), [
+  assert.deepEqual(enabledEvents(config), [
     "Notification",
     "PermissionRequest",
     "PostToolUseFailure",
     "SessionStart",
     "Setup",
+  ]);
+  assert.deepEqual(eventsToRegister(config, ["PreCompact", "Notification"]), [
+    "Notification",
+    "PermissionRequest",
+    "PostToolUseFailure",
+    "SessionStart",
+    "Setup",
+    "UserPromptSubmit",
+    "PreToolUse",
+    "PostToolUse",
+    "PostToolBatch",
+    "SessionEnd",
     "Stop",
+    "SubagentStop",
+    "PreCompact",
   ]);
 });
 
-Deno.test('eventsToRegister() with "*" on takes every known event not turned off', () => {
+Deno.test('enabledEvents() with "*" on takes every known event not turned off', () => {
   const config = defaultConfig();
   config.hooks.events = { "*": true, PreToolUse: false };
-  const events = eventsToRegister(config);
+  const events = enabledEvents(config);
   assert.ok(events.includes("SessionEnd"));
   assert.ok(events.includes("Stop"));
   assert.ok(!events.includes("PreToolUse"));
   assert.ok(!events.includes("*"));
+  assert.ok(
+    eventsToRegister(config).includes("PreToolUse"),
+    "registered for sessions all the same",
+  );
 });
