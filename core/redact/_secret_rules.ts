@@ -120,7 +120,7 @@ const NAME = `([A-Za-z_][A-Za-z0-9_.\\-]*)`;
 function keepQuotes(value: string): string {
   const quote = value[0] === '"' || value[0] === "'" ? value[0] : "";
   if (quote !== "") return `${quote}${MASK}${quote}`;
-  return `${MASK}${/[.,:;!?]+$/.exec(value)?.[0] ?? ""}`;
+  return `${MASK}${/[.,:;!?…]+$/.exec(value)?.[0] ?? ""}`;
 }
 
 /** `NAME=value`, `"NAME": "value"`, `NAME: value`; never `scheme://`, never across lines. */

@@ -63,6 +63,9 @@ export interface DaemonStatusJson {
   readonly pid: number;
   readonly delivered: number;
   readonly queueSize: number;
+  readonly held?: number;
+  readonly cancelled?: number;
+  readonly sessions?: number;
   readonly inFlight: number;
   readonly retrying: number;
   readonly requests: Readonly<Record<string, number>>;
