@@ -12,7 +12,6 @@ import { waitFor } from "../support/wait_for.ts";
 import type { HeldTask } from "../../protocol/mod.ts";
 import { parseQuietHours, quietHoursEnd } from "../../core/events/hold_until.ts";
 
-const SESSION = "2b6f0c1e-8a7d-4c3e-9f10-aa55bb66cc77";
 
 interface Run extends AsyncDisposable {
   readonly home: TestHome;
