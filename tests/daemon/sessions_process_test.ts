@@ -12,7 +12,6 @@ import { waitFor } from "../support/wait_for.ts";
 import type { HeldTask } from "../../protocol/mod.ts";
 import { parseQuietHours, quietHoursEnd } from "../../core/events/hold_until.ts";
 
-
 interface Run extends AsyncDisposable {
   readonly home: TestHome;
   readonly server: NtfyTestServer;
