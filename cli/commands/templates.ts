@@ -33,6 +33,13 @@ Options:
 Templates: {{var}}, {{nested.path}}, {{#if x}}..{{else if y}}..{{else}}..{{/if}},
 {{#unless x}}..{{/unless}}, helpers eq ne gt gte lt lte not and or len truncate substr
 default upper lower, e.g. {{#if (eq tool_name "Bash")}}$ {{command}}{{/if}}.
+
+Session variables (what the daemon knows of the event's Claude Code session):
+session_label (the start of its first prompt, else session_short), session_state
+(working, waiting_permission, waiting_input, done), last_message (Claude's last reply),
+pending_tool (the tool call it started last), background_running and
+background_summary (for Stop). Stop is sent as Markdown. Titles and bodies have secrets
+masked ([redact]) and are cut to ntfy's limits after rendering.
 `;
 
 function customOf(config: Config, map: Record<string, string>, event: string): string | undefined {
