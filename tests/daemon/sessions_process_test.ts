@@ -204,7 +204,8 @@ Deno.test("sessions: quiet hours hold a notification until they end; priority 5 
 });
 
 Deno.test("sessions: a held notification survives kill -9 of the daemon and arrives once, at its time", async () => {
-  await using run = await start("[hooks]\ndelay_secs = 3\n");
+  // Long enough to kill the daemon while it holds the notification, even on a busy machine.
+  await using run = await start("[hooks]\ndelay_secs = 5\n");
   await run.hook("stop.json");
   const [held] = await run.queued();
   const notBefore = held!.task.notBefore!;
