@@ -268,13 +268,15 @@ export class DurableQueue {
   async close(drainTimeoutMs: number): Promise<void> {
     this.stopAccepting();
     const drained = await this.#engine.drain(drainTimeoutMs);
-    const undelivered = this.#engine.size;
+    const held = this.#engine.held;
+    const undelivered = this.#engine.size - held;
     this.#engine.stop();
     if (!drained || undelivered > 0) {
       this.#log.warn("shutdown deadline passed: undelivered tasks stay in the journal", {
         undelivered,
       });
     }
+    if (held > 0) this.#log.info("held tasks stay in the journal until their time", { held });
     await this.#journal.close();
     await this.#deadLetters.close();
   }
