@@ -18,6 +18,14 @@ Deno.test("decodeResponse() keeps a status's retries and connectionsRefused", ()
   deepStrictEqual(decodeResponse(decodeFrame(encodeResponse(newer))), newer);
 });
 
+Deno.test("decodeResponse() keeps a status's held, cancelled and sessions counts", () => {
+  const newer: Response = {
+    ...older,
+    status: { ...older.status, held: 2, cancelled: 3, sessions: 4 },
+  };
+  deepStrictEqual(decodeResponse(decodeFrame(encodeResponse(newer))), newer);
+});
+
 Deno.test("decodeResponse() reads a status without the optional counters as it is", () => {
   const decoded = decodeResponse(decodeFrame(encodeResponse(older)));
   deepStrictEqual(decoded, older);
