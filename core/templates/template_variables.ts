@@ -193,15 +193,16 @@ function backgroundSummary(payload: Readonly<Record<string, unknown>>): string |
  * ```ts
  * import { describeToolCall } from "./template_variables.ts";
  *
- * console.log(describeToolCall("Bash", { command: "npm test" }, "/src/app")); // $ npm test
+ * console.log(describeToolCall({ tool: "Bash", input: { command: "npm test" } })); // $ npm test
+ * console.log(describeToolCall({ tool: "Edit", input: { file_path: "/src/app/a.ts" } }, "/src/app")); // Edit: a.ts
  * ```
  */
 export function describeToolCall(
-  tool: string,
-  input: unknown,
-  projectDir: string | undefined,
+  call: { readonly tool: string; readonly input: unknown },
+  projectDir?: string,
 ): string {
-  const fields = record(input);
+  const { tool } = call;
+  const fields = record(call.input);
   const command = text(fields.command);
   if (tool === "Bash" && command !== undefined) return `$ ${oneLine(command, 500)}`;
   const filePath = text(fields.file_path) ?? text(fields.notebook_path);

@@ -282,7 +282,10 @@ export class SessionTracker {
     }
     const tool = event.payload.tool_name;
     if (!signal.subagent && event.name === "PreToolUse" && typeof tool === "string") {
-      session.pendingTool = describeToolCall(tool, event.payload.tool_input, session.project);
+      session.pendingTool = describeToolCall(
+        { tool, input: event.payload.tool_input },
+        session.project,
+      );
     }
     if (signal.ends && session.notifications.length === 0) this.#sessions.delete(session.id);
   }
