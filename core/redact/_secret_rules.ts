@@ -114,7 +114,8 @@ export function isRandomToken(token: string): boolean {
 
 /** A value after `=` or `:`: quoted, or up to a space or a delimiter. */
 const VALUE = `("[^"\\n]*"|'[^'\\n]*'|[^\\s"'\`&;,|)<>]+)`;
-const NAME = `([A-Za-z_][A-Za-z0-9_.\\-]*)`;
+/** A name: word characters, dots and single dashes (never "--", which starts a flag). */
+const NAME = `([A-Za-z_](?:[A-Za-z0-9_.]|-(?!-))*)`;
 
 /** The mask for a value: its quotes kept, and the punctuation of the sentence it ends. */
 function keepQuotes(value: string): string {
@@ -124,9 +125,27 @@ function keepQuotes(value: string): string {
 }
 
 /** `NAME=value`, `"NAME": "value"`, `NAME: value`; never `scheme://`, never across lines. */
-const ASSIGNMENT = new RegExp(`(["']?)${NAME}\\1([ \\t]*)(=|:(?!//))([ \\t]*)${VALUE}`, "g");
+// The look-behind starts a name only where a name can start (not inside a word, nor after
+// a "-" inside one, though after "--"): tried at every character of a long run of name
+// characters, the pattern would take time quadratic in its length.
+const ASSIGNMENT_SOURCE =
+  `(?<![A-Za-z0-9_.]|[A-Za-z0-9_.]-)(["']?)${NAME}\\1([ \\t]*)(=|:(?!//))([ \\t]*)${VALUE}`;
+const ASSIGNMENT = new RegExp(ASSIGNMENT_SOURCE, "g");
 
 function maskAssignment(
+  match: string,
+  quote: string,
+  name: string,
+  before: string,
+  sign: string,
+  after: string,
+  value: string,
+): string {
+  return maskAssignmentWithin(true, match, quote, name, before, sign, after, value);
+}
+
+function maskAssignmentWithin(
+  lookInside: boolean,
   match: string,
   quote: string,
   name: string,
@@ -138,8 +157,22 @@ function maskAssignment(
   const quoted = value[0] === '"' || value[0] === "'";
   const prefix = `${quote}${name}${quote}${before}${sign}${after}`;
   if (!isSecretName(name)) {
-    // The value may itself hold an assignment (OPTS=--password=x): look inside it.
-    const inner = value.replace(new RegExp(ASSIGNMENT.source, "g"), maskAssignment as never);
+    if (!lookInside) return match;
+    // The value may itself hold an assignment (OPTS=--password=x): look inside it, once.
+    const inner = value.replace(
+      new RegExp(ASSIGNMENT_SOURCE, "g"),
+      (...groups: string[]) =>
+        maskAssignmentWithin(
+          false,
+          groups[0]!,
+          groups[1]!,
+          groups[2]!,
+          groups[3]!,
+          groups[4]!,
+          groups[5]!,
+          groups[6]!,
+        ),
+    );
     return inner === value ? match : `${prefix}${inner}`;
   }
   if (isPlaceholder(value)) return match;
@@ -157,7 +190,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     name: "credentials in a URL",
-    pattern: /\b([a-z][a-z0-9+.\-]*:\/\/)([^\s:@/]+):([^\s@/]+)@/gi,
+    pattern: /(?<![a-z0-9+.\-])([a-z][a-z0-9+.\-]*:\/\/)([^\s:@/]+):([^\s@/]+)@/gi,
     replace: (_match, scheme, user) => `${scheme}${user}:${MASK}@`,
   },
   {
@@ -189,7 +222,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
   },
   {
     name: "secret flag",
-    pattern: new RegExp(`(--${NAME})([ \\t]+)(?!-)${VALUE}`, "g"),
+    pattern: new RegExp(`(?<![A-Za-z0-9_.\\-])(--${NAME})([ \\t]+)(?!-)${VALUE}`, "g"),
     replace: (match, flag, name, space, value) =>
       isSecretName(name) && !value.startsWith("-") && !isPlaceholder(value)
         ? `${flag}${space}${keepQuotes(value)}`

@@ -11,7 +11,7 @@ import { BUILTIN_TEMPLATES, builtinTags, builtinTemplate } from "./builtin_templ
 import { renderTemplate, type TemplateVariables } from "./render_template.ts";
 import { TemplateError } from "./template_error.ts";
 import { type SessionVariables, templateVariables } from "./template_variables.ts";
-import { truncateMarkdown, truncateUtf8 } from "./truncate_utf8.ts";
+import { truncateChars, truncateMarkdown, truncateUtf8 } from "./truncate_utf8.ts";
 
 /** ntfy's default message limit, in bytes of UTF-8. */
 export const MAX_BODY_BYTES = 4096;
@@ -140,8 +140,9 @@ export function renderNotification(
   if (event.truncated) body = body === "" ? TRUNCATED_NOTE : `${body}\n${TRUNCATED_NOTE}`;
   if (body === "") body = title;
   if (options.redact !== undefined) {
-    title = options.redact(title);
-    body = options.redact(body);
+    // Only what can be sent is scanned: twice the limits leaves room for masks to shorten it.
+    title = options.redact(truncateChars(title, MAX_TITLE_BYTES * 2));
+    body = options.redact(truncateChars(body, MAX_BODY_BYTES * 2));
   }
   const notificationType = typeof event.payload.notification_type === "string"
     ? event.payload.notification_type
