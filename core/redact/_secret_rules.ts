@@ -71,11 +71,17 @@ export function isSecretName(name: string): boolean {
   return words.some((word) => SECRET_WORDS.has(word));
 }
 
-/** A value that only refers to a secret (`$TOKEN`, `${X}`, `<token>`) or is masked already. */
+/**
+ * A value that only refers to a secret (`$TOKEN`, `${X}`, `<token>`, code such as
+ * `process.env.API_KEY` or `getToken()`) or is masked already.
+ */
 function isPlaceholder(value: string): boolean {
   const bare = value.replace(/^["']|["']$/g, "");
+  const quoted = bare !== value;
+  const code = !quoted &&
+    (/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(bare) || /^[A-Za-z_$][\w$.]*\(/.test(bare));
   return bare.length < 3 || /^[$%<{]/.test(bare) || /^(\*+|x+|\.+|…)$/i.test(bare) ||
-    bare.includes(MASK);
+    bare.includes(MASK) || code;
 }
 
 /** Whether a value looks machine-made rather than like a word of prose. */

@@ -38,6 +38,9 @@ Deno.test("SecretRedactor leaves names that only mention a secret, references an
       "The key: the login form validates twice.",
       "**Token:** expired tokens are refreshed by the client.",
       "Set `api_key` in your config.",
+      "const apiKey = process.env.API_KEY;",
+      "token = getToken(user)",
+      "interface Login { password: string; token: Token | undefined }",
     ]
   ) equal(masked(text), text, text);
 });
