@@ -188,9 +188,13 @@ export class BenchHome {
 function configToml(ntfyUrl: string): string {
   // A queue far above anything the benchmark holds, so Submits are never refused with
   // QUEUE_FULL; warnings only, so logging costs nothing on the hot path.
+  // Notifications go at once (no hold): the benchmark measures delivery, not waiting.
   return `[ntfy]
 server_url = "${ntfyUrl}"
 default_topic = "bench"
+
+[hooks]
+delay_secs = 0
 
 [daemon]
 max_queue_size = 10000000

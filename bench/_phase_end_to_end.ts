@@ -56,6 +56,12 @@ async function runOnce(context: BenchContext, variant: Variant, stdin: Uint8Arra
   return { wall, arrival };
 }
 
+/** The payload with another `session_id`. */
+function inSession(stdin: Uint8Array, sessionId: string): Uint8Array {
+  const payload = JSON.parse(new TextDecoder().decode(stdin));
+  return new TextEncoder().encode(JSON.stringify({ ...payload, session_id: sessionId }));
+}
+
 export async function runEndToEnd(context: BenchContext): Promise<void> {
   context.progress("end to end: hook processes");
   const emptyFile = `${context.scratch}/empty.js`;
@@ -80,7 +86,12 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
   for (let round = -warmup; round < runs; round++) {
     // Round robin, so that drift in the machine's state hits all variants alike.
     for (const variant of variants) {
-      const { wall, arrival } = await runOnce(context, variant, stdin);
+      // A session of its own each run: repeated Stops of one session are one notification.
+      const { wall, arrival } = await runOnce(
+        context,
+        variant,
+        inSession(stdin, `bench-${variant.key}-${round}`),
+      );
       if (round < 0) continue;
       variant.wall.push(wall);
       if (variant.arrives && Number.isFinite(arrival)) variant.arrival.push(arrival);
