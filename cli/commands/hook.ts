@@ -89,7 +89,7 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   // A terminal on stdin means nothing was piped in: do not wait for input that never comes.
   const stdin = io.stdinIsTerminal
     ? { bytes: new Uint8Array(), truncated: false, timedOut: false }
-    : await readHookStdin(io.stdin, {
+    : await readHookStdin(io.stdinReader ?? io.stdin, {
       maxBytes: HOOK_STDIN_MAX_BYTES,
       timeoutMs: stdinTimeoutMs(io),
     });
