@@ -11,6 +11,8 @@ import { sleep, waitUntil } from "./_stats.ts";
 export const REPO_ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 /** The bundled CLI, as installed. */
 export const BUNDLE = `${REPO_ROOT}/dist/claude-ntfy.js`;
+/** The hook's own bundle: what `init --install-hooks` registers. */
+export const HOOK_BUNDLE = `${REPO_ROOT}/dist/hook/claude-ntfy-hook.js`;
 /** The flags the README gives for the hook command. */
 export const HOOK_RUN_FLAGS = ["run", "-A", "--quiet", "--no-prompt"];
 

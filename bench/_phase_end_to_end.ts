@@ -3,7 +3,7 @@
 // startup, module evaluation and work. The full hook runs also give hook-to-arrival (5).
 
 import { fileURLToPath } from "node:url";
-import { BUNDLE, HOOK_RUN_FLAGS } from "./_bench_home.ts";
+import { BUNDLE, HOOK_BUNDLE, HOOK_RUN_FLAGS } from "./_bench_home.ts";
 import { summarize } from "./_stats.ts";
 import type { BenchContext } from "./_context.ts";
 
@@ -73,8 +73,12 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
   const variants = [
     make("empty", "deno run of an empty file", [emptyFile]),
     make("help", "bundle --help (startup + module evaluation)", [BUNDLE, "--help"]),
-    make("dryRun", "hook --dry-run (+ stdin, config, template)", [BUNDLE, "hook", "--dry-run"]),
-    make("hook", "hook (+ connect, submit)", [BUNDLE, "hook"], true),
+    make("dryRun", "hook --dry-run (+ stdin, config, template)", [
+      HOOK_BUNDLE,
+      "hook",
+      "--dry-run",
+    ]),
+    make("hook", "hook (+ connect, submit)", [HOOK_BUNDLE, "hook"], true),
   ];
   const { processRuns: runs, processWarmup: warmup } = context.sizes;
   for (let round = -warmup; round < runs; round++) {

@@ -14,11 +14,25 @@ import { delay } from "../client/schedule.ts";
 import { ErrorCode, MIN_PROTOCOL_VERSION } from "../protocol/mod.ts";
 import { RemoteError } from "../client/errors.ts";
 
-/** The files to launch the daemon from: this program's own entry and, if any, its deno.json. */
+/**
+ * The CLI entry beside the hook's own entry (`cli/hook_main.ts` or its bundle), which
+ * knows only the hook: the daemon is started through the whole CLI.
+ */
+function cliEntry(entry: string): string {
+  if (entry.endsWith("/dist/hook/claude-ntfy-hook.js")) {
+    return entry.replace(/\/hook\/claude-ntfy-hook\.js$/, "/claude-ntfy.js");
+  }
+  if (entry.endsWith("/cli/hook_main.ts")) return entry.replace(/hook_main\.ts$/, "main.ts");
+  return entry;
+}
+
+/** The files to launch the daemon from: this program's CLI entry and, if any, its deno.json. */
 function launchTarget(): { entry: string; configFile?: string } {
-  const entry = Deno.mainModule.startsWith("file://")
-    ? decodeURIComponent(new URL(Deno.mainModule).pathname)
-    : Deno.mainModule;
+  const entry = cliEntry(
+    Deno.mainModule.startsWith("file://")
+      ? decodeURIComponent(new URL(Deno.mainModule).pathname)
+      : Deno.mainModule,
+  );
   if (entry.endsWith(".js")) return { entry };
   for (let dir = dirname(entry); dir !== "/"; dir = dirname(dir)) {
     try {

@@ -7,7 +7,12 @@
 import type { Config } from "../../core/config/config.ts";
 import { check, type DoctorCheck } from "./doctor_check.ts";
 import { hookCommandKind } from "./hook_command_line.ts";
-import { BUNDLE_PATH, installRoot, isCompiledExecutable } from "./hook_launcher.ts";
+import {
+  BUNDLE_PATH,
+  HOOK_BUNDLE_PATH,
+  installRoot,
+  isCompiledExecutable,
+} from "./hook_launcher.ts";
 import { eventsToRegister } from "./install_hooks.ts";
 import { denoProgram, hookRuntimeChecks } from "./runtime_checks.ts";
 import { readSettingsFile, settingsPath } from "./settings_file.ts";
@@ -175,7 +180,10 @@ function newestSource(root: string): number {
   return newest;
 }
 
-/** Whether `dist/claude-ntfy.js` exists and is newer than every source file. */
+/**
+ * Whether the bundles (`dist/claude-ntfy.js` for the CLI, `dist/hook/claude-ntfy-hook.js`
+ * for the hook) exist and are newer than every source file.
+ */
 export function bundleCheck(): DoctorCheck {
   if (isCompiledExecutable()) {
     return check("bundle", "ok", `Running as a compiled executable (${Deno.execPath()})`);
@@ -184,19 +192,26 @@ export function bundleCheck(): DoctorCheck {
   if (root === undefined) {
     return check("bundle", "skip", "Bundle not checked: install folder unknown");
   }
-  const bundle = `${root}/${BUNDLE_PATH}`;
-  let built: number;
-  try {
-    built = Deno.statSync(bundle).mtime?.getTime() ?? 0;
-  } catch {
-    return check("bundle", "warn", `No bundle at ${bundle}: hooks run from source, slower`, {
-      fix: `"deno task build" in ${root}, then "claude-ntfy init --install-hooks"`,
-    });
+  const newest = newestSource(root);
+  for (const path of [HOOK_BUNDLE_PATH, BUNDLE_PATH]) {
+    const bundle = `${root}/${path}`;
+    let built: number;
+    try {
+      built = Deno.statSync(bundle).mtime?.getTime() ?? 0;
+    } catch {
+      return check("bundle", "warn", `No bundle at ${bundle}: hooks run from source, slower`, {
+        fix: `"deno task build" in ${root}, then "claude-ntfy init --install-hooks"`,
+      });
+    }
+    if (newest > built) {
+      return check("bundle", "warn", `Bundle ${bundle} is older than the sources`, {
+        fix: `"deno task build" in ${root}`,
+      });
+    }
   }
-  if (newestSource(root) > built) {
-    return check("bundle", "warn", `Bundle ${bundle} is older than the sources`, {
-      fix: `"deno task build" in ${root}`,
-    });
-  }
-  return check("bundle", "ok", `Bundle exists: ${bundle}`);
+  return check(
+    "bundle",
+    "ok",
+    `Bundles exist: ${root}/${HOOK_BUNDLE_PATH}, ${root}/${BUNDLE_PATH}`,
+  );
 }
