@@ -95,8 +95,12 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the r
     await Deno.mkdir(project);
     assert.throws(() => Deno.statSync(`${checkout}/dist`), Deno.errors.NotFound);
 
-    await t.step("claude plugin validate passes with no error and no warning", async () => {
-      const result = await exec(claude.path, ["plugin", "validate", "--json", checkout], inProject);
+    await t.step("claude plugin validate --strict passes: no error, no warning", async () => {
+      const result = await exec(
+        claude.path,
+        ["plugin", "validate", "--strict", "--json", checkout],
+        inProject,
+      );
       assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
       const report = JSON.parse(result.stdout);
       assert.equal(report.success, true);
