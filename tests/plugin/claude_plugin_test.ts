@@ -22,6 +22,7 @@ import { readPidFile } from "../../core/state_dir.ts";
 
 const PLUGIN = "ntfy-notifier@claude-ntfy";
 const TOPIC = "claude-plugin-k3v9q2m7x4p8";
+const TOKEN = "tk_plugin0secret0token0123456789";
 
 interface Finished {
   readonly code: number;
@@ -78,7 +79,7 @@ function check(checks: DoctorCheck[], id: string): DoctorCheck | undefined {
 
 Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the repository as a plugin`, async (t) => {
   const claude = await installClaudeCode();
-  const ntfy = await startNtfyServer();
+  const ntfy = await startNtfyServer({ tokens: [TOKEN], requireAuth: true });
   const api = startAnthropicStandIn({ replyText: "All done." });
   const home = await createTestHome("cn-plugin-");
   const checkout = `${home.home}/src/claude-ntfy`;
@@ -125,6 +126,8 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the r
         "--config",
         `topic=${TOPIC}`,
         "--config",
+        `token=${TOKEN}`,
+        "--config",
         `server=${ntfy.url}`,
       ], inProject);
       assert.equal(installed.code, 0, `${installed.stdout}\n${installed.stderr}`);
@@ -132,10 +135,14 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the r
       const settings = JSON.parse(await Deno.readTextFile(`${home.home}/.claude/settings.json`));
       assert.deepEqual(settings.enabledPlugins, { [PLUGIN]: true });
       assert.deepEqual(settings.pluginConfigs[PLUGIN].options, { topic: TOPIC, server: ntfy.url });
+      assert.ok(
+        !JSON.stringify(settings).includes(TOKEN),
+        "the token, a sensitive option, is not kept in settings.json",
+      );
     });
 
     await t.step(
-      "claude -p runs the plugin's hooks and the Stop notification reaches ntfy",
+      "claude -p runs the plugin's hooks and Stop reaches ntfy with the topic, server and secret token of its options",
       async () => {
         const run = await runClaude(claude.path, ["-p", "Say hello"], {
           ...inProject,
@@ -146,6 +153,7 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the r
         assert.ok(api.requests.some((request) => request === "POST /v1/messages"));
         const [stopped] = await ntfy.waitForMessages(1, 20_000);
         assert.equal(stopped.topic, TOPIC, "the topic from the plugin's options");
+        assert.equal(stopped.authorization, `Bearer ${TOKEN}`, "the secret token option");
         assert.equal(stopped.title, "shop: Claude finished");
         // The daemon the first hook started followed the whole session.
         const status = await home.run(["daemon", "status", "--json"]);
@@ -166,7 +174,9 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the r
       async () => {
         // As if "claude-ntfy init --install-hooks" had been run before the plugin was installed,
         // with a config file (hooks from settings.json do not get the plugin's options).
-        await home.writeConfig(`[ntfy]\nserver_url = "${ntfy.url}"\ndefault_topic = "${TOPIC}"\n`);
+        await home.writeConfig(
+          `[ntfy]\nserver_url = "${ntfy.url}"\ndefault_topic = "${TOPIC}"\nauth_token = "${TOKEN}"\n`,
+        );
         installHooks({
           settingsPath: `${home.home}/.claude/settings.json`,
           command: `'${checkout}/bin/claude-ntfy' hook`,
