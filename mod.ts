@@ -23,6 +23,7 @@ export {
   connect,
   type ConnectOptions,
   DaemonClient,
+  type RequestBody,
   requestOnce,
   submitOnce,
 } from "./client/client.ts";

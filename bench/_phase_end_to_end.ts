@@ -7,24 +7,9 @@ import { BUNDLE, HOOK_RUN_FLAGS } from "./_bench_home.ts";
 import { summarize } from "./_stats.ts";
 import type { BenchContext } from "./_context.ts";
 
-/** The shared sample payloads, beside the repository (`../shared/fixtures/hooks`). */
+/** A hook payload fixture from `tests/fixtures/hooks/` (captured from the real CLI). */
 export function fixturePath(name: string): string {
-  const override = Deno.env.get("CLAUDE_NTFY_HOOK_FIXTURES");
-  if (override) return `${override}/${name}`;
-  let dir = new URL("../", import.meta.url);
-  for (let depth = 0; depth < 6; depth++) {
-    for (const candidate of ["shared/fixtures/hooks/", "../shared/fixtures/hooks/"]) {
-      const path = fileURLToPath(new URL(candidate + name, dir));
-      try {
-        Deno.statSync(path);
-        return path;
-      } catch {
-        // Not here; look further up.
-      }
-    }
-    dir = new URL("../", dir);
-  }
-  throw new Error(`Cannot find shared/fixtures/hooks/${name}: set CLAUDE_NTFY_HOOK_FIXTURES`);
+  return fileURLToPath(new URL(`../tests/fixtures/hooks/${name}`, import.meta.url));
 }
 
 interface Variant {

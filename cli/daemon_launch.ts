@@ -11,7 +11,8 @@ import { ensurePrivateDir } from "../core/state_dir.ts";
 import { type DaemonPaths, dirname } from "../client/paths.ts";
 import { requestOnce } from "../client/client.ts";
 import { delay } from "../client/schedule.ts";
-import { MIN_PROTOCOL_VERSION } from "../protocol/mod.ts";
+import { ErrorCode, MIN_PROTOCOL_VERSION } from "../protocol/mod.ts";
+import { RemoteError } from "../client/errors.ts";
 import { readPluginStates } from "./install/claude_plugins.ts";
 
 /** The files to launch the daemon from: this program's own entry and, if any, its deno.json. */
@@ -143,16 +144,33 @@ export function spawnDetachedDaemon(
 }
 
 /**
- * Asks the daemon running on `paths` to shut down, speaking the oldest protocol so that a
- * daemon from before an upgrade understands, and waits until it has released the state
- * folder (its PID file is gone). Used by `daemon run --replace`, which a hook starts when
- * it finds the running daemon too old for it. Does nothing when no daemon answers.
+ * Asks the daemon running on `paths` to shut down if it is older than this program (it
+ * refuses a `hello` in the current protocol), speaking the oldest protocol so that it
+ * understands, and waits until it has released the state folder (its PID file is gone).
+ * Used by `daemon run --replace`, which a hook starts when it finds the running daemon too
+ * old for it. Does nothing when no daemon answers, or when the one that answers speaks the
+ * current protocol: several hooks may have found the old daemon at once, and the first
+ * replacement must not be stopped by the next.
  *
  * @param paths The daemon's paths.
  * @param timeoutMs The longest wait for the old daemon to exit. @default {10000}
  * @returns Whether a daemon was asked to stop.
  */
 export async function stopOlderDaemon(paths: DaemonPaths, timeoutMs = 10_000): Promise<boolean> {
+  try {
+    await requestOnce({
+      socketPath: paths.socketPath,
+      tokenPath: paths.tokenPath,
+      clientName: "claude-ntfy-replace",
+    }, { type: "ping" });
+    // It speaks this protocol: not older, leave it be.
+    return false;
+  } catch (error) {
+    if (!(error instanceof RemoteError && error.code === ErrorCode.UnsupportedVersion)) {
+      // Nobody answered (or it is stopping, or refuses us): starting normally reports the rest.
+      return false;
+    }
+  }
   try {
     await requestOnce({
       socketPath: paths.socketPath,

@@ -6,6 +6,7 @@
  */
 
 import { type DaemonPaths, dirname } from "../client/paths.ts";
+import { hostPort } from "../core/ntfy/host_port.ts";
 
 /** Environment variables the daemon may read. */
 export const DAEMON_ENV_VARS: readonly string[] = [
@@ -26,16 +27,6 @@ export interface PermissionScope {
   readonly configFiles: readonly string[];
   /** Every ntfy server URL the config names. */
   readonly ntfyServers: readonly string[];
-}
-
-/** `host:port` of a server URL, with the scheme's default port made explicit. */
-export function hostPort(serverUrl: string): string {
-  const url = new URL(serverUrl);
-  const port = url.port || (url.protocol === "https:" ? "443" : "80");
-  const host = url.hostname.includes(":") && !url.hostname.startsWith("[")
-    ? `[${url.hostname}]`
-    : url.hostname;
-  return `${host}:${port}`;
 }
 
 function unique(values: Iterable<string>): string[] {

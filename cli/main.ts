@@ -7,9 +7,10 @@
 
 import { type CliIo, type Command, ExitCode, processIo } from "./io.ts";
 import { commands } from "./commands/mod.ts";
+import { VERSION } from "../core/version.ts";
 
-/** The software version, kept in step with deno.json. */
-export const VERSION = "0.1.0";
+/** The software version (from deno.json). */
+export { VERSION };
 
 function usage(table: readonly Command[]): string {
   const width = Math.max(...table.map((command) => command.name.length));

@@ -49,7 +49,9 @@ export interface ConnectOptions {
   protocolVersion?: number;
 }
 
-type RequestBody = Request extends infer R ? R extends Request ? Omit<R, "id"> : never : never;
+/** A request without its id: the client numbers requests itself. */
+export type RequestBody = Request extends infer R ? R extends Request ? Omit<R, "id"> : never
+  : never;
 
 interface Pending {
   readonly type: Request["type"];
@@ -144,7 +146,13 @@ class Session {
     if (this.#closedError) return Promise.reject(this.#closedError);
     const id = this.#nextId;
     this.#nextId = this.#nextId >= 0xffff_ffff ? 1 : this.#nextId + 1;
-    const frame = encodeRequest({ ...body, id } as Request);
+    let frame: Uint8Array;
+    try {
+      frame = encodeRequest({ ...body, id } as Request);
+    } catch (error) {
+      // A rejection, not a throw: callers that pipeline (hello, then this) handle both alike.
+      return Promise.reject(error);
+    }
     return new Promise<Response>((resolve, reject) => {
       this.#pending.set(id, { type: body.type, sentAt: performance.now(), resolve, reject });
       if (this.#requestTimeoutMs > 0 && this.#sweep === undefined) this.#startSweep();

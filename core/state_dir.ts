@@ -1,6 +1,6 @@
 /**
- * The state folder both sides rely on: created private (0700), refused when someone else
- * could write to it, and the daemon's PID file inside it.
+ * The state folder both sides rely on: created or made private (0700), refused when
+ * someone else could write to it, and the daemon's PID file inside it.
  *
  * @module
  */
@@ -49,8 +49,9 @@ function currentUid(): number | null {
 }
 
 /**
- * Creates a folder with mode 0700 if it is missing, and refuses one that is group- or
- * world-writable or owned by someone else.
+ * Creates a folder with mode 0700 if it is missing, tightens one you own that others can
+ * read or enter (e.g. 0755, made earlier under a normal umask) to 0700, and refuses one
+ * that is group- or world-writable or owned by someone else.
  *
  * @throws {InstanceError} `INSECURE_STATE_DIR` or `STATE_DIR_UNUSABLE`.
  */
@@ -74,13 +75,29 @@ export function ensurePrivateDir(path: string): void {
       `Refusing state folder "${path}": owned by uid ${info.uid}, not by you (uid ${uid})`,
     );
   }
-  if (info.mode !== null && (info.mode & 0o022) !== 0) {
+  if (info.mode === null) return;
+  const mode = info.mode & 0o777;
+  // Not tightened: while others could write here they could have planted a config, a
+  // spool task or a symlink, and chmod would hide that. The user should look first.
+  if ((mode & 0o022) !== 0) {
     throw new InstanceError(
       "INSECURE_STATE_DIR",
       `Refusing state folder "${path}": it is group- or world-writable (mode ${
-        (info.mode & 0o777).toString(8)
-      }); run: chmod 700 "${path}"`,
+        mode.toString(8)
+      }); check what is in it, then run: chmod 700 "${path}"`,
     );
+  }
+  if ((mode & 0o077) !== 0) {
+    try {
+      Deno.chmodSync(path, 0o700);
+    } catch (error) {
+      throw new InstanceError(
+        "INSECURE_STATE_DIR",
+        `Refusing state folder "${path}": others can read it (mode ${
+          mode.toString(8)
+        }) and it cannot be made private: ${(error as Error).message}; run: chmod 700 "${path}"`,
+      );
+    }
   }
 }
 

@@ -22,6 +22,7 @@ import {
 import { DaemonError } from "./errors.ts";
 import type { DaemonStats } from "./stats/daemon_stats.ts";
 import type { Logger } from "./log.ts";
+import type { RequestHandler } from "./request_handler.ts";
 
 /** Limits applied to every connection. */
 export interface ConnectionLimits {
@@ -56,9 +57,7 @@ export interface ConnectionContext {
   /** The daemon's software version. */
   readonly version: string;
   /** Answers an authenticated request other than `hello`. */
-  handle(request: Exclude<Request, { type: "hello" }>): Response | Promise<Response>;
-  /** Called after a `shutdown` request has been answered and flushed. */
-  onShutdownRequested(): void;
+  readonly handle: RequestHandler;
   /** Counters. */
   readonly stats: DaemonStats;
   /** The daemon's logger. */
@@ -91,7 +90,6 @@ export class ClientConnection {
   #authenticated = false;
   #closed = false;
   #closeAfterFlush = false;
-  #shutdownAfterFlush = false;
   #inFlight = 0;
   #protocolErrors = 0;
   #pending: Uint8Array[] = [];
@@ -147,7 +145,7 @@ export class ClientConnection {
         }
         if (read === null) break;
         this.lastActivity = performance.now();
-        this.#context.stats.bytesIn += read;
+        this.#context.stats.bytesRead(read);
         // Payload views point into `buffer`: decode them all before the next read.
         if (!this.#consume(buffer.subarray(0, read))) break;
       }
@@ -192,7 +190,7 @@ export class ClientConnection {
 
   #protocolError(error: unknown, id: number): void {
     this.#protocolErrors += 1;
-    this.#context.stats.protocolErrors += 1;
+    this.#context.stats.protocolError();
     const code = error instanceof ProtocolError ? error.code : ErrorCode.Internal;
     const message = error instanceof Error ? error.message : String(error);
     this.#context.log.debug("protocol error", { conn: this.#id, code, message });
@@ -240,9 +238,6 @@ export class ClientConnection {
   #answer(request: Request, response: Response, started: number): void {
     this.#context.stats.recordRequest(request.type, (performance.now() - started) * 1000);
     this.#send(response);
-    if (request.type === "shutdown" && response.type === "ok") {
-      this.#shutdownAfterFlush = true;
-    }
   }
 
   #hello(request: Extract<Request, { type: "hello" }>): void {
@@ -324,7 +319,7 @@ export class ClientConnection {
         while (written < bytes.byteLength) {
           written += await this.#conn.write(bytes.subarray(written));
         }
-        this.#context.stats.bytesOut += total;
+        this.#context.stats.bytesWritten(total);
       }
     } catch (error) {
       if (!this.#closed) {
@@ -342,10 +337,6 @@ export class ClientConnection {
 
   #afterFlush(): void {
     if (this.#pending.length > 0 || this.#closed) return;
-    if (this.#shutdownAfterFlush) {
-      this.#shutdownAfterFlush = false;
-      this.#context.onShutdownRequested();
-    }
     if (this.#closeAfterFlush && this.#inFlight === 0) this.close();
   }
 

@@ -1,135 +1,132 @@
 /**
- * The daemon: takes its state folder, listens on the socket, answers requests, delivers
- * tasks, reloads on request or SIGHUP, and shuts down gracefully on SIGINT, SIGTERM or a
- * `shutdown` request.
+ * The daemon, composed: takes its state folder, opens the durable queue, answers requests
+ * on the socket, takes in spooled tasks, reloads on request or SIGHUP, and shuts down
+ * gracefully when its one abort signal fires (SIGINT, SIGTERM, a `shutdown` request or
+ * {@linkcode RunningDaemon.shutdown}).
  *
  * @module
  */
 
-import {
-  type DaemonStatus,
-  ErrorCode,
-  type EventRequest,
-  type NotificationTask,
-  type Request,
-  type Response,
-} from "../protocol/mod.ts";
-import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection.ts";
-import { DeliveryEngine, type DeliveryEngineOptions } from "./delivery/delivery_engine.ts";
-import { DaemonError } from "./errors.ts";
+import { createTaskAcceptor } from "./accept_task.ts";
+import { type DaemonOptions, DEFAULT_DAEMON_LIMITS, type RunningDaemon } from "./daemon_options.ts";
+import { HostPermissions } from "./host_permissions.ts";
 import { acquireInstance } from "./instance.ts";
-import type { Logger, LogLevel } from "./log.ts";
-import type { DaemonPaths } from "../client/paths.ts";
-import { DEFAULT_SERVER_LIMITS, type ServerLimits, UnixServer } from "./server.ts";
+import type { Logger } from "./log.ts";
+import { DurableQueue } from "./queue/mod.ts";
+import { createRequestHandler } from "./request_handler.ts";
+import { UnixServer } from "./server.ts";
+import { admitSpooledTasks } from "./spool/mod.ts";
 import { DaemonStats } from "./stats/daemon_stats.ts";
-import { DeadLetterStore, Journal, type JournalEntry, maskTask, QueueError } from "./queue/mod.ts";
-import { MemoryJournal, type TaskJournal } from "./delivery/memory_journal.ts";
-import { SpoolIngester } from "./spool/mod.ts";
+import { statusSnapshot } from "./status_snapshot.ts";
 import { EventConfigCache } from "./config_cache.ts";
-import { type EventIntake, takeEvent } from "./event_intake.ts";
+import { type EventIntake, type TakeEvent, takeEvent as takeEventWith } from "./event_intake.ts";
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
 
-/** Settings the daemon reads from config and re-reads on reload. */
-export interface DaemonSettings {
-  /** Log level. */
-  readonly logLevel: LogLevel;
-  /** Most tasks held at once. */
-  readonly maxQueueSize: number;
-  /** Retries before a task goes to the dead letters. */
-  readonly retryAttempts: number;
-  /** Base delay of the exponential backoff, in seconds. */
-  readonly retryDelaySecs: number;
-}
+export * from "./daemon_options.ts";
 
-/** Settings fixed for the daemon's lifetime. */
-export interface DaemonLimits {
-  /** Deliveries at once. */
-  readonly concurrency: number;
-  /** How long shutdown waits for the queue to drain. */
-  readonly drainTimeoutMs: number;
-  /** Server limits. */
-  readonly server: ServerLimits;
-  /** Per-connection limits. */
-  readonly connection: ConnectionLimits;
-}
+/**
+ * Starts the daemon and returns once it is listening.
+ *
+ * @throws {InstanceError} when another daemon holds the state folder or the socket.
+ */
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const { paths, log, version } = options;
+  const limits = options.limits ?? DEFAULT_DAEMON_LIMITS;
+  const settings = options.loadSettings();
+  log.setLevel(settings.logLevel);
 
-/** Default lifetime limits. */
-export const DEFAULT_DAEMON_LIMITS: DaemonLimits = {
-  concurrency: 8,
-  drainTimeoutMs: 5_000,
-  server: DEFAULT_SERVER_LIMITS,
-  connection: DEFAULT_CONNECTION_LIMITS,
-};
-
-/** Everything the daemon needs. */
-export interface DaemonOptions {
-  /** Where its files live. */
-  readonly paths: DaemonPaths;
-  /** The software version reported in `hello` and `status`. */
-  readonly version: string;
-  /** Reads the settings; called at start and on every reload. */
-  loadSettings(): DaemonSettings;
-  /** The logger. */
-  readonly log: Logger;
-  /** How tasks are published, classified and retried. */
-  readonly delivery: Pick<DeliveryEngineOptions, "publish" | "classify"> & {
-    retryDelayMs(attempt: number, error: unknown, baseDelayMs: number): number | null;
-  };
-  /** Lifetime limits. @default {DEFAULT_DAEMON_LIMITS} */
-  readonly limits?: DaemonLimits;
-  /**
-   * The configuration a hook event resolves with.
-   * @default {an EventConfigCache over `$HOME`'s config file}
-   */
-  readonly configFor?: ConfigForEvent;
-  /** Whether to install SIGINT/SIGTERM/SIGHUP handlers. @default {true} */
-  readonly handleSignals?: boolean;
-  /**
-   * How submits are made durable before they are acknowledged: `fsync` (the journal is
-   * synced to disk), `write` (written, not synced: survives a crash of the daemon but not
-   * of the machine) or `memory` (the old in-memory queue; a crash loses everything). Only
-   * benchmarks use anything but `fsync`. @default {"fsync"}
-   */
-  readonly durability?: "fsync" | "write" | "memory";
-}
-
-/** A started daemon. */
-export interface RunningDaemon {
-  /** Resolves when the daemon has shut down and removed its files. */
-  readonly finished: Promise<void>;
-  /** Starts a graceful shutdown (idempotent). */
-  shutdown(reason: string): Promise<void>;
-  /** The current status. */
-  status(): DaemonStatus;
-}
-
-/** Most tasks (and dead letters) listed by a `queue` request, to keep the answer small. */
-export const MAX_LISTED = 500;
-
-/** A task as listed: credentials masked, body cut to a preview. */
-function forListing(task: NotificationTask): NotificationTask {
-  const masked = maskTask(task);
-  const body = masked.message.body;
-  return body.length <= 200
-    ? masked
-    : { ...masked, message: { ...masked.message, body: `${body.slice(0, 200)}…` } };
-}
-
-/** Whether the daemon's permissions allow connecting to the host of `serverUrl`. */
-function hostPermitted(serverUrl: string, cache: Map<string, boolean>): boolean {
-  let allowed = cache.get(serverUrl);
-  if (allowed === undefined) {
-    const url = new URL(serverUrl);
-    const port = url.port || (url.protocol === "https:" ? "443" : "80");
-    const host = `${url.hostname}:${port}`;
-    allowed = Deno.permissions.querySync({ name: "net", host }).state === "granted";
-    cache.set(serverUrl, allowed);
+  const instance = await acquireInstance(paths);
+  const stats = new DaemonStats();
+  let queue: DurableQueue;
+  try {
+    queue = await DurableQueue.open({
+      journalDir: paths.journalDir,
+      deadLetterPath: paths.deadLetterPath,
+      durability: options.durability,
+      delivery: options.delivery,
+      settings,
+      concurrency: limits.concurrency,
+      log,
+    });
+  } catch (error) {
+    instance.release();
+    throw error;
   }
-  return allowed;
-}
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const hosts = new HostPermissions();
+  const acceptTask = createTaskAcceptor({ queue, hosts, log });
+  const intake: EventIntake = { configFor: options.configFor ?? configOverHome(), acceptTask, log };
+  const takeEvent: TakeEvent = (payload, context, id) =>
+    takeEventWith(payload, context, intake, id);
+  const stopping = new AbortController();
+  const status = () => statusSnapshot({ version, socketPath: paths.socketPath, stats, queue });
+  function reload(): void {
+    const next = options.loadSettings();
+    log.setLevel(next.logLevel);
+    queue.configure(next);
+    hosts.clear();
+    log.info("configuration reloaded", {
+      logLevel: next.logLevel,
+      maxQueueSize: next.maxQueueSize,
+      retryAttempts: next.retryAttempts,
+    });
+  }
+  const handle = createRequestHandler({
+    acceptTask,
+    takeEvent,
+    queue,
+    status,
+    reload,
+    shutdown: stopping,
+  });
+
+  let server: UnixServer;
+  try {
+    const context = {
+      token: instance.token,
+      version,
+      handle,
+      stats,
+      log,
+      limits: limits.connection,
+    };
+    server = new UnixServer(paths.socketPath, context, limits.server);
+    instance.markListening();
+  } catch (error) {
+    await queue.close(0);
+    instance.release();
+    throw error;
+  }
+  const served = server.serve(stopping.signal);
+  // Tasks hooks spooled while no daemon answered: now and as they appear.
+  const spool = admitSpooledTasks(paths.spoolDir, { acceptTask, takeEvent, queue, log });
+  const removeSignalListeners = options.handleSignals ?? true
+    ? listenForSignals(stopping, reload, log)
+    : () => {};
+  log.info("daemon listening", { socket: paths.socketPath, pid: Deno.pid, version });
+
+  async function stop(): Promise<void> {
+    log.info("shutting down", { reason: String(stopping.signal.reason), queued: queue.size });
+    queue.stopAccepting();
+    await served;
+    await spool.close();
+    await queue.close(limits.drainTimeoutMs);
+    removeSignalListeners();
+    instance.release();
+    const { delivered, failed } = queue.counts();
+    log.info("daemon stopped", { delivered, failed });
+  }
+  const finished = new Promise<void>((resolve) => {
+    stopping.signal.addEventListener("abort", () => resolve(stop()), { once: true });
+  });
+  return {
+    finished,
+    shutdown(reason) {
+      stopping.abort(reason);
+      return finished;
+    },
+    status,
+  };
 }
 
 /** Event configurations from `$HOME`'s config file, cached. */
@@ -139,352 +136,23 @@ function configOverHome(): ConfigForEvent {
 }
 
 /**
- * Starts the daemon and returns once it is listening.
- *
- * @throws {InstanceError} when another daemon holds the state folder or the socket.
+ * SIGINT and SIGTERM abort `stopping`; SIGHUP reloads. Returns a function that removes
+ * the listeners.
  */
-export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
-  const { paths, log } = options;
-  const limits = options.limits ?? DEFAULT_DAEMON_LIMITS;
-  let settings = options.loadSettings();
-  log.setLevel(settings.logLevel);
-
-  const instance = await acquireInstance(paths);
-  const stats = new DaemonStats();
-  let journal: TaskJournal;
-  let deadLetters: DeadLetterStore;
-  let replayed: JournalEntry[] = [];
-  try {
-    const durability = options.durability ?? "fsync";
-    const fsync = durability === "fsync";
-    if (durability === "memory") journal = new MemoryJournal();
-    else {
-      const opened = await Journal.open(paths.journalDir, {
-        fsync,
-        onWarning: (message) => log.warn(message),
-      });
-      journal = opened.journal;
-      replayed = opened.pending;
-      for (const warning of opened.warnings) log.warn("journal", { warning });
-    }
-    const dead = await DeadLetterStore.open(paths.deadLetterPath, { fsync });
-    deadLetters = dead.store;
-    for (const warning of dead.warnings) log.warn("dead letters", { warning });
-  } catch (error) {
-    instance.release();
-    throw error;
-  }
-  const engine = new DeliveryEngine({
-    publish: options.delivery.publish,
-    classify: options.delivery.classify,
-    retryDelayMs: (attempt, error) =>
-      options.delivery.retryDelayMs(attempt, error, settings.retryDelaySecs * 1000),
-    maxQueueSize: settings.maxQueueSize,
-    retryAttempts: settings.retryAttempts,
-    concurrency: limits.concurrency,
-    onEvent(event) {
-      const { entry } = event;
-      const fields = {
-        id: entry.id,
-        topic: entry.task.target.topic,
-        event: entry.task.origin.event,
-      };
-      if (event.type === "delivered") {
-        journal.markDone(entry.id);
-        log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
-      } else if (event.type === "retry") {
-        journal.markAttempt(entry.id, entry.attempts, event.error);
-        log.warn("delivery failed, will retry", {
-          ...fields,
-          attempt: entry.attempts,
-          delayMs: Math.round(event.delayMs),
-          error: event.error,
-        });
-      } else {
-        log.error("delivery failed for good", { ...fields, reason: event.reason });
-        // Dead letter first, then the journal: a crash in between repeats, never loses.
-        deadLetters.add({
-          id: entry.id,
-          task: entry.task,
-          reason: event.reason,
-          attempts: entry.attempts,
-        }).then(
-          () => journal.markDead(entry.id, event.reason),
-          (error) => log.error("cannot write dead letter", { id: entry.id, error: error.message }),
-        );
-      }
-    },
-  });
-  const permittedHosts = new Map<string, boolean>();
-  for (const entry of replayed) {
-    secretsOf(entry.task);
-    engine.submit(entry.task, { id: entry.id, attempts: entry.attempts, admitted: true });
-  }
-  if (replayed.length > 0) {
-    log.info("replayed undelivered tasks from the journal", { count: replayed.length });
-  }
-  let admitting = 0;
-
-  /** Makes a task durable, then queues it; resolves with its id. */
-  async function admit(task: NotificationTask, id?: string): Promise<string> {
-    engine.checkCapacity(admitting + 1);
-    admitting += 1;
-    const taskId = id ?? engine.nextId();
-    try {
-      await journal.add({ id: taskId, task });
-    } catch (error) {
-      if (error instanceof QueueError) {
-        throw new DaemonError(
-          ErrorCode.Internal,
-          `Cannot store the task durably: ${error.message}`,
-          true,
-          { cause: error },
-        );
-      }
-      throw error;
-    } finally {
-      admitting -= 1;
-    }
-    engine.submit(task, { id: taskId, admitted: true });
-    return taskId;
-  }
-
-  function checkHost(task: NotificationTask): void {
-    if (!hostPermitted(task.target.serverUrl, permittedHosts)) {
-      throw new DaemonError(
-        ErrorCode.HostNotPermitted,
-        `The daemon has no network permission for ${new URL(task.target.serverUrl).host}: ` +
-          `add the server to the config, then restart the daemon ` +
-          `(claude-ntfy daemon stop && claude-ntfy daemon start)`,
-      );
-    }
-  }
-
-  function secretsOf(task: NotificationTask): void {
-    const auth = task.target.auth;
-    if (auth?.type === "bearer") log.addSecret(auth.token);
-    else if (auth?.type === "basic") log.addSecret(auth.password);
-  }
-
-  function status(): DaemonStatus {
-    return {
-      isRunning: true,
-      pid: Deno.pid,
-      version: options.version,
-      uptimeSecs: stats.uptimeSecs(),
-      socketPath: paths.socketPath,
-      queueSize: engine.queued,
-      inFlight: engine.inFlight,
-      retrying: engine.retrying,
-      delivered: engine.delivered,
-      failed: engine.failed,
-      dead: deadLetters.size,
-      connectionsTotal: stats.connectionsTotal,
-      connectionsActive: stats.connectionsActive,
-      requests: { ...stats.requests },
-      protocolErrors: stats.protocolErrors,
-      bytesIn: stats.bytesIn,
-      bytesOut: stats.bytesOut,
-      requestLatencyMicros: stats.requestLatency(),
-      deliveryLatencyMicros: engine.deliveryLatency().summary(),
-    };
-  }
-
-  function reload(): void {
-    settings = options.loadSettings();
-    log.setLevel(settings.logLevel);
-    engine.configure({
-      maxQueueSize: settings.maxQueueSize,
-      retryAttempts: settings.retryAttempts,
-    });
-    permittedHosts.clear();
-    log.info("configuration reloaded", {
-      logLevel: settings.logLevel,
-      maxQueueSize: settings.maxQueueSize,
-      retryAttempts: settings.retryAttempts,
-    });
-  }
-
-  function listQueue(id: number): Response {
-    const tasks = engine.list(MAX_LISTED).map(({ entry, state }) => ({
-      id: entry.id,
-      state,
-      attempts: entry.attempts,
-      ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
-      task: forListing(entry.task),
-    }));
-    const dead = deadLetters.list().slice(-MAX_LISTED).map((letter) => ({
-      id: letter.id,
-      reason: letter.reason,
-      attempts: letter.attempts,
-      failedAt: letter.failedAt,
-      task: forListing(letter.task),
-    }));
-    return { type: "queue", id, tasks, dead };
-  }
-
-  /** Queues dead letters again (all when `ids` is undefined); journal first, then remove. */
-  async function retryDead(id: number, ids: readonly string[] | undefined): Promise<Response> {
-    const letters = ids === undefined ? deadLetters.list() : ids.map((taskId) => {
-      const letter = deadLetters.get(taskId);
-      if (letter === undefined) {
-        throw new DaemonError(ErrorCode.InvalidTask, `No dead letter with id "${taskId}"`);
-      }
-      return letter;
-    });
-    engine.checkCapacity(letters.length);
-    for (const letter of letters) {
-      await admit(letter.task, letter.id);
-      await deadLetters.remove(letter.id);
-    }
-    log.info("retrying dead letters", { count: letters.length });
-    return { type: "ok", id, count: letters.length };
-  }
-
-  /** Checks, journals and queues a task from a client, a hook event or the spool. */
-  async function acceptTask(task: NotificationTask, id?: string): Promise<string> {
-    secretsOf(task);
-    checkHost(task);
-    const taskId = await admit(task, id);
-    log.debug("accepted", { id: taskId, topic: task.target.topic, event: task.origin.event });
-    return taskId;
-  }
-
-  async function submit(id: number, task: NotificationTask): Promise<Response> {
-    return { type: "ok", id, taskId: await acceptTask(task) };
-  }
-
-  const intake: EventIntake = {
-    configFor: options.configFor ?? configOverHome(),
-    acceptTask,
-    log,
-  };
-
-  async function event(request: EventRequest): Promise<Response> {
-    const outcome = await takeEvent(request.payload, request.context, intake);
-    return { type: "ok", id: request.id, ...outcome };
-  }
-
-  function handle(request: Exclude<Request, { type: "hello" }>): Response | Promise<Response> {
-    switch (request.type) {
-      case "ping":
-        return { type: "ok", id: request.id };
-      case "submit":
-        return submit(request.id, request.task);
-      case "event":
-        return event(request);
-      case "status":
-        return { type: "status", id: request.id, status: status() };
-      case "reload":
+function listenForSignals(stopping: AbortController, reload: () => void, log: Logger): () => void {
+  const listeners: Array<[Deno.Signal, () => void]> = [
+    ["SIGINT", () => stopping.abort("SIGINT")],
+    ["SIGTERM", () => stopping.abort("SIGTERM")],
+    ["SIGHUP", () => {
+      try {
         reload();
-        return { type: "ok", id: request.id };
-      case "shutdown":
-        return { type: "ok", id: request.id };
-      case "queue":
-        return listQueue(request.id);
-      case "retry":
-        return retryDead(request.id, request.all ? undefined : request.taskIds ?? []);
-      case "purge":
-        return deadLetters.purge().then((count) => {
-          log.info("purged dead letters", { count });
-          return { type: "ok", id: request.id, count };
-        });
-    }
-  }
-
-  let shuttingDown: Promise<void> | undefined;
-  let resolveFinished!: () => void;
-  const finished = new Promise<void>((resolve) => resolveFinished = resolve);
-
-  let server: UnixServer;
-  try {
-    server = new UnixServer(paths.socketPath, {
-      token: instance.token,
-      version: options.version,
-      handle,
-      onShutdownRequested: () => void shutdown("shutdown request"),
-      stats,
-      log,
-      limits: limits.connection,
-    }, limits.server);
-    instance.markListening();
-  } catch (error) {
-    instance.release();
-    throw error;
-  }
-  server.start();
-
-  // Tasks hooks spooled while no daemon answered: ingest them now and as they appear.
-  const spool = new SpoolIngester(paths.spoolDir, {
-    onWarning: (message) => log.warn("spool", { warning: message }),
-  });
-  const ingested = spool.watch(async (entry, fileName) => {
-    const id = `spool-${fileName.replace(/\.(task|event)$/, "")}`;
-    if (journal.has(id)) return;
-    try {
-      if (entry.kind === "event") {
-        const { payload, context } = entry.request;
-        const outcome = await takeEvent(payload, context, intake, id);
-        log.debug("ingested a spooled event", { id, ...outcome });
-      } else {
-        await acceptTask(entry.task, id);
-        log.debug("ingested a spooled task", { id, topic: entry.task.target.topic });
+      } catch (error) {
+        log.error("reload failed", { error: (error as Error).message });
       }
-    } catch (error) {
-      // Only a full queue or a shutdown is worth another try; the rest never gets better.
-      if (error instanceof DaemonError && error.retryable) throw error;
-      return { reject: errorText(error) };
-    }
-    return undefined;
-  });
-  ingested.then((summary) => {
-    if (summary.ingested > 0 || summary.rejected > 0) log.info("spool ingested", { ...summary });
-  }, (error) => log.error("spool ingest failed", { error: (error as Error).message }));
-
-  const signalHandlers: Array<[Deno.Signal, () => void]> = [];
-  if (options.handleSignals ?? true) {
-    signalHandlers.push(
-      ["SIGINT", () => void shutdown("SIGINT")],
-      ["SIGTERM", () => void shutdown("SIGTERM")],
-      ["SIGHUP", () => {
-        try {
-          reload();
-        } catch (error) {
-          log.error("reload failed", { error: (error as Error).message });
-        }
-      }],
-    );
-    for (const [signal, handler] of signalHandlers) Deno.addSignalListener(signal, handler);
-  }
-  log.info("daemon listening", {
-    socket: paths.socketPath,
-    pid: Deno.pid,
-    version: options.version,
-  });
-
-  function shutdown(reason: string): Promise<void> {
-    shuttingDown ??= (async () => {
-      log.info("shutting down", { reason, queued: engine.size });
-      engine.stopAccepting();
-      await server.close(1_000);
-      await spool.close();
-      const drained = await engine.drain(limits.drainTimeoutMs);
-      const undelivered = engine.size;
-      engine.stop();
-      if (!drained || undelivered > 0) {
-        log.warn("shutdown deadline passed: undelivered tasks stay in the journal", {
-          undelivered,
-        });
-      }
-      await journal.close();
-      await deadLetters.close();
-      for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
-      instance.release();
-      log.info("daemon stopped", { delivered: engine.delivered, failed: engine.failed });
-      resolveFinished();
-    })();
-    return shuttingDown;
-  }
-
-  return { finished, shutdown, status };
+    }],
+  ];
+  for (const [signal, listener] of listeners) Deno.addSignalListener(signal, listener);
+  return () => {
+    for (const [signal, listener] of listeners) Deno.removeSignalListener(signal, listener);
+  };
 }

@@ -19,6 +19,13 @@ export type EventOutcome =
   | { readonly taskId: string }
   | { readonly skipped: string };
 
+/** Resolves a raw event and queues its task (see {@linkcode takeEvent}), bound to a daemon. */
+export type TakeEvent = (
+  payload: Uint8Array,
+  context: HookContext,
+  taskId?: string,
+) => Promise<EventOutcome>;
+
 /** What {@linkcode takeEvent} needs from the daemon. */
 export interface EventIntake {
   /** The configuration for an event (see `EventConfigCache`). */

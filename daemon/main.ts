@@ -6,6 +6,7 @@
  * @module
  */
 
+import { VERSION } from "../core/version.ts";
 import { type DaemonSettings, startDaemon } from "./daemon.ts";
 import { InstanceError } from "../core/state_dir.ts";
 import { Logger, parseLogLevel } from "./log.ts";
@@ -16,8 +17,8 @@ import { NtfyError } from "../core/ntfy/errors.ts";
 import { retryDelayMs } from "../core/ntfy/retry_policy.ts";
 import { openLogFile } from "./log_file.ts";
 
-/** The software version. */
-export const DAEMON_VERSION = "0.1.0";
+/** The software version (from deno.json). */
+export const DAEMON_VERSION: string = VERSION;
 
 /** What the daemon process needs from its launcher. */
 export interface DaemonProcessOptions {

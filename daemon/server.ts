@@ -33,13 +33,16 @@ export const DEFAULT_SERVER_LIMITS: ServerLimits = {
 };
 
 /**
- * Listens on a Unix socket and serves every connection with the given context.
+ * Listens on a Unix socket and serves every connection with the given context until a
+ * signal aborts.
  *
- * @example
+ * @example Serving until a signal aborts
  * ```ts ignore
+ * const stop = new AbortController();
  * const server = new UnixServer("/tmp/x.sock", context, DEFAULT_SERVER_LIMITS);
- * server.start();
- * await server.close();
+ * const served = server.serve(stop.signal);
+ * stop.abort("done");
+ * await served; // every connection has been answered and closed
  * ```
  */
 export class UnixServer {
@@ -48,8 +51,6 @@ export class UnixServer {
   readonly #limits: ServerLimits;
   readonly #connections = new Set<ClientConnection>();
   readonly #served = new Set<Promise<void>>();
-  #sweepTimer: ReturnType<typeof setInterval> | undefined;
-  #acceptLoop: Promise<void> | undefined;
   #closing = false;
   #nextId = 1;
   /** Waited in vain for a slot: refuse at once until a connection ends. */
@@ -68,14 +69,27 @@ export class UnixServer {
     return this.#connections.size;
   }
 
-  /** Starts accepting connections. */
-  start(): void {
+  /**
+   * Accepts and serves connections until `signal` aborts. Then it stops accepting, lets
+   * open connections finish their answers for up to `graceMs`, closes them all, and
+   * resolves.
+   */
+  async serve(signal: AbortSignal, graceMs = 1_000): Promise<void> {
+    const stop = () => this.#stopAccepting();
+    signal.addEventListener("abort", stop, { once: true });
+    if (signal.aborted) stop();
     const sweepEvery = Math.max(
       50,
       Math.min(1_000, this.#limits.partialFrameTimeoutMs / 2, this.#limits.idleTimeoutMs / 2),
     );
-    this.#sweepTimer = setInterval(() => this.#sweep(), sweepEvery);
-    this.#acceptLoop = this.#accept();
+    const sweepTimer = setInterval(() => this.#sweep(), sweepEvery);
+    try {
+      await this.#accept();
+      await this.#closeConnections(graceMs);
+    } finally {
+      clearInterval(sweepTimer);
+      signal.removeEventListener("abort", stop);
+    }
   }
 
   async #accept(): Promise<void> {
@@ -96,12 +110,11 @@ export class UnixServer {
         continue;
       }
       if (this.#connections.size >= this.#limits.maxConnections) {
-        stats.connectionsRefused += 1;
+        stats.connectionRefused();
         conn.close();
         continue;
       }
-      stats.connectionsTotal += 1;
-      stats.connectionsActive += 1;
+      stats.connectionOpened();
       const connection = new ClientConnection(conn, this.#context, this.#nextId++);
       this.#connections.add(connection);
       const served = connection.serve().catch((error) => {
@@ -109,7 +122,7 @@ export class UnixServer {
       }).finally(() => {
         this.#connections.delete(connection);
         this.#served.delete(served);
-        stats.connectionsActive -= 1;
+        stats.connectionClosed();
         this.#saturated = false;
         this.#slotFreed?.();
       });
@@ -150,9 +163,11 @@ export class UnixServer {
   }
 
   /** Stops accepting new connections; open ones go on. */
-  stopAccepting(): void {
+  #stopAccepting(): void {
     if (this.#closing) return;
     this.#closing = true;
+    // A full server waiting for a slot notices at once.
+    this.#slotFreed?.();
     try {
       this.#listener.close();
     } catch (error) {
@@ -160,13 +175,8 @@ export class UnixServer {
     }
   }
 
-  /**
-   * Stops accepting, lets open connections finish their answers for up to `graceMs`, then
-   * closes everything.
-   */
-  async close(graceMs = 1_000): Promise<void> {
-    this.stopAccepting();
-    await this.#acceptLoop;
+  /** Lets open connections finish their answers for up to `graceMs`, then closes them. */
+  async #closeConnections(graceMs: number): Promise<void> {
     for (const connection of this.#connections) connection.closeWhenIdle();
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
@@ -176,6 +186,5 @@ export class UnixServer {
     clearTimeout(timer);
     for (const connection of this.#connections) connection.close();
     await Promise.all(this.#served);
-    clearInterval(this.#sweepTimer);
   }
 }

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { Decoder, Encoder } from "@msgpack/msgpack";
 import { ErrorCode, ProtocolError } from "./errors.ts";
 import {
   DEFAULT_MAX_FRAME_BYTES,
@@ -26,7 +25,8 @@ import {
 } from "./messages.ts";
 import { validateTask } from "./task.ts";
 import { validateEventRequest } from "./event_request.ts";
-import { nestingExceeds } from "./_nesting.ts";
+import { MsgpackDecoder } from "./msgpack_decoder.ts";
+import { MsgpackEncoder } from "./msgpack_encoder.ts";
 import {
   isRecord,
   nonNegativeInteger,
@@ -35,13 +35,16 @@ import {
   optionalStringArray,
 } from "./_validate.ts";
 
-const encoder = new Encoder({ ignoreUndefined: true });
-const decoder = new Decoder({
+/** Deepest nesting a message needs is 6 (submit > task > message > actions > [i] > headers). */
+const MAX_DEPTH = 16;
+
+const encoder = new MsgpackEncoder();
+const decoder = new MsgpackDecoder({
   maxStrLength: DEFAULT_MAX_FRAME_BYTES,
   maxBinLength: DEFAULT_MAX_FRAME_BYTES,
   maxArrayLength: 65_536,
   maxMapLength: 65_536,
-  maxExtLength: DEFAULT_MAX_FRAME_BYTES,
+  maxDepth: MAX_DEPTH,
 });
 
 /** The largest request id; ids are unsigned 32-bit integers, 0 is reserved. */
@@ -54,7 +57,7 @@ export const MAX_REQUEST_ID = 0xffff_ffff;
  */
 export function encodeMessage(message: Request | Response, options: FrameOptions = {}): Uint8Array {
   const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
-  const payload = encoder.encodeSharedRef(message);
+  const payload = encoder.encodeShared(message);
   if (payload.byteLength > max) {
     throw new ProtocolError(
       ErrorCode.FrameTooLarge,
@@ -88,16 +91,7 @@ export function encodeResponse(response: Response, options: FrameOptions = {}): 
   return encodeMessage(response, options);
 }
 
-/** Deepest nesting a message needs is 6 (submit > task > message > actions > [i] > headers). */
-const MAX_DEPTH = 16;
-
 function decodePayload(payload: Uint8Array): unknown {
-  if (nestingExceeds(payload, MAX_DEPTH)) {
-    throw new ProtocolError(
-      ErrorCode.MalformedPayload,
-      `Cannot decode payload: nesting deeper than ${MAX_DEPTH}`,
-    );
-  }
   try {
     return decoder.decode(payload);
   } catch (cause) {
@@ -237,6 +231,9 @@ function validateStatus(value: unknown, fail: (m: string) => Error): DaemonStatu
     if (typeof field !== "number") throw fail(`"status.${key}" must be a number`);
     return field;
   };
+  // Fields added later are optional: present only when the daemon sent a number.
+  const optional = (key: string): Record<string, number> =>
+    typeof value[key] === "number" ? { [key]: value[key] as number } : {};
   const requests = isRecord(value.requests) ? value.requests : {};
   return {
     isRunning: value.isRunning === true,
@@ -249,9 +246,11 @@ function validateStatus(value: unknown, fail: (m: string) => Error): DaemonStatu
     retrying: number("retrying"),
     delivered: number("delivered"),
     failed: number("failed"),
+    ...optional("retries"),
     dead: number("dead"),
     connectionsTotal: number("connectionsTotal"),
     connectionsActive: number("connectionsActive"),
+    ...optional("connectionsRefused"),
     requests: Object.fromEntries(
       Object.entries(requests).filter(([, v]) => typeof v === "number"),
     ) as Record<string, number>,

@@ -150,7 +150,7 @@ function validateContext(value: unknown, fail: Fail): HookContext {
 export function validateEventRequest(
   record: Record<string, unknown>,
   id: number,
-  fail: Fail,
+  fail: (message: string) => Error,
 ): EventRequest {
   return {
     type: "event",

@@ -244,12 +244,16 @@ export interface DaemonStatus {
   readonly delivered: number;
   /** Tasks that failed for good since start. */
   readonly failed: number;
+  /** Retries scheduled since start (absent from older daemons). */
+  readonly retries?: number;
   /** Tasks in the dead-letter store. */
   readonly dead: number;
   /** Connections accepted since start. */
   readonly connectionsTotal: number;
   /** Connections open now. */
   readonly connectionsActive: number;
+  /** Connections refused because the limit was reached (absent from older daemons). */
+  readonly connectionsRefused?: number;
   /** Requests handled since start, by type. */
   readonly requests: Readonly<Record<string, number>>;
   /** Frames or messages rejected since start. */

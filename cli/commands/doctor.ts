@@ -11,6 +11,8 @@ import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
 import { connect } from "../../client/client.ts";
+import { RemoteError } from "../../client/errors.ts";
+import { ErrorCode, PROTOCOL_VERSION } from "../../protocol/mod.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import { parseConfigText } from "../../core/config/load_config.ts";
 import { splitTopicUrl } from "../../core/config/topic_url.ts";
@@ -36,8 +38,9 @@ config files holding a token are private (0600); the daemon answers a ping; the 
 folder, socket and token file are private (0700/0600); the claude-ntfy Claude Code
 plugin is enabled, or claude-ntfy's hooks are registered in ~/.claude/settings.json and
 the project's .claude/settings.json and settings.local.json (which events), but not both,
-since every event would notify twice; the bundle dist/claude-ntfy.js exists and is
-current (not needed when only the plugin runs the hook).
+since every event would notify twice; the Deno the settings.json hooks run exists and is
+not in a cache that gets emptied (npm's npx cache, /tmp); the bundle dist/claude-ntfy.js
+exists and is current (not needed when only the plugin runs the hook).
 
 Nothing goes over the network unless --send is given: then a test notification is
 published straight to ntfy (not through the daemon, so that the answer shows ntfy is
@@ -233,6 +236,15 @@ async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
         },
       );
     }
+    if (error instanceof RemoteError && error.code === ErrorCode.UnsupportedVersion) {
+      return check(
+        "daemon",
+        "fail",
+        `The running daemon is older than this CLI (it refuses protocol ${PROTOCOL_VERSION}): ` +
+          "hooks spool their events until it is replaced",
+        { fix: '"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"' },
+      );
+    }
     return check("daemon", "fail", `Daemon does not answer: ${(error as Error).message}`, {
       fix:
         `"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"; see ${context.paths.logPath}`,
@@ -255,6 +267,15 @@ async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
     }
     return check("daemon", "ok", title, { details });
   } catch (error) {
+    if (error instanceof RemoteError && error.code === ErrorCode.UnsupportedVersion) {
+      return check(
+        "daemon",
+        "fail",
+        `The running daemon is older than this CLI (it refuses protocol ${PROTOCOL_VERSION}): ` +
+          "hooks spool their events until it is replaced",
+        { fix: '"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"' },
+      );
+    }
     return check("daemon", "fail", `Daemon does not answer: ${(error as Error).message}`, {
       fix:
         `"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"; see ${context.paths.logPath}`,

@@ -20,6 +20,7 @@ import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { parseFlags } from "../parse_flags.ts";
 import { readHookStdin } from "../hook/read_hook_stdin.ts";
 import { hookContext } from "../hook/hook_context.ts";
+import { fitEventPayload } from "../hook/fit_event_payload.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
 import { requestOnce } from "../../client/client.ts";
 import { oneLine } from "../hook/one_line.ts";
@@ -92,14 +93,17 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
       maxBytes: HOOK_STDIN_MAX_BYTES,
       timeoutMs: stdinTimeoutMs(io),
     });
-  const { context, projectDir } = hookContext(stdin, {
+  const gathered = hookContext(stdin, {
     hookName: flags["hook-name"] || io.env("CLAUDE_HOOK"),
     projectDir: flags.project || io.env("CLAUDE_PROJECT_DIR"),
     cwd: io.cwd,
     env: io.environment?.() ?? {},
   }, Date.now());
+  const projectDir = gathered.projectDir;
+  // One frame holds the event with its context: a payload near 1 MiB is cut to fit.
+  const { payload, context } = fitEventPayload(stdin.bytes, gathered.context);
   const fallback = () => import("../hook/hook_fallback.ts");
-  const job = { io, flags, payload: stdin.bytes, context, projectDir };
+  const job = { io, flags, payload, context, projectDir };
   if (flags["dry-run"] || flags["no-daemon"]) return await (await fallback()).resolveHere(job);
   const paths = daemonPathsFor(io, { projectDir, stateDir: flags["state-dir"] });
   let answer;
@@ -110,7 +114,7 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
       connectTimeoutMs: 1_000,
       requestTimeoutMs: 5_000,
       clientName: "claude-ntfy-hook",
-    }, { type: "event", payload: stdin.bytes, context });
+    }, { type: "event", payload, context });
   } catch (error) {
     return await (await fallback()).whenDaemonFailed(job, paths, error);
   }

@@ -15,6 +15,7 @@ import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
 import { findHookLauncher, type FoundLauncher } from "../install/hook_launcher.ts";
 import { hookCommandLine } from "../install/hook_command_line.ts";
+import { type LastingLauncher, useDenoLauncher } from "../install/deno_launcher.ts";
 import {
   describeInstall,
   EVENT_NAME_PATTERN,
@@ -45,9 +46,13 @@ Which of them notify is up to the config (hooks.events); the daemon also follows
 activity events. If the plugin is enabled, this refuses: the plugin already runs the
 hook, and both would notify twice.
 
-The hook command is the fastest one found: dist/claude-ntfy.js (from "deno task build")
-run by this Deno, else a compiled claude-ntfy (next to the bundle or on PATH), else
-cli/main.ts from source (slower; a warning says so).
+The hook command is the fastest one found: dist/claude-ntfy.js (from "deno task build"),
+else a compiled claude-ntfy (next to the bundle or on PATH), else cli/main.ts from source
+(slower; a warning says so). Deno is started through ~/.claude/ntfy-service/bin/
+claude-ntfy-deno, a small sh script written here, which finds a Deno each time (this one
+first, while it exists; then deno on PATH, ~/.deno/bin/deno, or one it installs with npm
+into ~/.claude/ntfy-service/runtime), so that the hook keeps working when this Deno goes
+(e.g. the one "npx deno" runs, which "npm cache clean" deletes).
 
 Options:
   --global          write ~/.claude/ntfy-service/config.toml (default: the project's
@@ -226,20 +231,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     io.stderr(`${prefix}: cannot find the home folder: HOME is not set\n`);
     return ExitCode.Error;
   }
-  let config;
-  let found;
-  try {
-    // The user's settings.json applies to every project, so only the global config counts.
-    config = loadConfig({
-      homeDir: options.home,
-      ...(options.global ? {} : { projectDir: options.project }),
-      env: io.env,
-    }).config;
-    found = (options.dependencies.findLauncher ?? findHookLauncher)();
-  } catch (error) {
-    io.stderr(`${prefix}: hooks not installed: ${(error as Error).message}\n`);
-    return ExitCode.Error;
-  }
+  // Before anything is written (the launcher, settings.json).
   const active = readPluginStates({ homeDir: options.home, projectDir: options.project })
     .plugins.filter((plugin) => plugin.active).map((plugin) => plugin.id);
   if (active.length > 0) {
@@ -252,6 +244,25 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     );
     return ExitCode.Error;
   }
+  let config;
+  let found;
+  let lasting: LastingLauncher;
+  try {
+    // The user's settings.json applies to every project, so only the global config counts.
+    config = loadConfig({
+      homeDir: options.home,
+      ...(options.global ? {} : { projectDir: options.project }),
+      env: io.env,
+    }).config;
+    found = (options.dependencies.findLauncher ?? findHookLauncher)();
+    // Without a home folder there is nowhere to keep the launcher: name Deno directly.
+    lasting = options.home === ""
+      ? { launcher: found.launcher }
+      : useDenoLauncher(found.launcher, { homeDir: options.home });
+  } catch (error) {
+    io.stderr(`${prefix}: hooks not installed: ${(error as Error).message}\n`);
+    return ExitCode.Error;
+  }
   const events = eventsToRegister(config, options.extraEvents);
   const path = options.global
     ? settingsPath("user", options.home)
@@ -260,7 +271,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
   try {
     report = installHooks({
       settingsPath: path,
-      command: hookCommandLine(found.launcher),
+      command: hookCommandLine(lasting.launcher),
       events,
       now: (options.dependencies.now ?? (() => new Date()))(),
     });
@@ -271,6 +282,13 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     return ExitCode.Error;
   }
   io.stdout(describeInstall(report));
+  if (lasting.script !== undefined) {
+    io.stdout(
+      `  launcher:  ${lasting.script.path} (${
+        lasting.script.written ? "written" : "unchanged"
+      }; finds Deno each time the hook runs)\n`,
+    );
+  }
   if (!options.global && report.written) {
     io.stdout(
       "Note: .claude/settings.json is often shared in version control, and this command holds " +

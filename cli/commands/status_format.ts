@@ -61,7 +61,8 @@ export function formatStatus(status: DaemonStatus, options: { color: boolean }):
       "delivered",
       `${paint("32", String(status.delivered))}  failed ${
         status.failed > 0 ? paint("31", String(status.failed)) : "0"
-      }  dead ${status.dead > 0 ? paint("31", String(status.dead)) : "0"}`,
+      }  dead ${status.dead > 0 ? paint("31", String(status.dead)) : "0"}` +
+      (status.retries === undefined ? "" : `  retries ${status.retries}`),
     ],
     ["delivery", latency(status.deliveryLatencyMicros)],
     ["requests", latency(status.requestLatencyMicros)],
@@ -69,6 +70,7 @@ export function formatStatus(status: DaemonStatus, options: { color: boolean }):
     [
       "connections",
       `${status.connectionsActive} open, ${status.connectionsTotal} total, ` +
+      (status.connectionsRefused ? `${status.connectionsRefused} refused, ` : "") +
       `${status.protocolErrors} protocol errors`,
     ],
     ["traffic", `${bytes(status.bytesIn)} in, ${bytes(status.bytesOut)} out`],

@@ -12,7 +12,7 @@ export type HookLauncher =
   | {
     /** The bundle `dist/claude-ntfy.js` (from `deno task build`), run by Deno: fast. */
     readonly kind: "bundle";
-    /** The Deno executable. */
+    /** The Deno executable, or the launcher that finds one (`useDenoLauncher`). */
     readonly deno: string;
     /** The bundle's absolute path. */
     readonly bundle: string;
@@ -26,7 +26,7 @@ export type HookLauncher =
   | {
     /** `cli/main.ts` run from source: works, but type-checks and loads slower. */
     readonly kind: "source";
-    /** The Deno executable. */
+    /** The Deno executable, or the launcher that finds one (`useDenoLauncher`). */
     readonly deno: string;
     /** The absolute path of `cli/main.ts`. */
     readonly entry: string;

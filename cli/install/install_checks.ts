@@ -11,6 +11,7 @@ import { BUNDLE_PATH, installRoot, isCompiledExecutable } from "./hook_launcher.
 import { eventsToRegister } from "./install_hooks.ts";
 import { HOOKED_EVENTS } from "./hooked_events.ts";
 import { type PluginState, readPluginStates } from "./claude_plugins.ts";
+import { denoProgram, hookRuntimeChecks } from "./runtime_checks.ts";
 import { readSettingsFile, settingsPath } from "./settings_file.ts";
 import { findHookEntries, type FoundHook } from "./settings_hooks.ts";
 import { splitShellWords } from "./shell_words.ts";
@@ -88,8 +89,8 @@ function pluginChecks(plugins: readonly PluginState[], problems: readonly string
  * and in the user's settings.json and the project's settings.json and settings.local.json.
  * Fails when the plugin and a settings.json both run it (every event would notify twice)
  * and says which to remove; warns about events that should be registered but are not,
- * events registered with two different commands, commands that refer to missing files and
- * the slow source launcher.
+ * events registered with two different commands, a Deno that is gone or lives in a cache,
+ * commands that refer to missing files and the slow source launcher.
  */
 export function installedHookChecks(context: InstallCheckContext): DoctorCheck[] {
   const sources: SettingsSource[] = [
@@ -214,9 +215,13 @@ export function installedHookChecks(context: InstallCheckContext): DoctorCheck[]
       ),
     );
   }
-  const broken = [...new Set(found.map((hook) => hook.command))].flatMap((command) =>
-    splitShellWords(command).words.filter((word) => word.startsWith("/") && !exists(word))
-      .map((word) => `${word} (in: ${command})`)
+  const commands = [...new Set(found.map((hook) => hook.command))];
+  checks.push(...hookRuntimeChecks(commands));
+  // The program that starts Deno has its own check just above.
+  const broken = commands.flatMap((command) =>
+    splitShellWords(command).words.filter((word) =>
+      word.startsWith("/") && word !== denoProgram(command) && !exists(word)
+    ).map((word) => `${word} (in: ${command})`)
   );
   if (broken.length > 0) {
     checks.push(

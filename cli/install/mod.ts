@@ -13,12 +13,14 @@
  * @module
  */
 
+export * from "./deno_launcher.ts";
 export * from "./doctor_check.ts";
 export * from "./hook_command_line.ts";
 export * from "./hook_launcher.ts";
 export * from "./install_checks.ts";
 export * from "./install_hooks.ts";
 export * from "./json_document.ts";
+export * from "./runtime_checks.ts";
 export * from "./settings_file.ts";
 export * from "./settings_hooks.ts";
 export * from "./shell_words.ts";

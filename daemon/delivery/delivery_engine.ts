@@ -8,57 +8,9 @@
 import { ErrorCode, type NotificationTask } from "../../protocol/mod.ts";
 import { Histogram } from "../stats/histogram.ts";
 import { DaemonError } from "../errors.ts";
+import type { DeliveryEngineOptions, QueuedTask } from "./delivery_engine_options.ts";
 
-/** A task in the engine, with its delivery history. */
-export interface QueuedTask {
-  /** The id given when the task was accepted. */
-  readonly id: string;
-  /** The notification. */
-  readonly task: NotificationTask;
-  /** Failed delivery attempts so far. */
-  attempts: number;
-  /** When the task was accepted (ms, monotonic clock). */
-  readonly acceptedAt: number;
-  /** The last delivery error, if any. */
-  lastError?: string;
-}
-
-/** What a failed publish tells the engine. */
-export interface PublishFailure {
-  /** Whether trying again later may succeed. */
-  readonly retryable: boolean;
-  /** A message safe to log (no secrets). */
-  readonly message: string;
-}
-
-/** How the engine learns what happened to a task. */
-export type DeliveryEvent =
-  | { readonly type: "delivered"; readonly entry: QueuedTask; readonly ntfyId: string }
-  | {
-    readonly type: "retry";
-    readonly entry: QueuedTask;
-    readonly delayMs: number;
-    readonly error: string;
-  }
-  | { readonly type: "dead"; readonly entry: QueuedTask; readonly reason: string };
-
-/** The engine's dependencies and limits. */
-export interface DeliveryEngineOptions {
-  /** Publishes one task; resolves with ntfy's message id, rejects with an error. */
-  publish(task: NotificationTask, signal: AbortSignal): Promise<{ id: string }>;
-  /** Decides the delay before retry `attempt` (1-based), or null to give up. */
-  retryDelayMs(attempt: number, error: unknown): number | null;
-  /** Turns an error into a retryable flag and a secret-free message. */
-  classify(error: unknown): PublishFailure;
-  /** Told about each delivery, retry and dead letter. */
-  onEvent?(event: DeliveryEvent): void;
-  /** Most tasks held at once (queued, in flight and waiting to retry). @default {10000} */
-  maxQueueSize?: number;
-  /** Deliveries at once. @default {8} */
-  concurrency?: number;
-  /** Retries after the first attempt before a task goes to the dead letters. @default {5} */
-  retryAttempts?: number;
-}
+export * from "./delivery_engine_options.ts";
 
 /**
  * Accepts tasks, delivers them with bounded concurrency and retries failures.
@@ -87,12 +39,9 @@ export class DeliveryEngine {
   #sequence = 0;
   #accepting = true;
   #stopped = false;
-  /** Tasks delivered since start. */
-  delivered = 0;
-  /** Tasks given up since start. */
-  failed = 0;
-  /** Retries scheduled since start. */
-  retries = 0;
+  #delivered = 0;
+  #givenUp = 0;
+  #retries = 0;
 
   /** Creates an engine; it starts delivering as soon as tasks arrive. */
   constructor(options: DeliveryEngineOptions) {
@@ -117,6 +66,21 @@ export class DeliveryEngine {
   /** Tasks waiting for their retry time. */
   get retrying(): number {
     return this.#retryTimers.size;
+  }
+
+  /** Tasks delivered since start. */
+  get delivered(): number {
+    return this.#delivered;
+  }
+
+  /** Tasks given up since start. */
+  get failed(): number {
+    return this.#givenUp;
+  }
+
+  /** Retries scheduled since start. */
+  get retries(): number {
+    return this.#retries;
   }
 
   /** Everything the engine holds: queued, in flight and retrying. */
@@ -232,7 +196,7 @@ export class DeliveryEngine {
     this.#inFlight.set(entry.id, { entry, controller });
     try {
       const result = await this.#options.publish(entry.task, controller.signal);
-      this.delivered += 1;
+      this.#delivered += 1;
       this.#deliveryLatency.record((performance.now() - entry.acceptedAt) * 1000);
       this.#inFlight.delete(entry.id);
       this.#options.onEvent?.({ type: "delivered", entry, ntfyId: result.id });
@@ -242,13 +206,13 @@ export class DeliveryEngine {
         // Aborted by stop(): the task stays undelivered; the journal (if any) still has it.
         return;
       }
-      this.#failed(entry, error);
+      this.#onFailure(entry, error);
     } finally {
       this.#pump();
     }
   }
 
-  #failed(entry: QueuedTask, error: unknown): void {
+  #onFailure(entry: QueuedTask, error: unknown): void {
     const failure = this.#options.classify(error);
     entry.attempts += 1;
     entry.lastError = failure.message;
@@ -259,11 +223,11 @@ export class DeliveryEngine {
       const reason = failure.retryable
         ? `gave up after ${entry.attempts} attempts: ${failure.message}`
         : failure.message;
-      this.failed += 1;
+      this.#givenUp += 1;
       this.#options.onEvent?.({ type: "dead", entry, reason });
       return;
     }
-    this.retries += 1;
+    this.#retries += 1;
     const timer = setTimeout(() => {
       this.#retryTimers.delete(entry.id);
       if (this.#stopped) return;

@@ -5,8 +5,9 @@
  * @module
  */
 
-import { decode, Encoder } from "@msgpack/msgpack";
 import type { NotificationTask } from "../../protocol/mod.ts";
+import { MsgpackDecoder } from "../../protocol/msgpack_decoder.ts";
+import { MsgpackEncoder } from "../../protocol/msgpack_encoder.ts";
 import { crc32 } from "./_crc32.ts";
 
 /** Bytes before each payload: length and CRC. */
@@ -45,9 +46,12 @@ export type JournalRecord =
   | { readonly type: "done"; readonly id: string }
   | { readonly type: "dead"; readonly id: string; readonly reason: string };
 
+/** Decodes record payloads; a record nests 6 deep at most (add > task > message > actions). */
+const decoder = new MsgpackDecoder({ maxDepth: 32 });
+
 /** Frames records; reuses one msgpack encoder buffer. */
 export class RecordEncoder {
-  readonly #encoder = new Encoder({ ignoreUndefined: true });
+  readonly #encoder = new MsgpackEncoder();
   readonly #maxRecordBytes: number;
 
   constructor(maxRecordBytes = DEFAULT_MAX_RECORD_BYTES) {
@@ -61,7 +65,7 @@ export class RecordEncoder {
    * @throws {RangeError} when the payload is over `maxRecordBytes`.
    */
   payload(record: JournalRecord): Uint8Array {
-    const payload = this.#encoder.encodeSharedRef(record);
+    const payload = this.#encoder.encodeShared(record);
     if (payload.length > this.#maxRecordBytes) {
       throw new RangeError(
         `Cannot journal record: payload of ${payload.length} bytes exceeds limit ${this.#maxRecordBytes}`,
@@ -160,7 +164,7 @@ function frameAt(
   if (crc32(bytes, pos + RECORD_HEADER_BYTES, end) !== view.getUint32(pos + 4)) return undefined;
   let value: unknown;
   try {
-    value = decode(bytes.subarray(pos + RECORD_HEADER_BYTES, end));
+    value = decoder.decode(bytes.subarray(pos + RECORD_HEADER_BYTES, end));
   } catch {
     return undefined;
   }

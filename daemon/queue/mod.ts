@@ -24,3 +24,5 @@ export * from "./journal_options.ts";
 export * from "./dead_letters.ts";
 export * from "./mask_task.ts";
 export * from "./queue_error.ts";
+export * from "./durable_queue.ts";
+export * from "./durable_queue_options.ts";

@@ -23,3 +23,4 @@
  */
 
 export * from "./spool_ingester.ts";
+export * from "./admit_spooled_tasks.ts";

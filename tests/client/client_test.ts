@@ -1,7 +1,7 @@
 // The daemon client: typed errors, timeouts, dropped connections, one transparent
 // reconnect for idempotent requests, and none for submit.
-import { equal, ok, rejects } from "node:assert/strict";
-import { connect, submitOnce } from "../../client/client.ts";
+import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
+import { connect, requestOnce, submitOnce } from "../../client/client.ts";
 import {
   ConnectionClosedError,
   DaemonNotRunningError,
@@ -11,8 +11,10 @@ import {
 import {
   decodeRequest,
   encodeResponse,
+  ErrorCode,
   FrameDecoder,
   type NotificationTask,
+  ProtocolError,
   type Request,
   type Response,
 } from "../../protocol/mod.ts";
@@ -26,7 +28,7 @@ const task: NotificationTask = {
 
 /**
  * A scripted peer on a real Unix socket: answers hello, then lets the test decide what to
- * do with each request (answer, ignore, or drop the connection).
+ * do with each request (answer, ignore, or drop the connection). Disposing it closes it.
  */
 async function scriptedDaemon(
   onRequest: (request: Request, conn: Deno.Conn) => Response | "ignore" | "drop",
@@ -71,21 +73,19 @@ async function scriptedDaemon(
       })();
     }
   })();
-  return {
-    path,
-    async close() {
-      listener.close();
-      for (const conn of conns) {
-        try {
-          conn.close();
-        } catch {
-          // already closed
-        }
+  async function close() {
+    listener.close();
+    for (const conn of conns) {
+      try {
+        conn.close();
+      } catch {
+        // already closed
       }
-      await serving.catch(() => {});
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
+    }
+    await serving.catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+  return { path, [Symbol.asyncDispose]: close };
 }
 
 Deno.test("connect() to a missing socket is DaemonNotRunningError with the path", async () => {
@@ -105,87 +105,94 @@ Deno.test("connect() to a missing socket is DaemonNotRunningError with the path"
 });
 
 Deno.test("a request with no answer rejects with TimeoutError after requestTimeoutMs", async () => {
-  const peer = await scriptedDaemon(() => "ignore");
-  try {
-    const client = await connect({ socketPath: peer.path, token: "t", requestTimeoutMs: 150 });
-    const started = performance.now();
-    await rejects(client.status(), TimeoutError);
-    ok(performance.now() - started < 2_000);
-    await client.close();
-  } finally {
-    await peer.close();
-  }
+  await using peer = await scriptedDaemon(() => "ignore");
+  const client = await connect({ socketPath: peer.path, token: "t", requestTimeoutMs: 150 });
+  const started = performance.now();
+  await rejects(client.status(), TimeoutError);
+  ok(performance.now() - started < 2_000);
+  await client.close();
 });
 
 Deno.test("pending requests reject with ConnectionClosedError when the connection drops; submit is not retried", async () => {
   let submits = 0;
-  const peer = await scriptedDaemon((request) => {
+  await using peer = await scriptedDaemon((request) => {
     if (request.type === "submit") submits++;
     return "drop";
   });
-  try {
-    const client = await connect({ socketPath: peer.path, token: "t" });
-    await rejects(client.submit(task), ConnectionClosedError);
-    equal(submits, 1, "a submit is never sent twice");
-    await client.close();
-  } finally {
-    await peer.close();
-  }
+  const client = await connect({ socketPath: peer.path, token: "t" });
+  await rejects(client.submit(task), ConnectionClosedError);
+  equal(submits, 1, "a submit is never sent twice");
+  await client.close();
 });
 
 Deno.test("an idempotent request reconnects once, transparently", async () => {
   let pings = 0;
-  const peer = await scriptedDaemon((request) => {
+  await using peer = await scriptedDaemon((request) => {
     if (request.type !== "ping") return { type: "error", id: request.id, code: "X", message: "x" };
     pings++;
     return pings === 1 ? "drop" : { type: "ok", id: request.id };
   });
-  try {
-    const client = await connect({ socketPath: peer.path, token: "t" });
-    ok((await client.ping()) >= 0, "the second attempt, on a new connection, answers");
-    equal(pings, 2);
-    await client.close();
-  } finally {
-    await peer.close();
-  }
+  const client = await connect({ socketPath: peer.path, token: "t" });
+  // ping() resolving is the assertion: the second attempt, on a new connection, answered.
+  await client.ping();
+  equal(pings, 2);
+  await client.close();
 });
 
 Deno.test("an error answer is a RemoteError with the daemon's code and retryable flag", async () => {
-  const peer = await scriptedDaemon((request) => ({
+  await using peer = await scriptedDaemon((request) => ({
     type: "error",
     id: request.id,
     code: "QUEUE_FULL",
     message: "Queue is full",
     retryable: true,
   }));
-  try {
-    await rejects(submitOnce({ socketPath: peer.path, token: "t" }, task), (error: unknown) => {
-      ok(error instanceof RemoteError);
-      equal(error.code, "QUEUE_FULL");
-      equal(error.retryable, true);
-      return true;
-    });
-  } finally {
-    await peer.close();
-  }
+  await rejects(submitOnce({ socketPath: peer.path, token: "t" }, task), (error: unknown) => {
+    ok(error instanceof RemoteError);
+    equal(error.code, "QUEUE_FULL");
+    equal(error.retryable, true);
+    return true;
+  });
 });
 
 Deno.test("after a real daemon restarts, status reconnects with the new token", async () => {
-  const home = await createTestHome();
+  await using home = await createTestHome();
+  const first = await home.startDaemon();
+  const client = await connect({
+    socketPath: home.paths.socketPath,
+    tokenPath: home.paths.tokenPath,
+  });
+  equal(client.daemon.pid, first);
+  await home.run(["daemon", "stop"]);
+  const second = await home.startDaemon();
+  const status = await client.status();
+  equal(status.pid, second);
+  equal(client.daemon.pid, second);
+  await client.close();
+});
+
+Deno.test("requestOnce() rejects a request too large for a frame with FRAME_TOO_LARGE and sends nothing of it", async () => {
+  const seen: string[] = [];
+  const peer = await scriptedDaemon((request) => {
+    seen.push(request.type);
+    return { type: "ok", id: request.id };
+  });
   try {
-    const first = await home.startDaemon();
-    const client = await connect({
-      socketPath: home.paths.socketPath,
-      tokenPath: home.paths.tokenPath,
-    });
-    equal(client.daemon.pid, first);
-    await home.run(["daemon", "stop"]);
-    const second = await home.startDaemon();
-    const status = await client.status();
-    equal(status.pid, second);
-    equal(client.daemon.pid, second);
-    await client.close();
+    const payload = new Uint8Array(1024 * 1024).fill(0x61);
+    await rejects(
+      requestOnce({ socketPath: peer.path, token: "t" }, {
+        type: "event",
+        payload,
+        context: { cwd: "/src/app", env: {}, receivedAt: 0 },
+      }),
+      (error: unknown) => {
+        ok(error instanceof ProtocolError, `expected a ProtocolError, got ${error}`);
+        equal(error.code, ErrorCode.FrameTooLarge);
+        return true;
+      },
+    );
+    deepStrictEqual(seen, [], "the peer got no part of the request");
   } finally {
-    await home.cleanup();
+    await peer[Symbol.asyncDispose]();
   }
 });

@@ -4,14 +4,14 @@
 import { readPidFile } from "../../core/state_dir.ts";
 import { createTestHome, processAlive, type TestHome } from "../support/cli_process.ts";
 
-export interface ChildDaemon {
+export interface ChildDaemon extends AsyncDisposable {
   readonly home: TestHome;
   readonly pid: number;
   readonly token: string;
   readonly socketPath: string;
   /** The ntfy server in its config: a closed port on 127.0.0.1. */
   readonly serverUrl: string;
-  /** SIGTERM, then SIGKILL after `graceMs`, then removes HOME. */
+  /** SIGTERM, then SIGKILL after `graceMs`, then removes HOME; disposing does the same. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -68,5 +68,6 @@ export async function startChildDaemon(prefix: string): Promise<ChildDaemon> {
     socketPath: home.paths.socketPath,
     serverUrl,
     stop: (graceMs = 2_000) => stopAndClean(home, pid, graceMs),
+    [Symbol.asyncDispose]: () => stopAndClean(home, pid, 2_000),
   };
 }

@@ -12,11 +12,12 @@ import type { DeliveryEngineOptions } from "../../daemon/delivery/delivery_engin
 import type { ConfigForEvent } from "../../core/events/resolve_hook_event.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
 
-export interface InProcessDaemon {
+export interface InProcessDaemon extends AsyncDisposable {
   readonly daemon: RunningDaemon;
   readonly paths: DaemonPaths;
   readonly token: string;
   readonly logs: string[];
+  /** Shuts the daemon down and removes its folder; disposing does the same. */
   stop(): Promise<void>;
 }
 
@@ -55,14 +56,11 @@ export async function startInProcess(
         loadConfig({ homeDir: dir, projectDir, env: (name) => context.env[name] })),
   });
   const token = Deno.readTextFileSync(paths.tokenPath).trim();
-  return {
-    daemon,
-    paths,
-    token,
-    logs,
-    async stop() {
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    stopped ??= (async () => {
       await daemon.shutdown("test");
       await Deno.remove(dir, { recursive: true });
-    },
-  };
+    })();
+  return { daemon, paths, token, logs, stop, [Symbol.asyncDispose]: stop };
 }

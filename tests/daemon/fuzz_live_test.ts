@@ -247,113 +247,104 @@ function summary(findings: LiveFindings): string {
 const notShutdown = (request: Request) => request.type !== "shutdown";
 
 Deno.test(`fuzz: a live in-process daemon survives thousands of bad frames (FUZZ_SEED=${SEED})`, async () => {
-  const d = await startInProcess({
+  await using d = await startInProcess({
     limits: { ...DEFAULT_DAEMON_LIMITS, drainTimeoutMs: 200 },
     publish: () => Promise.resolve({ id: "fuzz" }),
   });
-  try {
-    const findings = await fuzzDaemon(d.paths.socketPath, d.token, {
-      seed: SEED,
-      connections: 1_000,
-      casesPerConnection: 8,
-      concurrency: 16,
-      allowed: notShutdown,
-      hugeRate: 0.003,
-    });
-    console.log(`live fuzz (in-process): FUZZ_SEED=${SEED}, ${summary(findings)}`);
-    ok(findings.cases >= 3_000, `only ${findings.cases} cases ran`);
-    const after = d.daemon.status();
-    const handled = after.protocolErrors +
-      Object.values(after.requests).reduce((sum, n) => sum + n, 0);
-    console.log(`the daemon handled ${handled} frames, ${after.protocolErrors} of them bad`);
-    ok(handled >= 3_000, `the daemon saw only ${handled} frames`);
-    equal(
-      findings.violations.length,
-      0,
-      `FUZZ_SEED=${SEED}:\n${[...new Set(findings.violations)].slice(0, 20).join("\n")}`,
-    );
+  const findings = await fuzzDaemon(d.paths.socketPath, d.token, {
+    seed: SEED,
+    connections: 1_000,
+    casesPerConnection: 8,
+    concurrency: 16,
+    allowed: notShutdown,
+    hugeRate: 0.003,
+  });
+  console.log(`live fuzz (in-process): FUZZ_SEED=${SEED}, ${summary(findings)}`);
+  ok(findings.cases >= 3_000, `only ${findings.cases} cases ran`);
+  const after = d.daemon.status();
+  const handled = after.protocolErrors +
+    Object.values(after.requests).reduce((sum, n) => sum + n, 0);
+  console.log(`the daemon handled ${handled} frames, ${after.protocolErrors} of them bad`);
+  ok(handled >= 3_000, `the daemon saw only ${handled} frames`);
+  equal(
+    findings.violations.length,
+    0,
+    `FUZZ_SEED=${SEED}:\n${[...new Set(findings.violations)].slice(0, 20).join("\n")}`,
+  );
 
-    const client = await connect({ socketPath: d.paths.socketPath, token: d.token });
-    try {
-      ok((await client.ping()) >= 0);
-      const status = await client.status();
-      ok(status.protocolErrors > 0, "protocol errors were counted");
-      equal(status.protocolErrors, d.daemon.status().protocolErrors);
-      ok(
-        status.connectionsTotal >= findings.connections,
-        `${status.connectionsTotal} connections counted`,
-      );
-      // Every fuzz connection is gone once the clients have closed theirs.
-      const deadline = performance.now() + 3_000;
-      while (d.daemon.status().connectionsActive > 1 && performance.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      equal(d.daemon.status().connectionsActive, 1, "only the fresh client is left");
-    } finally {
-      await client.close();
+  const client = await connect({ socketPath: d.paths.socketPath, token: d.token });
+  try {
+    // ping() resolving is the assertion: it rejects unless the daemon answers.
+    await client.ping();
+    const status = await client.status();
+    ok(status.protocolErrors > 0, "protocol errors were counted");
+    equal(status.protocolErrors, d.daemon.status().protocolErrors);
+    ok(
+      status.connectionsTotal >= findings.connections,
+      `${status.connectionsTotal} connections counted`,
+    );
+    // Every fuzz connection is gone once the clients have closed theirs.
+    const deadline = performance.now() + 3_000;
+    while (d.daemon.status().connectionsActive > 1 && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    equal(d.daemon.status().connectionsActive, 1, "only the fresh client is left");
   } finally {
-    await d.stop();
+    await client.close();
   }
 });
 
 Deno.test("a submit whose serverUrl only looks like a URL gets INVALID_TASK, not INTERNAL", async () => {
-  const d = await startInProcess({ publish: () => Promise.resolve({ id: "x" }) });
+  await using d = await startInProcess({ publish: () => Promise.resolve({ id: "x" }) });
+  const client = await connect({ socketPath: d.paths.socketPath, token: d.token });
   try {
-    const client = await connect({ socketPath: d.paths.socketPath, token: d.token });
-    try {
-      const task = randomTask(new SeededRandom(3));
-      for (const serverUrl of ["http://[", "https://a b", "http://x:99999"]) {
-        const error = await client
-          .submit({ ...task, target: { ...task.target, serverUrl } })
-          .then(() => undefined, (error: unknown) => error);
-        ok(error instanceof RemoteError, `${serverUrl} was accepted`);
-        equal(error.code, ErrorCode.InvalidTask, `${serverUrl}: ${error.message}`);
-      }
-      ok((await client.ping()) >= 0, "the connection still works");
-    } finally {
-      await client.close();
+    const task = randomTask(new SeededRandom(3));
+    for (const serverUrl of ["http://[", "https://a b", "http://x:99999"]) {
+      const error = await client
+        .submit({ ...task, target: { ...task.target, serverUrl } })
+        .then(() => undefined, (error: unknown) => error);
+      ok(error instanceof RemoteError, `${serverUrl} was accepted`);
+      equal(error.code, ErrorCode.InvalidTask, `${serverUrl}: ${error.message}`);
     }
+    // The connection still works: ping() rejects unless the daemon answers on it.
+    await client.ping();
   } finally {
-    await d.stop();
+    await client.close();
   }
 });
 
 Deno.test({
   name: `fuzz: a real daemon process survives bad frames (FUZZ_SEED=${SEED})`,
   async fn() {
-    const d = await startChildDaemon("cn-fuzz-");
+    await using d = await startChildDaemon("cn-fuzz-");
+    const findings = await fuzzDaemon(d.socketPath, d.token, {
+      seed: SEED ^ 0x5eed,
+      connections: 300,
+      casesPerConnection: 8,
+      concurrency: 8,
+      // No deliveries from a real daemon, and no shutdown.
+      allowed: (request) =>
+        request.type !== "shutdown" && request.type !== "submit" && request.type !== "event",
+      hugeRate: 0.003,
+    });
+    console.log(`live fuzz (child process): FUZZ_SEED=${SEED}, ${summary(findings)}`);
+    equal(
+      findings.violations.length,
+      0,
+      `FUZZ_SEED=${SEED}:\n${[...new Set(findings.violations)].slice(0, 20).join("\n")}`,
+    );
+    ok(processAlive(d.pid), "the daemon process is alive");
+    const client = await connect({ socketPath: d.socketPath, token: d.token });
     try {
-      const findings = await fuzzDaemon(d.socketPath, d.token, {
-        seed: SEED ^ 0x5eed,
-        connections: 300,
-        casesPerConnection: 8,
-        concurrency: 8,
-        // No deliveries from a real daemon, and no shutdown.
-        allowed: (request) =>
-          request.type !== "shutdown" && request.type !== "submit" && request.type !== "event",
-        hugeRate: 0.003,
-      });
-      console.log(`live fuzz (child process): FUZZ_SEED=${SEED}, ${summary(findings)}`);
-      equal(
-        findings.violations.length,
-        0,
-        `FUZZ_SEED=${SEED}:\n${[...new Set(findings.violations)].slice(0, 20).join("\n")}`,
-      );
-      ok(processAlive(d.pid), "the daemon process is alive");
-      const client = await connect({ socketPath: d.socketPath, token: d.token });
-      try {
-        ok((await client.ping()) >= 0);
-        const status = await client.status();
-        equal(status.pid, d.pid);
-        ok(status.protocolErrors > 0, "protocol errors were counted");
-      } finally {
-        await client.close();
-      }
-      const stopped = await d.home.run(["daemon", "stop"]);
-      equal(stopped.code, 0, stopped.stderr);
+      // ping() resolving is the assertion: it rejects unless the daemon answers.
+      await client.ping();
+      const status = await client.status();
+      equal(status.pid, d.pid);
+      ok(status.protocolErrors > 0, "protocol errors were counted");
     } finally {
-      await d.stop();
+      await client.close();
     }
+    const stopped = await d.home.run(["daemon", "stop"]);
+    equal(stopped.code, 0, stopped.stderr);
   },
 });

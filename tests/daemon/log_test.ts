@@ -1,6 +1,7 @@
 import { equal, ok } from "node:assert/strict";
 import { Logger, parseLogLevel } from "../../daemon/log.ts";
 import { openLogFile } from "../../daemon/log_file.ts";
+import { tempDir } from "../support/temp_dir.ts";
 
 Deno.test("Logger writes levelled key=value lines and masks registered secrets", () => {
   const lines: string[] = [];
@@ -33,17 +34,13 @@ Deno.test("parseLogLevel() accepts the config's names, maps trace to debug, defa
 });
 
 Deno.test("openLogFile() rotates by size, keeps N files, and creates them 0600", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "cn-log-" });
-  try {
-    const path = `${dir}/daemon.log`;
-    const sink = openLogFile(path, { maxBytes: 100, keep: 2 });
-    for (let i = 0; i < 10; i++) sink(`line ${i} ${"x".repeat(40)}\n`);
-    const names = [...Deno.readDirSync(dir)].map((entry) => entry.name).sort();
-    equal(names.join(","), "daemon.log,daemon.log.1,daemon.log.2");
-    ok(Deno.statSync(path).size <= 100);
-    equal(Deno.statSync(path).mode! & 0o777, 0o600);
-    ok(Deno.readTextFileSync(path).includes("line 9"), "the newest line is in the live file");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using dir = await tempDir({ prefix: "cn-log-" });
+  const path = `${dir.path}/daemon.log`;
+  const sink = openLogFile(path, { maxBytes: 100, keep: 2 });
+  for (let i = 0; i < 10; i++) sink(`line ${i} ${"x".repeat(40)}\n`);
+  const names = [...Deno.readDirSync(dir.path)].map((entry) => entry.name).sort();
+  equal(names.join(","), "daemon.log,daemon.log.1,daemon.log.2");
+  ok(Deno.statSync(path).size <= 100);
+  equal(Deno.statSync(path).mode! & 0o777, 0o600);
+  ok(Deno.readTextFileSync(path).includes("line 9"), "the newest line is in the live file");
 });

@@ -16,7 +16,8 @@ import {
   installClaudeCode,
   runClaude,
 } from "../support/claude_code.ts";
-import { createTestHome, processAlive, REPO_ROOT, waitFor } from "../support/cli_process.ts";
+import { createTestHome, processAlive, REPO_ROOT } from "../support/cli_process.ts";
+import { waitFor } from "../support/wait_for.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
 import { readPidFile } from "../../core/state_dir.ts";
 
@@ -215,7 +216,7 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the r
     const pid = readPidFile(home.paths.pidPath);
     if (pid !== undefined && processAlive(pid)) {
       Deno.kill(pid, "SIGKILL");
-      await waitFor(() => !processAlive(pid), 5_000, `daemon ${pid} to exit`);
+      await waitFor(() => !processAlive(pid), { what: `daemon ${pid} to exit` });
     }
     await home.cleanup();
     await api.close();

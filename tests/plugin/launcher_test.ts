@@ -3,7 +3,7 @@
 // variables, and without Deno says so, installs it in the background with npm and exits 0.
 import assert from "node:assert/strict";
 import { REPO_ROOT } from "../support/cli_process.ts";
-import { waitFor } from "../support/cli_process.ts";
+import { waitFor } from "../support/wait_for.ts";
 
 const LAUNCHER = `${REPO_ROOT}/bin/claude-ntfy`;
 
@@ -140,8 +140,7 @@ printf '#!/bin/sh\\nexec "%s" "$@"\\n' "${Deno.execPath()}" > "$prefix/node_modu
           return true;
         }
       },
-      10_000,
-      "the background install to finish",
+      { what: "the background install to finish", timeoutMs: 10_000 },
     );
     assert.equal(
       Deno.readTextFileSync(`${home}/npm-calls.txt`),

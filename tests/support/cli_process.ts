@@ -23,8 +23,11 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** A private HOME for one test, with helpers to run the CLI in it. */
-export interface TestHome {
+/**
+ * A private HOME for one test, with helpers to run the CLI in it. Disposing it (`await
+ * using home = await createTestHome()`) is {@linkcode TestHome.cleanup}.
+ */
+export interface TestHome extends AsyncDisposable {
   /** The temporary home directory. */
   readonly home: string;
   /** Environment for child processes (HOME set, CLAUDE_NTFY_* cleared). */
@@ -38,10 +41,31 @@ export interface TestHome {
     args: string[],
     options?: { stdin?: string | Uint8Array; env?: Record<string, string> },
   ): Promise<CliRun>;
-  /** Starts a detached daemon and waits until it answers. */
-  startDaemon(extraArgs?: string[]): Promise<number>;
-  /** Stops any daemon started here (SIGKILL if it does not stop), then removes HOME. */
+  /**
+   * Starts a detached daemon and waits until it answers. With `env`, `daemon start` runs
+   * with those variables too (`CLAUDE_NTFY_STATE_DIR` moves the daemon, and `cleanup()`
+   * then looks there as well).
+   */
+  startDaemon(extraArgs?: string[], options?: { env?: Record<string, string> }): Promise<number>;
+  /** The daemon paths for these variables (`CLAUDE_NTFY_STATE_DIR`), else the default ones. */
+  pathsFor(env?: Record<string, string>): DaemonPaths;
+  /** `daemon status --json` with these variables; `undefined` when no daemon answers. */
+  status(env?: Record<string, string>): Promise<DaemonStatusJson | undefined>;
+  /**
+   * Kills every daemon started here, and any daemon whose PID file is in one of this
+   * HOME's state folders (one a hook started), then removes HOME.
+   */
   cleanup(): Promise<void>;
+}
+
+/** The fields of `daemon status --json` that tests read. */
+export interface DaemonStatusJson {
+  readonly pid: number;
+  readonly delivered: number;
+  readonly queueSize: number;
+  readonly inFlight: number;
+  readonly retrying: number;
+  readonly requests: Readonly<Record<string, number>>;
 }
 
 function scrubbedEnv(home: string): Record<string, string> {
@@ -57,13 +81,22 @@ function scrubbedEnv(home: string): Record<string, string> {
   return env;
 }
 
-/** Creates a temporary HOME. Use `await using`-free style: call `cleanup()` in `finally`. */
+/** Creates a temporary HOME; `await using` it, or call `cleanup()` in `finally`. */
 export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<TestHome> {
   // Short paths keep socket paths under the 107-byte limit.
   const home = await Deno.makeTempDir({ dir: "/tmp", prefix });
   const env = scrubbedEnv(home);
   const paths = resolveDaemonPaths({ homeDir: home });
   const started: number[] = [];
+  const pidPaths = new Set<string>([paths.pidPath]);
+
+  function pathsFor(extra: Record<string, string> = {}): DaemonPaths {
+    const stateDir = extra.CLAUDE_NTFY_STATE_DIR;
+    if (stateDir === undefined) return paths;
+    const moved = resolveDaemonPaths({ homeDir: home, stateDir });
+    pidPaths.add(moved.pidPath);
+    return moved;
+  }
 
   async function run(
     args: string[],
@@ -95,6 +128,26 @@ export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<Test
     };
   }
 
+  async function cleanup(): Promise<void> {
+    const pids = new Set(started);
+    for (const pidPath of pidPaths) {
+      const pid = readPidFile(pidPath);
+      // Only a daemon of this HOME (its arguments name it): never this process, whose PID
+      // a stand-in daemon may have written, nor a process that reused a stale PID.
+      if (pid !== undefined && pid !== Deno.pid && commandLine(pid).includes(home)) {
+        pids.add(pid);
+      }
+    }
+    for (const pid of pids) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone: that is the normal case after a clean stop.
+      }
+    }
+    await Deno.remove(home, { recursive: true }).catch(() => {});
+  }
+
   return {
     home,
     env,
@@ -104,27 +157,36 @@ export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<Test
       await Deno.writeTextFile(`${paths.stateDir}/config.toml`, toml, { mode: 0o600 });
     },
     run,
-    async startDaemon(extraArgs: string[] = []) {
-      const result = await run(["daemon", "start", "--detach", ...extraArgs]);
+    pathsFor,
+    async startDaemon(extraArgs: string[] = [], options: { env?: Record<string, string> } = {}) {
+      const where = pathsFor(options.env);
+      const result = await run(["daemon", "start", "--detach", ...extraArgs], {
+        env: options.env,
+      });
       if (result.code !== 0) {
         throw new Error(`daemon start failed (${result.code}): ${result.stderr}${result.stdout}`);
       }
-      const pid = readPidFile(paths.pidPath);
+      const pid = readPidFile(where.pidPath);
       if (pid === undefined) throw new Error("daemon started but wrote no PID file");
       started.push(pid);
       return pid;
     },
-    async cleanup() {
-      for (const pid of started) {
-        try {
-          Deno.kill(pid, "SIGKILL");
-        } catch {
-          // Already gone: that is the normal case after a clean stop.
-        }
-      }
-      await Deno.remove(home, { recursive: true }).catch(() => {});
+    async status(extra?: Record<string, string>) {
+      const result = await run(["daemon", "status", "--json"], { env: extra });
+      return result.code === 0 ? JSON.parse(result.stdout) as DaemonStatusJson : undefined;
     },
+    cleanup,
+    [Symbol.asyncDispose]: cleanup,
   };
+}
+
+/** A process's arguments joined by spaces, or "" when it is gone. */
+function commandLine(pid: number): string {
+  try {
+    return Deno.readTextFileSync(`/proc/${pid}/cmdline`).replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
 }
 
 /** Whether a process with this PID exists. */
@@ -139,17 +201,18 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-/** Waits until `check()` is true, polling every 10 ms, or throws after `timeoutMs`. */
-export async function waitFor(
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await check())) {
-    if (performance.now() > deadline) {
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
+/** Resolves with `promise`, or throws after `timeoutMs` naming `what`; leaves no timer. */
+export async function within<T>(promise: Promise<T>, timeoutMs: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`)),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -152,19 +152,17 @@ interface Visitor {
 /**
  * A running loopback ntfy server; create one with {@linkcode startNtfyServer}.
  *
+ * Disposing it closes it: `await using server = await startNtfyServer()`.
+ *
  * @example
  * ```ts ignore
- * const server = await startNtfyServer();
- * try {
- *   await fetch(`${server.url}/alerts`, { method: "POST", body: "hi" }).then((r) => r.text());
- *   const [message] = await server.waitForMessages(1);
- *   console.log(message.topic, message.message); // alerts hi
- * } finally {
- *   await server.close();
- * }
+ * await using server = await startNtfyServer();
+ * await fetch(`${server.url}/alerts`, { method: "POST", body: "hi" }).then((r) => r.text());
+ * const [message] = await server.waitForMessages(1);
+ * console.log(message.topic, message.message); // alerts hi
  * ```
  */
-export class NtfyTestServer {
+export class NtfyTestServer implements AsyncDisposable {
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
   readonly #options: NtfyServerOptions;
   readonly #messages: ReceivedMessage[] = [];
@@ -270,6 +268,11 @@ export class NtfyTestServer {
       await this.#server.shutdown();
     })();
     return this.#closed;
+  }
+
+  /** Closes the server, as {@linkcode NtfyTestServer.close} does. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   async #handle(request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> {
@@ -495,9 +498,8 @@ export class NtfyTestServer {
  *
  * @example
  * ```ts ignore
- * const server = await startNtfyServer({ tokens: ["tk_test"], requireAuth: true });
+ * await using server = await startNtfyServer({ tokens: ["tk_test"], requireAuth: true });
  * server.failNext(1, { status: 429, retryAfterSecs: 2 });
- * await server.close();
  * ```
  */
 export function startNtfyServer(options: NtfyServerOptions = {}): Promise<NtfyTestServer> {

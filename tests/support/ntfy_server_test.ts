@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { type NtfyTestServer, startNtfyServer, withNtfyServer } from "./ntfy_server.ts";
+import { waitFor } from "./wait_for.ts";
 
 interface Answer {
   status: number;
@@ -394,10 +395,9 @@ Deno.test("ntfy server lets a hanging request go when the client gives up", asyn
       { name: "TimeoutError" },
     );
     assert.ok(performance.now() - started < 2000);
-    for (let i = 0; i < 200 && server.hanging > 0; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    assert.equal(server.hanging, 0, "the abandoned request is released before close()");
+    await waitFor(() => server.hanging === 0, {
+      what: "the abandoned request to be released before close()",
+    });
     assert.equal((await request(server, "/alerts", { body: "next" })).status, 200);
   });
 });
@@ -410,7 +410,7 @@ Deno.test("ntfy server close() answers a hanging request and rejects waiters", a
     server.waitForMessages(1, 60_000),
     /Server closed while waiting for 1 ntfy messages/,
   );
-  while (server.requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  await waitFor(() => server.requests === 1, { what: "the request to reach the server" });
   await server.close();
   const response = await pending;
   assert.equal(response.status, 500);

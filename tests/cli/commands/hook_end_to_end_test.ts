@@ -1,9 +1,9 @@
-// Every sample payload from ../shared/fixtures/hooks goes through the real `claude-ntfy hook`
+// Every hook payload fixture (tests/fixtures/hooks) goes through the real `claude-ntfy hook`
 // command into a real daemon and arrives at the loopback ntfy server.
-import { equal, ok } from "node:assert/strict";
+import { deepEqual, deepStrictEqual, equal, ok } from "node:assert/strict";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
 import { createTestHome } from "../../support/cli_process.ts";
-import { fixtureBytes } from "../../core/templates/_fixtures.ts";
+import { fixtureBytes, fixtureNames } from "../../support/hook_fixtures.ts";
 
 const TOKEN = "tk_e2e_secret_token_0123456789";
 
@@ -13,26 +13,43 @@ interface Expected {
   text: string[];
 }
 
+const E2E = "claude-e2e";
+
 const EXPECTED: Record<string, Expected> = {
-  "notification_idle.json": { topic: "claude-e2e", priority: 4, text: ["waiting for your input"] },
-  "notification_permission.json": {
-    topic: "claude-e2e",
-    priority: 4,
-    text: ["permission to use Write"],
-  },
-  "permission_request.json": { topic: "claude-e2e", priority: 4, text: ["rm -rf dist"] },
-  "post_tool_use_failure.json": { topic: "claude-e2e", priority: 5, text: ["tsc found 3 errors"] },
-  "post_tool_use_write.json": { topic: "claude-e2e", priority: 2, text: ["src/app.ts"] },
-  "pre_compact.json": { topic: "claude-e2e", priority: 2, text: ["webapp"] },
-  "pre_tool_use_bash.json": { topic: "claude-e2e", priority: 2, text: ["npm test"] },
-  "session_end.json": { topic: "claude-e2e", priority: 2, text: ["webapp"] },
-  "session_start.json": { topic: "claude-e2e", priority: 2, text: ["webapp"] },
+  "message_display.json": { topic: E2E, priority: 3, text: ["I'll run a quick command."] },
+  "notification_auth_success.json": { topic: E2E, priority: 3, text: ["login successful"] },
+  "notification_elicitation_dialog.json": { topic: E2E, priority: 4, text: ["needs your input"] },
+  "notification_idle.json": { topic: E2E, priority: 4, text: ["waiting for your input"] },
+  "notification_permission.json": { topic: E2E, priority: 4, text: ["permission to use Write"] },
+  "permission_request.json": { topic: E2E, priority: 4, text: ["rm -rf dist"] },
+  "post_compact.json": { topic: E2E, priority: 3, text: ["PostCompact", "REST, not GraphQL"] },
+  "post_tool_batch.json": { topic: E2E, priority: 3, text: ["PostToolBatch", "echo hi"] },
+  "post_tool_batch_denied.json": { topic: E2E, priority: 3, text: ["rm -rf dist"] },
+  "post_tool_use_bash.json": { topic: E2E, priority: 2, text: ["Bash done", "echo hi"] },
+  "post_tool_use_failure.json": { topic: E2E, priority: 5, text: ["tsc found 3 errors"] },
+  "post_tool_use_write.json": { topic: E2E, priority: 2, text: ["src/app.ts"] },
+  "pre_compact.json": { topic: E2E, priority: 2, text: ["webapp", "Keep the API decisions"] },
+  "pre_tool_use_bash.json": { topic: E2E, priority: 2, text: ["$ echo hi"] },
+  "pre_tool_use_write.json": { topic: E2E, priority: 2, text: ["webapp: Write", "src/app.ts"] },
+  "session_end.json": { topic: E2E, priority: 2, text: ["webapp", "Reason: other"] },
+  "session_start.json": { topic: E2E, priority: 2, text: ["webapp", "Source: startup"] },
+  "session_start_compact.json": { topic: E2E, priority: 2, text: ["Source: compact"] },
+  "session_start_resume.json": { topic: E2E, priority: 2, text: ["session resumed"] },
   "stop.json": { topic: "claude-done", priority: 3, text: ["webapp"] },
-  "subagent_stop.json": { topic: "claude-e2e", priority: 2, text: ["Explore"] },
-  "user_prompt_submit.json": {
-    topic: "claude-e2e",
+  "stop_background_tasks.json": { topic: "claude-done", priority: 3, text: ["webapp"] },
+  "subagent_start.json": { topic: E2E, priority: 2, text: ["Explore agent started"] },
+  "subagent_stop.json": { topic: E2E, priority: 2, text: ["Explore"] },
+  "subagent_stop_compaction.json": { topic: E2E, priority: 2, text: ["ab388f8e15ed93ce2"] },
+  "unknown_future_event.json": {
+    topic: E2E,
+    priority: 3,
+    text: ["ContextBudgetWarning", "90% full"],
+  },
+  "user_prompt_submit.json": { topic: E2E, priority: 2, text: ["Check that the shell works"] },
+  "user_prompt_submit_task_notification.json": {
+    topic: E2E,
     priority: 2,
-    text: ["Refactor the login form"],
+    text: ["task-notification"],
   },
 };
 
@@ -67,7 +84,8 @@ Deno.test("every fixture goes through hook and the daemon to ntfy with the right
   try {
     await home.writeConfig(config(server.url));
     await home.startDaemon();
-    const names = Object.keys(EXPECTED);
+    const names = fixtureNames();
+    deepEqual(names, Object.keys(EXPECTED).sort(), "one expectation per fixture");
     for (const name of names) {
       const result = await home.run(["hook"], { stdin: fixtureBytes(name) });
       equal(result.code, 0, `${name}: ${result.stderr}`);
@@ -220,5 +238,36 @@ Deno.test("a task for a host outside the daemon's permissions gets HOST_NOT_PERM
     await home.cleanup();
     await server.close();
     await other.close();
+  }
+});
+
+Deno.test("events too big for one frame (a huge tool output) are cut to fit and still delivered through the daemon", async () => {
+  const server = await startNtfyServer();
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(
+      `[ntfy]\nserver_url = "${server.url}"\ndefault_topic = "claude-e2e"\n\n[daemon]\nautostart = false\n`,
+    );
+    await home.startDaemon();
+    const event = (size: number) =>
+      JSON.stringify({
+        hook_event_name: "PostToolUseFailure",
+        session_id: "s-big",
+        cwd: home.home,
+        tool_name: "Bash",
+        error: "x".repeat(size),
+      });
+    // Just under the 1 MiB stdin limit, and far over it (cut while read).
+    for (const stdin of [event(1024 * 1024 - 300), event(3 * 1024 * 1024)]) {
+      const result = await home.run(["hook"], { stdin });
+      equal(result.code, 0, result.stderr);
+      equal(result.stderr, "", "no error, nothing spooled");
+    }
+    const messages = await server.waitForMessages(2, 10_000);
+    deepStrictEqual(messages.map((m) => m.topic), ["claude-e2e", "claude-e2e"]);
+    equal((await home.status())?.requests.event, 2, "both went to the daemon as events");
+  } finally {
+    await home.cleanup();
+    await server.close();
   }
 });

@@ -5,14 +5,18 @@ import { createInitCommand } from "../../../cli/commands/init.ts";
 import { uninstallHooksCommand } from "../../../cli/commands/uninstall_hooks.ts";
 import { hookCommandLine, type HookLauncher } from "../../../cli/install/hook_command_line.ts";
 import { HOOKED_EVENTS } from "../../../cli/install/hooked_events.ts";
+import { launcherPaths } from "../../../cli/install/deno_launcher.ts";
 import { memoryIo } from "./_io.ts";
 
-const LAUNCHER: HookLauncher = {
+const LAUNCHER = {
   kind: "bundle",
   deno: "/usr/local/bin/deno",
   bundle: "/opt/claude ntfy/dist/claude-ntfy.js",
-};
-const COMMAND = hookCommandLine(LAUNCHER);
+} as const satisfies HookLauncher;
+/** The command registered: the bundle, with Deno started through the launcher in HOME. */
+function commandFor(home: string): string {
+  return hookCommandLine({ ...LAUNCHER, deno: launcherPaths(home).script });
+}
 const DEFAULT_EVENTS = HOOKED_EVENTS.map((entry) => entry.event);
 
 const init = createInitCommand({
@@ -59,7 +63,7 @@ Deno.test("init --install-hooks writes the config and registers the hooked event
     for (const event of DEFAULT_EVENTS) {
       const timeout = event === "PermissionRequest" ? 120 : 10;
       assert.deepEqual(settings.hooks[event], [
-        { matcher: "", hooks: [{ type: "command", command: COMMAND, timeout }] },
+        { matcher: "", hooks: [{ type: "command", command: commandFor(home), timeout }] },
       ]);
     }
     assert.ok(Deno.statSync(`${project}/.claude/ntfy-service/config.toml`).isFile);
@@ -85,7 +89,7 @@ Deno.test("init --install-hooks keeps other hooks, backs up, and a second run ch
     const settings = readJson(`${project}/.claude/settings.json`);
     assert.equal(settings.model, "sonnet");
     assert.deepEqual(settings.hooks.Stop[0], THEIRS.hooks.Stop[0]);
-    assert.equal(settings.hooks.Stop[1].hooks[0].command, COMMAND);
+    assert.equal(settings.hooks.Stop[1].hooks[0].command, commandFor(home));
     assert.equal(
       Deno.readTextFileSync(`${project}/.claude/settings.json.bak-20250601T080000Z`),
       original,
@@ -145,6 +149,58 @@ Deno.test("init --install-hooks --global registers in ~/.claude/settings.json", 
   });
 });
 
+Deno.test("init --install-hooks writes the launcher (0700) once, trying the Deno that ran it first", async () => {
+  await withDirs(async ({ home, project }) => {
+    const paths = launcherPaths(home);
+    const first = memoryIo({ HOME: home }, project);
+    assert.equal(await init.run(["--install-hooks"], first), 0, first.err());
+    assert.match(first.out(), new RegExp(`launcher: +${paths.script} \\(written; `));
+    assert.equal(Deno.statSync(paths.script).mode! & 0o777, 0o700);
+    assert.equal(Deno.statSync(paths.folder).mode! & 0o777, 0o700);
+    assert.match(Deno.readTextFileSync(paths.script), /\nrun \/usr\/local\/bin\/deno "\$@"\n/);
+
+    const second = memoryIo({ HOME: home }, project);
+    assert.equal(await init.run(["--install-hooks"], second), 0, second.err());
+    assert.match(second.out(), new RegExp(`launcher: +${paths.script} \\(unchanged; `));
+  });
+});
+
+Deno.test("init --install-hooks rewrites a command naming a Deno directly to use the launcher", async () => {
+  await withDirs(async ({ home, project }) => {
+    await Deno.mkdir(`${project}/.claude`);
+    const direct = hookCommandLine(LAUNCHER);
+    await Deno.writeTextFile(
+      `${project}/.claude/settings.json`,
+      JSON.stringify({ hooks: { Stop: [{ hooks: [{ type: "command", command: direct }] }] } }),
+    );
+    const io = memoryIo({ HOME: home }, project);
+    assert.equal(await init.run(["--install-hooks"], io), 0, io.err());
+    assert.match(io.out(), /updated: +Stop/);
+    const settings = readJson(`${project}/.claude/settings.json`);
+    assert.deepEqual(settings.hooks.Stop, [
+      { hooks: [{ type: "command", command: commandFor(home), timeout: 10 }] },
+    ]);
+  });
+});
+
+Deno.test("init --install-hooks registers a compiled claude-ntfy as it is, with no launcher", async () => {
+  await withDirs(async ({ home, project }) => {
+    const compiled = createInitCommand({
+      findLauncher: () => ({
+        launcher: { kind: "compiled", executable: "/usr/local/bin/claude-ntfy" },
+      }),
+    });
+    const io = memoryIo({ HOME: home }, project);
+    assert.equal(await compiled.run(["--install-hooks"], io), 0, io.err());
+    assert.equal(
+      readJson(`${project}/.claude/settings.json`).hooks.Stop[0].hooks[0].command,
+      "/usr/local/bin/claude-ntfy hook",
+    );
+    assert.doesNotMatch(io.out(), /launcher:/);
+    assert.throws(() => Deno.statSync(launcherPaths(home).script), Deno.errors.NotFound);
+  });
+});
+
 Deno.test("init --install-hooks stops at a malformed settings.json and leaves it as it was", async () => {
   await withDirs(async ({ home, project }) => {
     await Deno.mkdir(`${project}/.claude`);
@@ -191,7 +247,7 @@ Deno.test("init --install-hooks warns when only the slow source launcher is avai
     const settings = readJson(`${project}/.claude/settings.json`);
     assert.equal(
       settings.hooks.Stop[0].hooks[0].command,
-      "/usr/bin/deno run -A --quiet /src/cn/cli/main.ts hook # claude-ntfy",
+      `${launcherPaths(home).script} run -A --quiet /src/cn/cli/main.ts hook # claude-ntfy`,
     );
   });
 });
@@ -268,5 +324,10 @@ Deno.test("init --install-hooks refuses while the ntfy-notifier plugin is enable
       /hooks not installed: the Claude Code plugin ntfy-notifier@claude-ntfy is enabled and already runs claude-ntfy for every event; .* claude plugin disable ntfy-notifier@claude-ntfy\n$/,
     );
     assert.deepEqual(readJson(`${home}/.claude/settings.json`), { enabledPlugins: { [id]: true } });
+    assert.throws(
+      () => Deno.statSync(launcherPaths(home).script),
+      Deno.errors.NotFound,
+      "no launcher written",
+    );
   });
 });

@@ -2,6 +2,7 @@
 // registers itself in a project (also with spaces) and Claude Code's way of running the
 // registered command (through sh, with the event on stdin) delivers to ntfy.
 import assert from "node:assert/strict";
+import { launcherPaths } from "../../../cli/install/deno_launcher.ts";
 import { isClaudeNtfyHookCommand } from "../../../cli/install/hook_command_line.ts";
 import { createTestHome, REPO_ROOT } from "../../support/cli_process.ts";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
@@ -71,6 +72,10 @@ Deno.test("a bundle in a path with spaces installs a hook command that sh runs a
       command,
     );
     assert.match(command, / run -A --quiet --no-prompt /);
+    assert.ok(
+      command.startsWith(`${launcherPaths(home.home).script} run `),
+      "Deno is started through the launcher, not named by a path that may go",
+    );
     assert.ok(isClaudeNtfyHookCommand(command));
 
     const payload = JSON.stringify({

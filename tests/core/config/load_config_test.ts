@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "../../../core/config/mod.ts";
 
-/** A temp home and project with the given config files; removed by `cleanup`. */
+/** A temp home and project with the given config files; removed when disposed. */
 async function setup(files: { global?: string; project?: string }) {
   const root = await Deno.makeTempDir({ prefix: "claude-ntfy-config-" });
   const homeDir = `${root}/home`;
@@ -21,7 +21,7 @@ async function setup(files: { global?: string; project?: string }) {
     projectDir,
     globalPath,
     projectPath,
-    cleanup: () => Deno.remove(root, { recursive: true }),
+    [Symbol.asyncDispose]: () => Deno.remove(root, { recursive: true }),
   };
 }
 
@@ -64,7 +64,7 @@ Deno.test("loadConfig() without files or environment gives the defaults and read
 });
 
 Deno.test("loadConfig() layers project over global over defaults, merging per-event tables", async () => {
-  const env = await setup({
+  await using env = await setup({
     global: `[ntfy]
 server_url = "https://ntfy.example.com"
 default_topic = "global-topic"
@@ -81,50 +81,42 @@ Stop = "project-stop"
 PreToolUse = true
 `,
   });
-  try {
-    const { config, files } = loadConfig({
-      homeDir: env.homeDir,
-      projectDir: env.projectDir,
-      env: () => undefined,
-    });
-    assert.deepEqual(files, [env.globalPath, env.projectPath]);
-    assert.equal(config.ntfy.server_url, "https://ntfy.example.com");
-    assert.equal(config.ntfy.default_topic, "project-topic");
-    assert.equal(config.ntfy.default_priority, 2);
-    assert.deepEqual(config.hooks.topics, { Stop: "project-stop", Notification: "global-notify" });
-    assert.equal(config.hooks.events.PreToolUse, true);
-    assert.equal(config.hooks.events.Stop, true, "defaults for other events stay");
-  } finally {
-    await env.cleanup();
-  }
+  const { config, files } = loadConfig({
+    homeDir: env.homeDir,
+    projectDir: env.projectDir,
+    env: () => undefined,
+  });
+  assert.deepEqual(files, [env.globalPath, env.projectPath]);
+  assert.equal(config.ntfy.server_url, "https://ntfy.example.com");
+  assert.equal(config.ntfy.default_topic, "project-topic");
+  assert.equal(config.ntfy.default_priority, 2);
+  assert.deepEqual(config.hooks.topics, { Stop: "project-stop", Notification: "global-notify" });
+  assert.equal(config.hooks.events.PreToolUse, true);
+  assert.equal(config.hooks.events.Stop, true, "defaults for other events stay");
 });
 
 Deno.test("loadConfig() lets the environment beat the files and flags beat the environment", async () => {
-  const env = await setup({
+  await using env = await setup({
     project: `[ntfy]\ndefault_topic = "file-topic"\ndefault_priority = 2\n`,
   });
-  try {
-    const variables = envOf({
-      CLAUDE_NTFY_TOPIC: "env-topic",
-      CLAUDE_NTFY_PRIORITY: "high",
-      CLAUDE_NTFY_SOCKET: "/run/ntfy.sock",
-      CLAUDE_NTFY_LOG_LEVEL: "debug",
-      CLAUDE_NTFY_AUTOSTART: "0",
-    });
-    const { config } = loadConfig({
-      homeDir: env.homeDir,
-      projectDir: env.projectDir,
-      env: variables,
-      overrides: { ntfy: { default_topic: "flag-topic" } },
-    });
-    assert.equal(config.ntfy.default_topic, "flag-topic");
-    assert.equal(config.ntfy.default_priority, 4);
-    assert.equal(config.daemon.socket_path, "/run/ntfy.sock");
-    assert.equal(config.daemon.log_level, "debug");
-    assert.equal(config.daemon.autostart, false);
-  } finally {
-    await env.cleanup();
-  }
+  const variables = envOf({
+    CLAUDE_NTFY_TOPIC: "env-topic",
+    CLAUDE_NTFY_PRIORITY: "high",
+    CLAUDE_NTFY_SOCKET: "/run/ntfy.sock",
+    CLAUDE_NTFY_LOG_LEVEL: "debug",
+    CLAUDE_NTFY_AUTOSTART: "0",
+  });
+  const { config } = loadConfig({
+    homeDir: env.homeDir,
+    projectDir: env.projectDir,
+    env: variables,
+    overrides: { ntfy: { default_topic: "flag-topic" } },
+  });
+  assert.equal(config.ntfy.default_topic, "flag-topic");
+  assert.equal(config.ntfy.default_priority, 4);
+  assert.equal(config.daemon.socket_path, "/run/ntfy.sock");
+  assert.equal(config.daemon.log_level, "debug");
+  assert.equal(config.daemon.autostart, false);
 });
 
 Deno.test("loadConfig() takes NTFY_TOKEN, and CLAUDE_NTFY_TOKEN over it", () => {
@@ -222,7 +214,7 @@ Deno.test("loadConfig() warns about an event name in the wrong case", () => {
 });
 
 Deno.test("loadConfig() rejects a wrong type naming the file, the line and the key", async () => {
-  const env = await setup({
+  await using env = await setup({
     global: `# my settings
 [ntfy]
 server_url = "https://ntfy.sh"
@@ -232,19 +224,15 @@ default_topic = "t"
 timeout_secs = "ten"
 `,
   });
-  try {
-    const error = errorOf(() => loadConfig({ homeDir: env.homeDir, env: () => undefined }));
-    assert.equal(error.code, "CONFIG_INVALID");
-    assert.equal(
-      error.message,
-      `Invalid config ${env.globalPath}:7: ntfy.timeout_secs must be a positive number, got "ten"`,
-    );
-    assert.equal(error.file, env.globalPath);
-    assert.equal(error.line, 7);
-    assert.equal(error.key, "ntfy.timeout_secs");
-  } finally {
-    await env.cleanup();
-  }
+  const error = errorOf(() => loadConfig({ homeDir: env.homeDir, env: () => undefined }));
+  assert.equal(error.code, "CONFIG_INVALID");
+  assert.equal(
+    error.message,
+    `Invalid config ${env.globalPath}:7: ntfy.timeout_secs must be a positive number, got "ten"`,
+  );
+  assert.equal(error.file, env.globalPath);
+  assert.equal(error.line, 7);
+  assert.equal(error.key, "ntfy.timeout_secs");
 });
 
 Deno.test("loadConfig() finds the line of a bad per-event value", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { HookInputError, parseHookInput } from "../../../core/events/mod.ts";
 import { readHookStdin } from "../../../cli/hook/read_hook_stdin.ts";
-import { fixtureBytes } from "../templates/_fixtures.ts";
+import { fixtureBytes } from "../../support/hook_fixtures.ts";
 
 const encoder = new TextEncoder();
 

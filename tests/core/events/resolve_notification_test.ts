@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { validateTask } from "../../../protocol/mod.ts";
 import { type Config, ConfigError, defaultConfig } from "../../../core/config/mod.ts";
 import { type HookEvent, resolveNotification } from "../../../core/events/mod.ts";
-import { fixtureEvent, fixtureNames } from "../templates/_fixtures.ts";
+import { fixtureEvent, fixtureNames } from "../../support/hook_fixtures.ts";
 
 const CONTEXT = { projectDir: "/home/user/webapp", now: 1_750_000_000_000 };
 
@@ -37,11 +37,14 @@ function tool(name: string, toolName: string): HookEvent {
 
 Deno.test("resolveNotification() by default notifies for waiting, Stop and failures only", () => {
   const on = [
+    "notification_auth_success.json",
+    "notification_elicitation_dialog.json",
     "notification_idle.json",
     "notification_permission.json",
     "permission_request.json",
     "post_tool_use_failure.json",
     "stop.json",
+    "stop_background_tasks.json",
   ];
   for (const name of fixtureNames()) {
     const result = resolveNotification(fixtureEvent(name), configured(), CONTEXT);
@@ -58,12 +61,8 @@ Deno.test("resolveNotification() gives waiting events high priority and Stop the
   assert.equal(priority("permission_request.json"), 4);
   assert.equal(priority("stop.json"), 3);
   assert.equal(priority("post_tool_use_failure.json"), 3);
-  const auth = {
-    name: "Notification",
-    payload: { notification_type: "auth_success" },
-    truncated: false,
-  };
-  assert.equal(send(auth, configured()).task.message.priority, 3);
+  assert.equal(priority("notification_elicitation_dialog.json"), 4);
+  assert.equal(priority("notification_auth_success.json"), 3);
   const decisions = configured((config) => (config.hooks.decision_hook_priority = 5));
   assert.equal(send(fixtureEvent("permission_request.json"), decisions).task.message.priority, 5);
 });

@@ -3,6 +3,7 @@ import type { NotificationMessage, NotificationTask, NtfyTarget } from "../../..
 import { NtfyError } from "../../../core/ntfy/errors.ts";
 import { publish } from "../../../core/ntfy/publisher.ts";
 import { type NtfyTestServer, withNtfyServer } from "../../support/ntfy_server.ts";
+import { waitFor } from "../../support/wait_for.ts";
 
 function task(
   target: Partial<NtfyTarget> & { serverUrl: string },
@@ -301,10 +302,14 @@ Deno.test("publish() stops when the caller's signal aborts", async () => {
     const pending = publishError(publish(task({ serverUrl: server.url }), {
       signal: controller.signal,
     }));
-    setTimeout(() => controller.abort(), 50);
+    // Abort once the request is held by the server, not after a guessed delay: an abort
+    // before the request went out would prove less.
+    await waitFor(() => server.hanging === 1, { what: "the request to reach the server" });
+    controller.abort();
     const error = await pending;
     assert.equal(error.kind, "aborted");
     assert.equal(error.retryable, false);
+    await waitFor(() => server.hanging === 0, { what: "the server to see the request go" });
   });
 });
 

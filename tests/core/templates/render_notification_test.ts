@@ -7,7 +7,7 @@ import {
   TRUNCATED_NOTE,
   utf8ByteLength,
 } from "../../../core/templates/mod.ts";
-import { fixtureEvent, fixtureNames } from "./_fixtures.ts";
+import { fixtureEvent, fixtureNames } from "../../support/hook_fixtures.ts";
 
 const NOW = new Date(2025, 6, 1, 14, 5, 9).getTime();
 const PROJECT = "/home/user/webapp";
@@ -18,6 +18,21 @@ function render(event: HookEvent, templates: TemplatesConfig = defaultConfig().t
 
 /** What each fixture's notification must say. */
 const EXPECTED: Record<string, { title: string; body: RegExp[]; tags: string[] }> = {
+  "message_display.json": {
+    title: "webapp: MessageDisplay",
+    body: [/^delta: I'll run a quick command\.$/m],
+    tags: ["bell"],
+  },
+  "notification_auth_success.json": {
+    title: "webapp: signed in",
+    body: [/^Claude Code login successful$/m],
+    tags: ["key"],
+  },
+  "notification_elicitation_dialog.json": {
+    title: "webapp: question for you",
+    body: [/^Claude Code needs your input$/m],
+    tags: ["question"],
+  },
   "notification_idle.json": {
     title: "webapp: waiting for you",
     body: [/^Claude is waiting for your input$/m],
@@ -33,9 +48,29 @@ const EXPECTED: Record<string, { title: string; body: RegExp[]; tags: string[] }
     body: [/^\$ rm -rf dist$/m, /^Clean build output$/m, /waiting for your answer/],
     tags: ["warning"],
   },
+  "post_compact.json": {
+    title: "webapp: PostCompact",
+    body: [/^trigger: manual$/m, /^compact_summary: Summary: the user decided/m],
+    tags: ["bell"],
+  },
+  "post_tool_batch.json": {
+    title: "webapp: PostToolBatch",
+    body: [/^tool_calls: .*"command":"echo hi"/m],
+    tags: ["bell"],
+  },
+  "post_tool_batch_denied.json": {
+    title: "webapp: PostToolBatch",
+    body: [/^tool_calls: .*"command":"rm -rf dist"/m],
+    tags: ["bell"],
+  },
+  "post_tool_use_bash.json": {
+    title: "webapp: Bash done",
+    body: [/^\$ echo hi$/m],
+    tags: ["heavy_check_mark"],
+  },
   "post_tool_use_failure.json": {
     title: "webapp: Bash failed",
-    body: [/^\$ npm run build$/m, /^Command failed with exit code 2: tsc found 3 errors$/m],
+    body: [/^\$ npm run build$/m, /^Exit code 2$/m, /^tsc found 3 errors$/m],
     tags: ["x"],
   },
   "post_tool_use_write.json": {
@@ -50,12 +85,17 @@ const EXPECTED: Record<string, { title: string; body: RegExp[]; tags: string[] }
   },
   "pre_tool_use_bash.json": {
     title: "webapp: Bash",
-    body: [/^\$ npm test$/m, /^Run the test suite$/m],
+    body: [/^\$ echo hi$/m, /^Print hi$/m],
+    tags: ["arrow_forward"],
+  },
+  "pre_tool_use_write.json": {
+    title: "webapp: Write",
+    body: [/^src\/app\.ts$/m],
     tags: ["arrow_forward"],
   },
   "session_end.json": {
     title: "webapp: session ended",
-    body: [/^Reason: clear$/m],
+    body: [/^Reason: other$/m],
     tags: ["checkered_flag"],
   },
   "session_start.json": {
@@ -63,26 +103,63 @@ const EXPECTED: Record<string, { title: string; body: RegExp[]; tags: string[] }
     body: [/^Source: startup$/m],
     tags: ["rocket"],
   },
+  "session_start_compact.json": {
+    title: "webapp: session started",
+    body: [/^Source: compact$/m],
+    tags: ["rocket"],
+  },
+  "session_start_resume.json": {
+    title: "webapp: session resumed",
+    body: [/^Source: resume$/m],
+    tags: ["rocket"],
+  },
   "stop.json": {
     title: "webapp: Claude finished",
     body: [/waiting for your next message/],
     tags: ["white_check_mark"],
   },
+  // The built-in Stop text does not look at background_tasks yet: this pins today's text.
+  "stop_background_tasks.json": {
+    title: "webapp: Claude finished",
+    body: [/waiting for your next message/],
+    tags: ["white_check_mark"],
+  },
+  "subagent_start.json": {
+    title: "webapp: Explore agent started",
+    body: [/^Agent a9e5b0a12e7e83431$/m],
+    tags: ["robot"],
+  },
   "subagent_stop.json": {
     title: "webapp: Explore agent finished",
-    body: [/agent-7f3a/],
+    body: [/^Agent a9e5b0a12e7e83431 finished\.$/m],
     tags: ["robot"],
+  },
+  "subagent_stop_compaction.json": {
+    title: "webapp: agent finished",
+    body: [/^Agent ab388f8e15ed93ce2 finished\.$/m],
+    tags: ["robot"],
+  },
+  "unknown_future_event.json": {
+    title: "webapp: ContextBudgetWarning",
+    body: [/^context_tokens: 180000$/m, /^message: The context window is 90% full$/m],
+    tags: ["bell"],
   },
   "user_prompt_submit.json": {
     title: "webapp: prompt sent",
-    body: [/Refactor the login form to use the new validation helper/],
+    body: [/Check that the shell works/],
+    tags: ["speech_balloon"],
+  },
+  // Claude Code submits a finished background task's notice as a prompt of its own.
+  "user_prompt_submit_task_notification.json": {
+    title: "webapp: prompt sent",
+    body: [/<task-notification>/, /completed \(exit code 0\)/],
     tags: ["speech_balloon"],
   },
 };
 
 Deno.test("renderNotification() gives every fixture a short title and a body with its facts", () => {
   const names = fixtureNames();
-  assert.ok(names.length >= 12, `found ${names.length} fixtures`);
+  assert.deepEqual(names, Object.keys(EXPECTED).sort(), "one expectation per fixture");
   for (const name of names) {
     const expected = EXPECTED[name];
     assert.ok(expected !== undefined, `no expectation for fixture ${name}`);
@@ -126,11 +203,13 @@ Deno.test("renderNotification() uses custom templates with if/else and custom va
     },
     custom_titles: { PostToolUseFailure: "{{upper project_name}} broke at {{time}}" },
   };
-  const rendered = render(fixtureEvent("post_tool_use_failure.json"), templates);
+  const event = fixtureEvent("post_tool_use_failure.json");
+  const rendered = render(event, templates);
   assert.equal(rendered.title, "WEBAPP broke at 14:05");
+  assert.match(String(event.payload.error), /^Exit code 2\n\n> webapp@1\.0\.0 build\n/);
   assert.equal(
     rendered.body,
-    "Command `npm run build` failed on laptop\n\nerror: Command failed with exit code 2: tsc found 3 errors",
+    `Command \`npm run build\` failed on laptop\n\nerror: ${event.payload.error}`,
   );
   assert.deepEqual(rendered.warnings, []);
 });

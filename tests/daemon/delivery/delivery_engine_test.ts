@@ -1,11 +1,16 @@
 // The delivery engine with the real publisher against the loopback ntfy server.
 import { equal, ok, throws } from "node:assert/strict";
-import { DeliveryEngine, type DeliveryEvent } from "../../../daemon/delivery/delivery_engine.ts";
+import {
+  DeliveryEngine,
+  type DeliveryEngineOptions,
+  type DeliveryEvent,
+} from "../../../daemon/delivery/delivery_engine.ts";
 import { publish } from "../../../core/ntfy/publisher.ts";
 import { NtfyError } from "../../../core/ntfy/errors.ts";
 import { DaemonError } from "../../../daemon/errors.ts";
 import type { NotificationTask } from "../../../protocol/mod.ts";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
+import { waitFor } from "../../support/wait_for.ts";
 
 function task(serverUrl: string, n: number): NotificationTask {
   return {
@@ -17,7 +22,12 @@ function task(serverUrl: string, n: number): NotificationTask {
 
 function engine(
   events: DeliveryEvent[],
-  options: { concurrency?: number; maxQueueSize?: number; retryAttempts?: number } = {},
+  options: {
+    concurrency?: number;
+    maxQueueSize?: number;
+    retryAttempts?: number;
+    publish?: DeliveryEngineOptions["publish"];
+  } = {},
 ) {
   return new DeliveryEngine({
     publish: (t, signal) => publish(t, { signal }),
@@ -31,28 +41,50 @@ function engine(
   });
 }
 
+/**
+ * The real publisher, counting the calls under way: up on entry, down on exit. The peak is
+ * exact, whatever the engine's own bookkeeping says and however short a call is.
+ */
+function countingPublish(): {
+  publish: DeliveryEngineOptions["publish"];
+  readonly calls: { now: number; peak: number };
+} {
+  const calls = { now: 0, peak: 0 };
+  return {
+    calls,
+    async publish(t, signal) {
+      calls.now += 1;
+      calls.peak = Math.max(calls.peak, calls.now);
+      try {
+        return await publish(t, { signal });
+      } finally {
+        calls.now -= 1;
+      }
+    },
+  };
+}
+
 Deno.test("DeliveryEngine delivers every task and never exceeds its concurrency", async () => {
-  const server = await startNtfyServer();
+  await using server = await startNtfyServer();
   const events: DeliveryEvent[] = [];
-  const e = engine(events, { concurrency: 3 });
-  let peak = 0;
-  const watcher = setInterval(() => peak = Math.max(peak, e.inFlight), 1);
+  const counting = countingPublish();
+  const e = engine(events, { concurrency: 3, publish: counting.publish });
   try {
     for (let i = 0; i < 60; i++) e.submit(task(server.url, i));
     await server.waitForMessages(60, 10_000);
     ok(await e.drain(5_000));
     equal(e.delivered, 60);
-    ok(peak <= 3, `peak in flight ${peak}`);
+    // Exactly 3: more breaks the limit, fewer means 60 tasks at once did not use it.
+    equal(counting.calls.peak, 3, `peak publish calls at once: ${counting.calls.peak}`);
+    equal(counting.calls.now, 0, "no publish call left running after drain()");
     equal(events.filter((event) => event.type === "delivered").length, 60);
   } finally {
-    clearInterval(watcher);
     e.stop();
-    await server.close();
   }
 });
 
 Deno.test("DeliveryEngine retries 500s and gives up permanent errors at once", async () => {
-  const server = await startNtfyServer();
+  await using server = await startNtfyServer();
   const events: DeliveryEvent[] = [];
   const e = engine(events, { retryAttempts: 5 });
   try {
@@ -62,28 +94,23 @@ Deno.test("DeliveryEngine retries 500s and gives up permanent errors at once", a
     equal(events.filter((event) => event.type === "retry").length, 2);
     server.failNext(1, { status: 400, code: 40007 });
     e.submit(task(server.url, 2));
-    for (let i = 0; i < 100 && !events.some((event) => event.type === "dead"); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => events.some((event) => event.type === "dead"), { what: "a dead task" });
     const dead = events.find((event) => event.type === "dead");
-    ok(dead && dead.type === "dead" && dead.reason.includes("40007"));
+    ok(dead && dead.type === "dead" && dead.reason.includes("40007"), JSON.stringify(dead));
     equal(e.failed, 1);
   } finally {
     e.stop();
-    await server.close();
   }
 });
 
 Deno.test("DeliveryEngine gives up after retryAttempts with the last error", async () => {
-  const server = await startNtfyServer();
+  await using server = await startNtfyServer();
   server.setMode({ status: 500 });
   const events: DeliveryEvent[] = [];
   const e = engine(events, { retryAttempts: 2 });
   try {
     e.submit(task(server.url, 1));
-    for (let i = 0; i < 200 && !events.some((event) => event.type === "dead"); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => events.some((event) => event.type === "dead"), { what: "a dead task" });
     const dead = events.find((event) => event.type === "dead");
     ok(
       dead && dead.type === "dead" && /gave up after 3 attempts/.test(dead.reason),
@@ -92,7 +119,6 @@ Deno.test("DeliveryEngine gives up after retryAttempts with the last error", asy
     equal(server.requests, 3);
   } finally {
     e.stop();
-    await server.close();
   }
 });
 
@@ -119,7 +145,7 @@ Deno.test("DeliveryEngine refuses past maxQueueSize and after stopAccepting, wit
 });
 
 Deno.test("drain() waits for deliveries in flight but not for tasks waiting on a retry", async () => {
-  const server = await startNtfyServer();
+  await using server = await startNtfyServer();
   const events: DeliveryEvent[] = [];
   const e = new DeliveryEngine({
     publish: (t, signal) => publish(t, { signal }),
@@ -139,6 +165,5 @@ Deno.test("drain() waits for deliveries in flight but not for tasks waiting on a
     equal(e.list()[0]?.state, "retrying");
   } finally {
     e.stop();
-    await server.close();
   }
 });

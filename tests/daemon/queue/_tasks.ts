@@ -1,5 +1,6 @@
 // Task fixtures and temp-dir helpers shared by the queue tests.
 import type { NotificationTask } from "../../../protocol/mod.ts";
+import { tempDir } from "../../support/temp_dir.ts";
 
 /** A small valid task whose body names `n`. */
 export function sampleTask(n: number | string, token?: string): NotificationTask {
@@ -16,12 +17,8 @@ export function sampleTask(n: number | string, token?: string): NotificationTask
 
 /** Runs `body` with a fresh temp dir, removed afterwards. */
 export async function withTempDir(body: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "cn-queue-" });
-  try {
-    await body(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using dir = await tempDir({ prefix: "cn-queue-" });
+  await body(dir.path);
 }
 
 /** Deterministic pseudo-random bytes (xorshift), so failures reproduce. */

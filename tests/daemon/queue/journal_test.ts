@@ -6,6 +6,7 @@ import { Journal, JOURNAL_FILE_NAME } from "../../../daemon/queue/journal.ts";
 import { RecordEncoder } from "../../../daemon/queue/_journal_record.ts";
 import type { QueueError } from "../../../daemon/queue/queue_error.ts";
 import { pseudoRandomBytes, sampleTask, withTempDir } from "./_tasks.ts";
+import { tempDir } from "../../support/temp_dir.ts";
 
 const ids = (entries: { id: string }[]) => entries.map((entry) => entry.id);
 
@@ -248,15 +249,11 @@ Deno.test("lazy records are written before close() returns", async () => {
 
 /** Opens a copy of `dir`'s journal file in a fresh folder: what a crash right now leaves. */
 async function pendingAfterCrash(dir: string): Promise<string[]> {
-  const copy = await Deno.makeTempDir({ prefix: "cn-queue-copy-" });
-  try {
-    await Deno.copyFile(`${dir}/${JOURNAL_FILE_NAME}`, `${copy}/${JOURNAL_FILE_NAME}`);
-    const { journal, pending } = await Journal.open(copy, { fsync: false });
-    await journal.close();
-    return ids(pending);
-  } finally {
-    await Deno.remove(copy, { recursive: true });
-  }
+  await using copy = await tempDir({ prefix: "cn-queue-copy-" });
+  await Deno.copyFile(`${dir}/${JOURNAL_FILE_NAME}`, `${copy.path}/${JOURNAL_FILE_NAME}`);
+  const { journal, pending } = await Journal.open(copy.path, { fsync: false });
+  await journal.close();
+  return ids(pending);
 }
 
 Deno.test("lazy records are held for lazyWriteMs and then written together", async () => {

@@ -5,17 +5,9 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { type SpoolEntry, SpoolIngester } from "../../../daemon/spool/mod.ts";
 import { writeSpoolFile } from "../../../core/spool/write_spool_file.ts";
 import { sampleTask, withTempDir } from "../queue/_tasks.ts";
+import { waitFor } from "../../support/wait_for.ts";
 
 const names = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
-
-async function waitFor(check: () => boolean, timeoutMs = 5_000): Promise<number> {
-  const start = performance.now();
-  while (!check()) {
-    if (performance.now() - start > timeoutMs) throw new Error("Timed out");
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  return performance.now() - start;
-}
 
 /** A spooled task's body, or the raw event's payload as text. */
 function bodyOf(entry: SpoolEntry): string {
@@ -49,7 +41,7 @@ Deno.test("100 spool files written concurrently are ingested exactly once, in or
     };
     // Passes requested while one runs must not hand out the same file twice.
     const first = ingester.ingestAll(handler);
-    await waitFor(() => seen.length > 0);
+    await waitFor(() => seen.length > 0, { what: "the first file", intervalMs: 1 });
     const more = Promise.all(
       Array.from({ length: 10 }, (_, i) => writeSpoolFile(dir, sampleTask(i + 100))),
     );
@@ -75,15 +67,19 @@ Deno.test("a file written while watching is ingested without a restart", async (
     try {
       await ingester.watch((_task, name) => Promise.resolve(void seen.push(name)));
       await writeSpoolFile(dir, sampleTask("live"));
-      const ms = await waitFor(() => seen.length === 1, 2_000);
-      ok(ms < 2_000, `picked up after ${ms.toFixed(0)} ms`);
+      await waitFor(() => seen.length >= 1, { timeoutMs: 2_000, what: "the live file" });
       // A burst, written concurrently while a pass may be running: each exactly once.
       await Promise.all(Array.from({ length: 50 }, (_, i) => writeSpoolFile(dir, sampleTask(i))));
-      await waitFor(() => seen.length === 51);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      equal(seen.length, 51);
-      equal(new Set(seen).size, 51);
-      await waitFor(() => names(dir).length === 0);
+      await waitFor(() => seen.length >= 51, { what: () => `51 files, ${seen.length} seen` });
+      // The barrier before counting, instead of a pause: one more file, named after all the
+      // others. Passes never overlap and take files in name order, so once it has been
+      // handed over, every pass that could hand over a file of the burst again has run.
+      const last = await writeSpoolFile(dir, sampleTask("last"), { now: () => Date.now() + 1e6 });
+      const lastName = last.slice(dir.length + 1);
+      await waitFor(() => seen.includes(lastName), { what: "the file written last" });
+      equal(seen.length, 52, "each file handed over once");
+      equal(new Set(seen).size, 52);
+      await waitFor(() => names(dir).length === 0, { what: () => `an empty spool: ${names(dir)}` });
     } finally {
       await ingester.close();
     }
@@ -209,7 +205,9 @@ Deno.test("while watching, a failed handler is retried after retryDelayMs", asyn
         return calls === 1 ? Promise.reject(new Error("QUEUE_FULL")) : Promise.resolve();
       });
       await writeSpoolFile(dir, sampleTask("a"));
-      await waitFor(() => calls === 2 && names(dir).length === 0);
+      await waitFor(() => calls === 2 && names(dir).length === 0, {
+        what: () => `a second call and an empty spool: ${calls} calls, files ${names(dir)}`,
+      });
     } finally {
       await ingester.close();
     }

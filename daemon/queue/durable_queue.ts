@@ -1,0 +1,313 @@
+/**
+ * The daemon's durable queue: a task is written to the journal before it is queued for
+ * delivery, delivered tasks are marked done, and tasks given up on move to the dead
+ * letters. It holds the one count of tasks that limits how many the daemon takes in.
+ *
+ * @module
+ */
+
+import {
+  type DeadTask,
+  ErrorCode,
+  type HeldTask,
+  type NotificationTask,
+} from "../../protocol/mod.ts";
+import { DeliveryEngine, type DeliveryEvent } from "../delivery/delivery_engine.ts";
+import { MemoryJournal, type TaskJournal } from "../delivery/memory_journal.ts";
+import { DaemonError } from "../errors.ts";
+import type { Logger } from "../log.ts";
+import { listedDeadLetter, listedTask } from "./_listing.ts";
+import { registerTaskSecrets } from "../register_task_secrets.ts";
+import { DeadLetterStore } from "./dead_letters.ts";
+import { Journal } from "./journal.ts";
+import type { JournalEntry } from "./journal_entry.ts";
+import type { DurableQueueOptions, QueueCounts, QueueSettings } from "./durable_queue_options.ts";
+import { QueueError } from "./queue_error.ts";
+
+/** Most tasks (and dead letters) {@linkcode DurableQueue.list} returns, to keep answers small. */
+export const MAX_LISTED = 500;
+
+/**
+ * The journal, the delivery engine and the dead letters behind one interface.
+ *
+ * @example Admitting a task, then closing once it is delivered
+ * ```ts
+ * import { DurableQueue } from "./durable_queue.ts";
+ * import { Logger } from "../log.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const queue = await DurableQueue.open({
+ *   journalDir: `${dir}/journal`,
+ *   deadLetterPath: `${dir}/dead-letters.jsonl`,
+ *   delivery: {
+ *     publish: () => Promise.resolve({ id: "ntfy-1" }),
+ *     classify: (error) => ({ retryable: true, message: String(error) }),
+ *     retryDelayMs: () => null,
+ *   },
+ *   settings: { maxQueueSize: 100, retryAttempts: 3, retryDelaySecs: 5 },
+ *   concurrency: 8,
+ *   log: new Logger({ level: "error", sink: () => {} }),
+ * });
+ * await queue.admit({
+ *   target: { serverUrl: "https://ntfy.sh", topic: "alerts" },
+ *   message: { body: "hi" },
+ *   origin: { event: "test", createdAt: 0 },
+ * });
+ * await queue.close(5_000);
+ * console.log(queue.counts().delivered); // 1
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export class DurableQueue {
+  readonly #journal: TaskJournal;
+  readonly #deadLetters: DeadLetterStore;
+  readonly #engine: DeliveryEngine;
+  readonly #log: Logger;
+  #settings: QueueSettings;
+  /** Tasks counted against the limit before they reach the engine (being journaled). */
+  #reserved = 0;
+  #accepting = true;
+
+  private constructor(
+    journal: TaskJournal,
+    deadLetters: DeadLetterStore,
+    options: DurableQueueOptions,
+  ) {
+    this.#journal = journal;
+    this.#deadLetters = deadLetters;
+    this.#log = options.log;
+    this.#settings = options.settings;
+    const { delivery } = options;
+    this.#engine = new DeliveryEngine({
+      publish: delivery.publish,
+      classify: delivery.classify,
+      retryDelayMs: (attempt, error) =>
+        delivery.retryDelayMs(attempt, error, this.#settings.retryDelaySecs * 1000),
+      retryAttempts: options.settings.retryAttempts,
+      concurrency: options.concurrency,
+      onEvent: (event) => this.#onDeliveryEvent(event),
+    });
+  }
+
+  /**
+   * Opens the journal and the dead letters, and queues every task the journal holds
+   * undelivered from an earlier run.
+   *
+   * @throws {QueueError} when the journal or the dead-letter file cannot be opened.
+   */
+  static async open(options: DurableQueueOptions): Promise<DurableQueue> {
+    const { log } = options;
+    const durability = options.durability ?? "fsync";
+    const fsync = durability === "fsync";
+    let journal: TaskJournal = new MemoryJournal();
+    let replayed: JournalEntry[] = [];
+    if (durability !== "memory") {
+      const opened = await Journal.open(options.journalDir, {
+        fsync,
+        onWarning: (message) => log.warn(message),
+      });
+      journal = opened.journal;
+      replayed = opened.pending;
+      for (const warning of opened.warnings) log.warn("journal", { warning });
+    }
+    let dead;
+    try {
+      dead = await DeadLetterStore.open(options.deadLetterPath, { fsync });
+    } catch (error) {
+      await journal.close();
+      throw error;
+    }
+    for (const warning of dead.warnings) log.warn("dead letters", { warning });
+    const queue = new DurableQueue(journal, dead.store, options);
+    for (const entry of replayed) {
+      registerTaskSecrets(log, entry.task);
+      queue.#engine.submit(entry.task, { id: entry.id, attempts: entry.attempts, admitted: true });
+    }
+    if (replayed.length > 0) {
+      log.info("replayed undelivered tasks from the journal", { count: replayed.length });
+    }
+    return queue;
+  }
+
+  /** Tasks held: queued, in flight, retrying, and being journaled. */
+  get size(): number {
+    return this.#engine.size + this.#reserved;
+  }
+
+  /** The queue's counters. */
+  counts(): QueueCounts {
+    const engine = this.#engine;
+    return {
+      queued: engine.queued,
+      inFlight: engine.inFlight,
+      retrying: engine.retrying,
+      delivered: engine.delivered,
+      failed: engine.failed,
+      retries: engine.retries,
+      dead: this.#deadLetters.size,
+      deliveryLatencyMicros: engine.deliveryLatency().summary(),
+    };
+  }
+
+  /** Changes the settings (on reload). */
+  configure(settings: QueueSettings): void {
+    this.#settings = settings;
+    this.#engine.configure({ retryAttempts: settings.retryAttempts });
+  }
+
+  /** Whether the journal holds a live task with this id. */
+  has(id: string): boolean {
+    return this.#journal.has(id);
+  }
+
+  /**
+   * Makes a task durable, then queues it; resolves with its id (`id`, or a fresh one).
+   *
+   * @throws {DaemonError} `QUEUE_FULL` or `SHUTTING_DOWN` (retryable), or `INTERNAL` when
+   * the journal cannot store the task.
+   */
+  async admit(task: NotificationTask, id?: string): Promise<string> {
+    this.#reserve(1);
+    return await this.#admitReserved(task, id);
+  }
+
+  /**
+   * Queues dead letters again, all of them when `ids` is undefined: each is journaled,
+   * then removed from the dead letters. Resolves with how many.
+   *
+   * @throws {DaemonError} `INVALID_TASK` for an unknown id (nothing is retried), and what
+   * {@linkcode DurableQueue.admit} throws; room for all of them is checked first.
+   */
+  async retryDeadLetters(ids?: readonly string[]): Promise<number> {
+    const letters = ids === undefined ? this.#deadLetters.list() : ids.map((taskId) => {
+      const letter = this.#deadLetters.get(taskId);
+      if (letter === undefined) {
+        throw new DaemonError(ErrorCode.InvalidTask, `No dead letter with id "${taskId}"`);
+      }
+      return letter;
+    });
+    this.#reserve(letters.length);
+    let started = 0;
+    try {
+      while (started < letters.length) {
+        const letter = letters[started++]!;
+        await this.#admitReserved(letter.task, letter.id);
+        await this.#deadLetters.remove(letter.id);
+      }
+    } finally {
+      this.#reserved -= letters.length - started;
+    }
+    this.#log.info("retrying dead letters", { count: letters.length });
+    return letters.length;
+  }
+
+  /** Deletes every dead letter; resolves with how many there were. */
+  async purgeDeadLetters(): Promise<number> {
+    const count = await this.#deadLetters.purge();
+    this.#log.info("purged dead letters", { count });
+    return count;
+  }
+
+  /** The tasks held and the newest dead letters, `limit` of each, masked for display. */
+  list(limit = MAX_LISTED): { tasks: HeldTask[]; dead: DeadTask[] } {
+    return {
+      tasks: this.#engine.list(limit).map(({ entry, state }) => listedTask(entry, state)),
+      dead: this.#deadLetters.list().slice(-limit).map(listedDeadLetter),
+    };
+  }
+
+  /** Refuses new tasks from now on; tasks being journaled are still queued. */
+  stopAccepting(): void {
+    this.#accepting = false;
+    this.#engine.stopAccepting();
+  }
+
+  /**
+   * Stops accepting, waits up to `drainTimeoutMs` for queued and in-flight deliveries,
+   * stops the rest (they stay in the journal for the next start) and closes the files.
+   */
+  async close(drainTimeoutMs: number): Promise<void> {
+    this.stopAccepting();
+    const drained = await this.#engine.drain(drainTimeoutMs);
+    const undelivered = this.#engine.size;
+    this.#engine.stop();
+    if (!drained || undelivered > 0) {
+      this.#log.warn("shutdown deadline passed: undelivered tasks stay in the journal", {
+        undelivered,
+      });
+    }
+    await this.#journal.close();
+    await this.#deadLetters.close();
+  }
+
+  /** Counts `count` more tasks against the limit, or throws why they do not fit. */
+  #reserve(count: number): void {
+    if (!this.#accepting) {
+      throw new DaemonError(ErrorCode.ShuttingDown, "The daemon is shutting down", true);
+    }
+    const held = this.size;
+    if (held + count > this.#settings.maxQueueSize) {
+      throw new DaemonError(
+        ErrorCode.QueueFull,
+        `Queue is full: ${held} tasks held, limit ${this.#settings.maxQueueSize}`,
+        true,
+      );
+    }
+    this.#reserved += count;
+  }
+
+  /**
+   * Journals a task counted by {@linkcode DurableQueue.#reserve}, then queues it; its slot
+   * passes from the reservation to the engine in one step, or is released on failure.
+   */
+  async #admitReserved(task: NotificationTask, id: string | undefined): Promise<string> {
+    const taskId = id ?? this.#engine.nextId();
+    try {
+      await this.#journal.add({ id: taskId, task });
+    } catch (error) {
+      this.#reserved -= 1;
+      throw error instanceof QueueError
+        ? new DaemonError(
+          ErrorCode.Internal,
+          `Cannot store the task durably: ${error.message}`,
+          true,
+          { cause: error },
+        )
+        : error;
+    }
+    this.#reserved -= 1;
+    this.#engine.submit(task, { id: taskId, admitted: true });
+    return taskId;
+  }
+
+  #onDeliveryEvent(event: DeliveryEvent): void {
+    const { entry } = event;
+    const fields = { id: entry.id, topic: entry.task.target.topic, event: entry.task.origin.event };
+    if (event.type === "delivered") {
+      this.#journal.markDone(entry.id);
+      this.#log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
+    } else if (event.type === "retry") {
+      this.#journal.markAttempt(entry.id, entry.attempts, event.error);
+      this.#log.warn("delivery failed, will retry", {
+        ...fields,
+        attempt: entry.attempts,
+        delayMs: Math.round(event.delayMs),
+        error: event.error,
+      });
+    } else {
+      this.#log.error("delivery failed for good", { ...fields, reason: event.reason });
+      // Dead letter first, then the journal: a crash in between repeats, never loses.
+      const letter = {
+        id: entry.id,
+        task: entry.task,
+        reason: event.reason,
+        attempts: entry.attempts,
+      };
+      this.#deadLetters.add(letter).then(
+        () => this.#journal.markDead(entry.id, event.reason),
+        (error) =>
+          this.#log.error("cannot write dead letter", { id: entry.id, error: error.message }),
+      );
+    }
+  }
+}

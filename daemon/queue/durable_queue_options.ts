@@ -1,0 +1,70 @@
+/**
+ * What a `DurableQueue` is opened with, and the counters it reports.
+ *
+ * @module
+ */
+
+import type { LatencySummary } from "../../protocol/mod.ts";
+import type { DeliveryEngineOptions } from "../delivery/delivery_engine.ts";
+import type { Logger } from "../log.ts";
+
+/**
+ * How a task is made durable before it is acknowledged: `fsync` (the journal is synced to
+ * disk), `write` (written, not synced: survives a crash of the daemon but not of the
+ * machine) or `memory` (nothing on disk: a crash loses everything; for benchmarks).
+ */
+export type Durability = "fsync" | "write" | "memory";
+
+/** How tasks are published, classified and retried. */
+export type QueueDelivery = Pick<DeliveryEngineOptions, "publish" | "classify"> & {
+  /** The delay before retry `attempt` (1-based), or null to give up. */
+  retryDelayMs(attempt: number, error: unknown, baseDelayMs: number): number | null;
+};
+
+/** The queue's settings; they change on reload. */
+export interface QueueSettings {
+  /** Most tasks held at once, counting those being journaled. */
+  readonly maxQueueSize: number;
+  /** Retries before a task goes to the dead letters. */
+  readonly retryAttempts: number;
+  /** Base delay of the exponential backoff, in seconds. */
+  readonly retryDelaySecs: number;
+}
+
+/** Everything `DurableQueue.open` needs. */
+export interface DurableQueueOptions {
+  /** The journal's folder. */
+  readonly journalDir: string;
+  /** The dead-letter file. */
+  readonly deadLetterPath: string;
+  /** How tasks are made durable. @default {"fsync"} */
+  readonly durability?: Durability;
+  /** How tasks are published. */
+  readonly delivery: QueueDelivery;
+  /** The starting settings. */
+  readonly settings: QueueSettings;
+  /** Deliveries at once. */
+  readonly concurrency: number;
+  /** Where deliveries, retries, dead letters and warnings are logged. */
+  readonly log: Logger;
+}
+
+/** The queue's counters, for `status`. */
+export interface QueueCounts {
+  /** Tasks waiting for a worker. */
+  readonly queued: number;
+  /** Tasks being published now. */
+  readonly inFlight: number;
+  /** Tasks waiting for their retry time. */
+  readonly retrying: number;
+  /** Tasks delivered since start. */
+  readonly delivered: number;
+  /** Tasks given up since start. */
+  readonly failed: number;
+  /** Retries scheduled since start. */
+  readonly retries: number;
+  /** Dead letters held. */
+  readonly dead: number;
+  /** Time from acceptance to delivery, in microseconds. */
+  readonly deliveryLatencyMicros: LatencySummary;
+}
