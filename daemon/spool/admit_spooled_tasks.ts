@@ -5,7 +5,6 @@
  * @module
  */
 
-import { ErrorCode } from "../../protocol/mod.ts";
 import type { AcceptTask } from "../accept_task.ts";
 import type { TakeEvent } from "../event_intake.ts";
 import { DaemonError } from "../errors.ts";

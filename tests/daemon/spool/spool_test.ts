@@ -1,7 +1,7 @@
 // The spool as a specification: hook-side writes are atomic and private; the daemon takes
 // every file in exactly once, at start or live through the watcher, and sets bad files
 // aside with a reason instead of losing them or crashing.
-import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { deepEqual, equal, match } from "node:assert/strict";
 import { type SpoolEntry, SpoolIngester } from "../../../daemon/spool/mod.ts";
 import { writeSpoolFile } from "../../../core/spool/write_spool_file.ts";
 import { sampleTask, withTempDir } from "../queue/_tasks.ts";
