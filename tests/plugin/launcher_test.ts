@@ -46,7 +46,7 @@ async function sandbox(): Promise<{ home: string; bin: string; env: Record<strin
   const home = await Deno.makeTempDir({ dir: "/tmp", prefix: "cn-launch-" });
   const bin = `${home}/bin`;
   await Deno.mkdir(bin);
-  for (const tool of ["mkdir", "rmdir", "find", "readlink"]) {
+  for (const tool of ["mkdir", "rmdir", "find", "readlink", "touch", "nohup", "sh"]) {
     for (const dir of ["/usr/bin", "/bin"]) {
       try {
         await Deno.symlink(`${dir}/${tool}`, `${bin}/${tool}`);
@@ -122,19 +122,20 @@ printf '#!/bin/sh\\nexec "%s" "$@"\\n' "${Deno.execPath()}" > "$prefix/node_modu
 `,
     );
     await Deno.chmod(`${bin}/npm`, 0o755);
-    const runtime = `${home}/.claude/ntfy-service/runtime`;
+    const state = `${home}/.claude/ntfy-service`;
+    const runtime = `${state}/runtime`;
     const hook = await run(LAUNCHER, ["hook"], env, '{"hook_event_name":"Stop"}');
     assert.equal(hook.code, 0, "a hook never fails Claude Code");
     assert.equal(hook.stdout, "");
     assert.equal(
       hook.stderr,
       "claude-ntfy: Deno not found, so this event is not notified; installing deno@2.9.6 " +
-        `into ${runtime} in the background with npm (log: ${runtime}.log)\n`,
+        `into ${runtime} in the background with npm (log: ${state}/runtime-install.log)\n`,
     );
     await waitFor(
       () => {
         try {
-          Deno.statSync(`${runtime}.installing`);
+          Deno.statSync(`${state}/runtime-install.lock`);
           return false;
         } catch {
           return true;
@@ -144,7 +145,7 @@ printf '#!/bin/sh\\nexec "%s" "$@"\\n' "${Deno.execPath()}" > "$prefix/node_modu
     );
     assert.equal(
       Deno.readTextFileSync(`${home}/npm-calls.txt`),
-      `install --prefix ${runtime} --no-audit --no-fund --no-save --loglevel=error deno@2.9.6\n`,
+      `install --prefix ${runtime} --no-audit --no-fund deno@2.9.6\n`,
     );
     const after = await run(LAUNCHER, ["--version"], env);
     assert.deepEqual(after, { code: 0, stdout: "claude-ntfy 0.1.0\n", stderr: "" });
@@ -165,6 +166,29 @@ Deno.test("bin/claude-ntfy without Deno or npm says what to install: exit 0 for 
     const doctor = await run(LAUNCHER, ["doctor"], env);
     assert.equal(doctor.code, 1);
     assert.match(doctor.stderr, /^claude-ntfy: Deno not found; npm is not on PATH either/);
+  } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("bin/claude-ntfy leaves the runtime Deno alone while npm is still installing it, and starts no second install", async () => {
+  const { home, bin, env } = await sandbox();
+  try {
+    await Deno.writeTextFile(`${bin}/npm`, '#!/bin/sh\necho "$*" >> "$HOME/npm-calls.txt"\n');
+    await Deno.chmod(`${bin}/npm`, 0o755);
+    const state = `${home}/.claude/ntfy-service`;
+    await Deno.mkdir(`${state}/runtime/node_modules/deno`, { recursive: true });
+    await Deno.writeTextFile(`${state}/runtime/node_modules/deno/deno`, "#!/bin/sh\nexit 99\n");
+    await Deno.chmod(`${state}/runtime/node_modules/deno/deno`, 0o755);
+    await Deno.mkdir(`${state}/runtime-install.lock`);
+    const hook = await run(LAUNCHER, ["hook"], env, "{}");
+    assert.equal(hook.code, 0);
+    assert.equal(
+      hook.stderr,
+      "claude-ntfy: Deno not found, so this event is not notified; deno@2.9.6 is being " +
+        `installed into ${state}/runtime (log: ${state}/runtime-install.log)\n`,
+    );
+    await assert.rejects(Deno.stat(`${home}/npm-calls.txt`), Deno.errors.NotFound);
   } finally {
     await Deno.remove(home, { recursive: true });
   }
