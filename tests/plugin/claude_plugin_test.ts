@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import type { DoctorCheck } from "../../cli/commands/doctor.ts";
 import { installHooks } from "../../cli/install/install_hooks.ts";
 import { HOOKED_EVENTS } from "../../cli/install/hooked_events.ts";
-import { startAnthropicStandIn } from "../support/anthropic_stand_in.ts";
+import { startAnthropicApiServer } from "../support/anthropic_api_server.ts";
 import {
   CLAUDE_CODE_VERSION,
   claudeEnv,
@@ -81,7 +81,7 @@ function check(checks: DoctorCheck[], id: string): DoctorCheck | undefined {
 Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the repository as a plugin`, async (t) => {
   const claude = await installClaudeCode();
   const ntfy = await startNtfyServer({ tokens: [TOKEN], requireAuth: true });
-  const api = startAnthropicStandIn({ replyText: "All done." });
+  const api = startAnthropicApiServer({ reply: () => [{ type: "text", text: "All done." }] });
   const home = await createTestHome("cn-plugin-");
   const checkout = `${home.home}/src/claude-ntfy`;
   const project = `${home.home}/shop`;
@@ -151,7 +151,7 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the r
         });
         assert.equal(run.code, 0, `claude failed:\n${run.stderr}\n${run.stdout}`);
         assert.equal(run.stdout.trim(), "All done.");
-        assert.ok(api.requests.some((request) => request === "POST /v1/messages"));
+        assert.ok(api.log.requests.some((request) => request.startsWith("POST /v1/messages")));
         const [stopped] = await ntfy.waitForMessages(1, 20_000);
         assert.equal(stopped.topic, TOPIC, "the topic from the plugin's options");
         assert.equal(stopped.authorization, `Bearer ${TOKEN}`, "the secret token option");
