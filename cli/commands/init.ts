@@ -160,6 +160,11 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   } else {
     path = projectConfigPath(project);
   }
+  // Before anything is written (config, launcher, settings.json).
+  if (installing) {
+    const refused = refuseBesidePlugin(io, home ?? "", project);
+    if (refused !== undefined) return refused;
+  }
   const topic = generateTopic();
   try {
     writePrivateFile(path, configTemplate({ topic, serverUrl: server }), {
@@ -216,6 +221,25 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   });
 }
 
+/**
+ * Refuses `--install-hooks` while claude-ntfy's Claude Code plugin is enabled here: it runs
+ * the hook for every event already, and a settings.json entry too would notify twice.
+ * Returns the exit code when it refuses.
+ */
+function refuseBesidePlugin(io: CliIo, home: string, project: string): number | undefined {
+  const active = readPluginStates({ homeDir: home, projectDir: project }).plugins
+    .filter((plugin) => plugin.active).map((plugin) => plugin.id);
+  if (active.length === 0) return undefined;
+  io.stderr(
+    `claude-ntfy init: hooks not installed: the Claude Code plugin ${
+      active.join(" and ")
+    } is enabled and already runs claude-ntfy for every event; registering it in ` +
+      `settings.json too would notify twice. Keep the plugin (nothing to do), or disable ` +
+      `it first: ${active.map((id) => `claude plugin disable ${id}`).join("; ")}\n`,
+  );
+  return ExitCode.Error;
+}
+
 interface RegisterOptions {
   global: boolean;
   home: string;
@@ -229,19 +253,6 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
   const prefix = "claude-ntfy init";
   if (options.global && options.home === "") {
     io.stderr(`${prefix}: cannot find the home folder: HOME is not set\n`);
-    return ExitCode.Error;
-  }
-  // Before anything is written (the launcher, settings.json).
-  const active = readPluginStates({ homeDir: options.home, projectDir: options.project })
-    .plugins.filter((plugin) => plugin.active).map((plugin) => plugin.id);
-  if (active.length > 0) {
-    io.stderr(
-      `${prefix}: hooks not installed: the Claude Code plugin ${
-        active.join(" and ")
-      } is enabled and already runs claude-ntfy for every event; registering it in ` +
-        `settings.json too would notify twice. Keep the plugin (nothing to do), or disable ` +
-        `it first: ${active.map((id) => `claude plugin disable ${id}`).join("; ")}\n`,
-    );
     return ExitCode.Error;
   }
   let config;

@@ -324,10 +324,8 @@ Deno.test("init --install-hooks refuses while the ntfy-notifier plugin is enable
       /hooks not installed: the Claude Code plugin ntfy-notifier@claude-ntfy is enabled and already runs claude-ntfy for every event; .* claude plugin disable ntfy-notifier@claude-ntfy\n$/,
     );
     assert.deepEqual(readJson(`${home}/.claude/settings.json`), { enabledPlugins: { [id]: true } });
-    assert.throws(
-      () => Deno.statSync(launcherPaths(home).script),
-      Deno.errors.NotFound,
-      "no launcher written",
-    );
+    for (const path of [launcherPaths(home).script, `${home}/.claude/ntfy-service/config.toml`]) {
+      assert.throws(() => Deno.statSync(path), Deno.errors.NotFound, `${path} not written`);
+    }
   });
 });
