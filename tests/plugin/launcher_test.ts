@@ -129,8 +129,9 @@ printf '#!/bin/sh\\nexec "%s" "$@"\\n' "${Deno.execPath()}" > "$prefix/node_modu
     assert.equal(hook.stdout, "");
     assert.equal(
       hook.stderr,
-      "claude-ntfy: Deno not found, so this event is not notified; installing deno@2.9.6 " +
-        `into ${runtime} in the background with npm (log: ${state}/runtime-install.log)\n`,
+      `claude-ntfy: no Deno to run the hook: installing Deno 2.9.6 into ${runtime} in the ` +
+        `background (log: ${state}/runtime-install.log); this notification is skipped; ` +
+        '"claude-ntfy doctor" checks the setup\n',
     );
     await waitFor(
       () => {
@@ -161,11 +162,15 @@ Deno.test("bin/claude-ntfy without Deno or npm says what to install: exit 0 for 
     assert.equal(hook.code, 0);
     assert.match(
       hook.stderr,
-      /^claude-ntfy: Deno not found, so this event is not notified; npm is not on PATH either: install Deno \(https:\/\/deno\.com\) or Node\.js, then run: npm install --prefix ".*\/\.claude\/ntfy-service\/runtime" deno@2\.9\.6\n$/,
+      /^claude-ntfy: no Deno to run the hook and no npm to install one: install Deno \(https:\/\/deno\.com\); this notification is skipped; "claude-ntfy doctor" checks the setup\n$/,
     );
     const doctor = await run(LAUNCHER, ["doctor"], env);
     assert.equal(doctor.code, 1);
-    assert.match(doctor.stderr, /^claude-ntfy: Deno not found; npm is not on PATH either/);
+    assert.equal(
+      doctor.stderr,
+      "claude-ntfy: no Deno to run claude-ntfy and no npm to install one: install Deno " +
+        "(https://deno.com)\n",
+    );
   } finally {
     await Deno.remove(home, { recursive: true });
   }
@@ -185,8 +190,9 @@ Deno.test("bin/claude-ntfy leaves the runtime Deno alone while npm is still inst
     assert.equal(hook.code, 0);
     assert.equal(
       hook.stderr,
-      "claude-ntfy: Deno not found, so this event is not notified; deno@2.9.6 is being " +
-        `installed into ${state}/runtime (log: ${state}/runtime-install.log)\n`,
+      `claude-ntfy: no Deno to run the hook yet: Deno 2.9.6 is being installed into ` +
+        `${state}/runtime (log: ${state}/runtime-install.log); this notification is skipped; ` +
+        '"claude-ntfy doctor" checks the setup\n',
     );
     await assert.rejects(Deno.stat(`${home}/npm-calls.txt`), Deno.errors.NotFound);
   } finally {
