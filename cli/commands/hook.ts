@@ -28,8 +28,8 @@ import { oneLine } from "../hook/one_line.ts";
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 
 Reads a Claude Code hook event (JSON) on stdin and hands it to the daemon, which sends the
-notification it calls for. Register it in .claude/settings.json (see
-"claude-ntfy init --install-hooks").
+notification it calls for. The Claude Code plugin (ntfy-notifier) runs it, or register it
+in .claude/settings.json with "claude-ntfy init --install-hooks" (not both).
 
 Options:
   --hook-name NAME   Event name when the payload has no hook_event_name (else $CLAUDE_HOOK)

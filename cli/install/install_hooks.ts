@@ -6,7 +6,7 @@
  */
 
 import type { Config } from "../../core/config/config.ts";
-import { KNOWN_HOOK_EVENTS } from "../../core/events/hook_event.ts";
+import { HOOKED_EVENTS } from "./hooked_events.ts";
 import { editSettingsFile } from "./settings_file.ts";
 import {
   addHookEntries,
@@ -19,31 +19,35 @@ import {
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /**
- * The events to register: those the configuration turns on (`hooks.events`; when `"*"`
- * is on, every known event not turned off), in the order `templates` lists them, then
- * `extra`. Events that are off are left out because each registered event costs a
- * process start per occurrence, even when the hook then skips it.
+ * The events to register: every event in `HOOKED_EVENTS` (the same list the plugin's
+ * `hooks/hooks.json` holds), then events the configuration turns on that the list does not
+ * name (`hooks.events`), then `extra`. Whether an event notifies stays the config's
+ * choice, made by the daemon, which also follows the activity events.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { defaultConfig } from "../../core/config/config.ts";
+ * import { HOOKED_EVENTS } from "./hooked_events.ts";
  * import { eventsToRegister } from "./install_hooks.ts";
  *
- * assert.deepEqual(eventsToRegister(defaultConfig(), ["SessionEnd"]), [
- *   "Notification", "PermissionRequest", "Stop", "PostToolUseFailure", "SessionEnd",
+ * const config = defaultConfig();
+ * config.hooks.events.TaskCompleted = true;
+ * assert.deepEqual(eventsToRegister(config, ["Setup"]), [
+ *   ...HOOKED_EVENTS.map((entry) => entry.event), "TaskCompleted", "Setup",
  * ]);
  * ```
  */
 export function eventsToRegister(config: Config, extra: readonly string[] = []): string[] {
   const switches = config.hooks.events;
-  const on = (event: string) =>
-    Object.hasOwn(switches, event) ? switches[event] === true : switches["*"] === true;
-  const known = KNOWN_HOOK_EVENTS.filter(on);
-  const others = Object.keys(switches).filter((event) =>
-    event !== "*" && switches[event] === true && !known.includes(event)
-  );
-  return [...new Set([...known, ...others, ...extra])];
+  const others = Object.keys(switches).filter((event) => event !== "*" && switches[event] === true);
+  return [...new Set([...HOOKED_EVENTS.map((entry) => entry.event), ...others, ...extra])];
+}
+
+/** Whether the configuration turns `event` on (`hooks.events`, else its `"*"`). */
+export function eventIsOn(config: Config, event: string): boolean {
+  const switches = config.hooks.events;
+  return (Object.hasOwn(switches, event) ? switches[event] : switches["*"]) === true;
 }
 
 /** What {@linkcode installHooks} did. */

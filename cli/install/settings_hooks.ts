@@ -17,9 +17,7 @@ import {
   toJsonNode,
 } from "./json_document.ts";
 import { isClaudeNtfyHookCommand } from "./hook_command_line.ts";
-
-/** Seconds Claude Code gives the hook before it gives up on it. */
-export const HOOK_TIMEOUT_SECS = 10;
+import { hookTimeoutSecs } from "./hooked_events.ts";
 
 /** What {@linkcode addHookEntries} did, event by event. */
 export interface HookChanges {
@@ -104,7 +102,8 @@ function removeOurs(entries: JsonArray, keep?: JsonNode): boolean {
  *
  * An event without a claude-ntfy entry gets a new group
  * `{ "matcher": "", "hooks": [{ "type": "command", "command": …, "timeout": 10 }] }` at
- * the end of its array. An event with one keeps it where it is, with its matcher and
+ * the end of its array (the timeout is the event's in `HOOKED_EVENTS`: 120 s for
+ * `PermissionRequest`). An event with one keeps it where it is, with its matcher and
  * timeout: only the command is replaced (and a missing timeout added); further
  * claude-ntfy entries for the same event are removed, so it never notifies twice.
  * Entries of other tools are never touched.
@@ -142,7 +141,7 @@ export function addHookEntries(
       }
       const group = toJsonNode({
         matcher: "",
-        hooks: [{ type: "command", command: options.command, timeout: HOOK_TIMEOUT_SECS }],
+        hooks: [{ type: "command", command: options.command, timeout: hookTimeoutSecs(event) }],
       });
       if (entries === undefined) setMember(hooks, event, { kind: "array", items: [group] });
       else entries.items.push(group);
@@ -155,7 +154,7 @@ export function addHookEntries(
       changed = true;
     }
     if (getMember(first, "timeout") === undefined) {
-      setMember(first, "timeout", toJsonNode(HOOK_TIMEOUT_SECS));
+      setMember(first, "timeout", toJsonNode(hookTimeoutSecs(event)));
       changed = true;
     }
     if (existing.length > 1 && removeOurs(entries!, first)) changed = true;
