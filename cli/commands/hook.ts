@@ -24,6 +24,7 @@ import { fitEventPayload } from "../hook/fit_event_payload.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
 import { requestOnce } from "../../client/client.ts";
 import { oneLine } from "../hook/one_line.ts";
+import type { HookFlags } from "../hook/hook_flags.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 
@@ -47,17 +48,6 @@ Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
 export const HOOK_STDIN_MAX_BYTES = 1024 * 1024;
 /** Longest wait for stdin to end (`CLAUDE_NTFY_STDIN_TIMEOUT_MS` may shorten it). */
 export const HOOK_STDIN_TIMEOUT_MS = 2_000;
-
-/** The hook's flags. */
-export interface HookFlags {
-  readonly "hook-name"?: string;
-  readonly project?: string;
-  readonly "state-dir"?: string;
-  readonly "dry-run"?: boolean;
-  readonly "no-daemon"?: boolean;
-  readonly verbose?: boolean;
-  readonly help?: boolean;
-}
 
 function stdinTimeoutMs(io: CliIo): number {
   const wanted = Number(io.env("CLAUDE_NTFY_STDIN_TIMEOUT_MS"));
