@@ -12,8 +12,8 @@ import { InstanceError } from "../core/state_dir.ts";
 import { Logger, parseLogLevel } from "./log.ts";
 import type { Config } from "../core/config/config.ts";
 import type { DaemonPaths } from "../client/paths.ts";
-import { publish } from "../core/ntfy/publisher.ts";
 import { NtfyError } from "../core/ntfy/errors.ts";
+import { publishWithSequences, SequenceSupport } from "../core/ntfy/sequence_support.ts";
 import { retryDelayMs } from "../core/ntfy/retry_policy.ts";
 import { openLogFile } from "./log_file.ts";
 
@@ -41,8 +41,13 @@ export function settingsFromConfig(config: Config): DaemonSettings {
     maxQueueSize: config.daemon.max_queue_size,
     retryAttempts: config.daemon.retry_attempts,
     retryDelaySecs: config.daemon.retry_delay_secs,
+    digestAfter: config.daemon.digest_after,
+    digestWindowSecs: config.daemon.digest_window_secs,
   };
 }
+
+/** ntfy's code for too many failed logins: a 429 that waiting does not fix. */
+const AUTH_FAILURE_LIMIT_CODE = 42909;
 
 const MAX_RETRY_DELAY_MS = 10 * 60 * 1000;
 
@@ -53,6 +58,18 @@ const MAX_RETRY_DELAY_MS = 10 * 60 * 1000;
 export async function runDaemon(options: DaemonProcessOptions): Promise<number> {
   const sink = options.logFile ? openLogFile(options.logFile) : options.stderr;
   const log = new Logger({ sink });
+  // Which servers lack sequence ids, for as long as the daemon runs.
+  const support = new SequenceSupport({
+    onChange(server, supported) {
+      if (supported) log.info("ntfy server has sequence ids again", { server });
+      else {
+        log.info(
+          "ntfy server has no sequence ids (older than 2.16): plain messages, no clears",
+          { server },
+        );
+      }
+    },
+  });
   let daemon;
   try {
     daemon = await startDaemon({
@@ -64,10 +81,16 @@ export async function runDaemon(options: DaemonProcessOptions): Promise<number> 
       },
       log,
       delivery: {
-        publish: (task, signal) => publish(task, { signal }),
+        publish: (task, signal) => publishWithSequences(task, { signal, support }),
         classify(error) {
           if (error instanceof NtfyError) {
-            return { retryable: error.retryable, message: error.message };
+            const rateLimited = error.httpStatus === 429 &&
+              error.ntfyCode !== AUTH_FAILURE_LIMIT_CODE;
+            return {
+              retryable: error.retryable,
+              message: error.message,
+              ...(rateLimited ? { rateLimit: { retryAfterMs: error.retryAfterMs } } : {}),
+            };
           }
           return { retryable: true, message: (error as Error)?.message ?? String(error) };
         },
