@@ -12,9 +12,8 @@ import { InstanceError } from "../core/state_dir.ts";
 import { Logger, parseLogLevel } from "./log.ts";
 import type { Config } from "../core/config/config.ts";
 import type { DaemonPaths } from "../client/paths.ts";
-import { NtfyError } from "../core/ntfy/errors.ts";
-import { publishWithSequences, SequenceSupport } from "../core/ntfy/sequence_support.ts";
-import { retryDelayMs } from "../core/ntfy/retry_policy.ts";
+import { SequenceSupport } from "../core/ntfy/sequence_support.ts";
+import { ntfyDelivery } from "./ntfy_delivery.ts";
 import { openLogFile } from "./log_file.ts";
 
 /** The software version (from deno.json). */
@@ -46,11 +45,6 @@ export function settingsFromConfig(config: Config): DaemonSettings {
   };
 }
 
-/** ntfy's code for too many failed logins: a 429 that waiting does not fix. */
-const AUTH_FAILURE_LIMIT_CODE = 42909;
-
-const MAX_RETRY_DELAY_MS = 10 * 60 * 1000;
-
 /**
  * Starts the daemon and resolves with its exit code once it has stopped.
  * 0 after a clean shutdown, 1 when it could not start.
@@ -80,27 +74,7 @@ export async function runDaemon(options: DaemonProcessOptions): Promise<number> 
         return options.verbose ? { ...settings, logLevel: "debug" } : settings;
       },
       log,
-      delivery: {
-        publish: (task, signal) => publishWithSequences(task, { signal, support }),
-        classify(error) {
-          if (error instanceof NtfyError) {
-            const rateLimited = error.httpStatus === 429 &&
-              error.ntfyCode !== AUTH_FAILURE_LIMIT_CODE;
-            return {
-              retryable: error.retryable,
-              message: error.message,
-              ...(rateLimited ? { rateLimit: { retryAfterMs: error.retryAfterMs } } : {}),
-            };
-          }
-          return { retryable: true, message: (error as Error)?.message ?? String(error) };
-        },
-        retryDelayMs(attempt, error, baseDelayMs) {
-          if (!(error instanceof NtfyError)) {
-            return Math.min(baseDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
-          }
-          return retryDelayMs(attempt, error, { baseDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS });
-        },
-      },
+      delivery: ntfyDelivery({ support }),
     });
   } catch (error) {
     const message = error instanceof InstanceError

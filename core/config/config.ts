@@ -98,7 +98,8 @@ export interface DaemonConfig {
   retry_delay_secs: number;
   /**
    * Notifications to one topic sent one by one within `digest_window_secs`; more become one
-   * digest naming each. 0 sends every one by itself (addition). @default {3}
+   * digest naming each. 0 turns that off; what waits for a server that answered 429 still
+   * goes as one digest (addition). @default {3}
    */
   digest_after: number;
   /** The window of `digest_after`, in seconds (addition). @default {10} */

@@ -141,8 +141,8 @@ default_topic = ${JSON.stringify(options.topic)}
 # max_queue_size = 1000
 # retry_attempts = 3
 # retry_delay_secs = 5
-# More than digest_after notifications to one topic within digest_window_secs seconds
-# (or any that ntfy refuses with 429) go as one digest naming each; 0 sends each alone.
+# More than digest_after notifications to one topic within digest_window_secs seconds go
+# as one digest naming each (0: never); so do those waiting for a server that answered 429.
 # digest_after = 3
 # digest_window_secs = 10
 `;

@@ -270,8 +270,17 @@ export class DeliveryEngine {
       }
       const failure = this.#options.classify(error);
       if (failure.rateLimit !== undefined && this.#pacer !== undefined) {
-        const delayMs = this.#pacer.rateLimited(delivery, failure.rateLimit.retryAfterMs);
-        this.#options.onEvent?.({ type: "rate-limited", entries, delayMs, error: failure.message });
+        const { waitMs, paused } = this.#pacer.rateLimited(
+          delivery,
+          failure.rateLimit.retryAfterMs,
+        );
+        this.#options.onEvent?.({
+          type: "rate-limited",
+          entries,
+          delayMs: waitMs,
+          paused,
+          error: failure.message,
+        });
       } else {
         this.#pacer?.failed(delivery);
         for (const entry of entries) this.#onFailure(entry, error, failure);

@@ -61,6 +61,8 @@ export type DeliveryEvent =
     readonly entries: readonly QueuedTask[];
     /** How long the server is left alone. */
     readonly delayMs: number;
+    /** Whether this refusal started or lengthened the pause (else it was already on). */
+    readonly paused: boolean;
     readonly error: string;
   }
   | {

@@ -17,7 +17,8 @@ import { buildDigest } from "./digest.ts";
 export interface PacingSettings {
   /**
    * Notifications to one topic sent one by one within `windowMs`; more are held and sent
-   * as one digest when the window allows. 0 never holds or folds.
+   * as one digest when the window allows. 0 never holds for a window; what waits for a
+   * rate-limited server is still folded.
    */
   readonly digestAfter: number;
   /** The window, in milliseconds. */
@@ -208,19 +209,21 @@ export class TopicPacer {
   }
 
   /**
-   * A delivery was refused with 429: its tasks are held again, ahead of the rest, and the
-   * server is paused for `retryAfterMs` (when it sent one) or a backoff that doubles with
-   * each refusal in a row. Returns the pause in milliseconds.
+   * A delivery was refused with 429: its tasks are held again, in the order they were
+   * accepted, and the server is paused for `retryAfterMs` (when it sent one) or a backoff
+   * that doubles with each refusal in a row. A request that was under way before the pause
+   * began does not lengthen it. Returns the time left to wait, in milliseconds, and
+   * whether this refusal started (or lengthened) the pause.
    */
-  rateLimited(delivery: Delivery, retryAfterMs?: number): number {
+  rateLimited(delivery: Delivery, retryAfterMs?: number): { waitMs: number; paused: boolean } {
     const topic = this.#topicOf(delivery.task);
     this.#uncount(topic, delivery);
     const server = topic.server;
     // Back among the held ones, in the order they were accepted.
     topic.held = [...delivery.entries, ...topic.held].sort((a, b) => a.acceptedAt - b.acceptedAt);
     const now = this.#clock.now();
-    // Requests already under way when the first 429 came do not lengthen the pause.
-    if (server.streak === 0 || server.probe === delivery) {
+    const paused = server.streak === 0 || server.probe === delivery;
+    if (paused) {
       server.streak += 1;
       const backoff = Math.min(this.#backoffMs * 2 ** (server.streak - 1), this.#maxBackoffMs);
       const wait = retryAfterMs !== undefined && retryAfterMs > 0
@@ -232,7 +235,7 @@ export class TopicPacer {
       this.#clearTimer(topic);
     }
     this.#scheduleProbe(server);
-    return Math.max(0, server.pausedUntil - now);
+    return { waitMs: Math.max(0, server.pausedUntil - now), paused };
   }
 
   /**
@@ -297,7 +300,7 @@ export class TopicPacer {
    */
   #next(topic: TopicState): Delivery {
     const first = topic.held[0]!;
-    if (!isFoldable(first) || this.#settings.digestAfter === 0) {
+    if (!isFoldable(first)) {
       topic.held.shift();
       return single(first);
     }

@@ -286,12 +286,15 @@ export class DurableQueue {
     if (event.type === "rate-limited") {
       // Not an attempt: the tasks wait for the server and stay in the journal as they are.
       const [first] = event.entries;
-      this.#log.warn("ntfy's rate limit: holding notifications for the server", {
+      const fields = {
         topic: first?.task.target.topic,
         count: event.entries.length,
         delayMs: Math.round(event.delayMs),
         error: event.error,
-      });
+      };
+      // Once per pause: the other requests that were under way are refused too.
+      if (event.paused) this.#log.warn("ntfy's rate limit: holding notifications", fields);
+      else this.#log.debug("ntfy's rate limit: held with the others", fields);
       return;
     }
     const { entry } = event;

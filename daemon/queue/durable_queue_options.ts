@@ -31,7 +31,7 @@ export interface QueueSettings {
   readonly retryDelaySecs: number;
   /**
    * Notifications to one topic sent one by one within `digestWindowSecs`; more go as one
-   * digest. 0 sends each alone. @default {0}
+   * digest. 0: no digests for bursts (what waits for a 429 is still folded). @default {0}
    */
   readonly digestAfter?: number;
   /** The window of `digestAfter`, in seconds. @default {10} */

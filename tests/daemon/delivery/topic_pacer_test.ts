@@ -109,8 +109,12 @@ Deno.test("TopicPacer pauses the server after a 429, probes once, doubles the pa
   const { clock, pacer, released, admit } = setup(100);
   const [a, b, c] = [entry("a", { project: "p1" }), entry("b", { project: "p2" }), entry("c")];
   const inFlight = [a, b].map((e) => pacer.admit(e).delivery!);
-  assert.equal(pacer.rateLimited(inFlight[0]!), 5_000);
-  assert.equal(pacer.rateLimited(inFlight[1]!), 5_000, "already under way: the same pause");
+  assert.deepEqual(pacer.rateLimited(inFlight[0]!), { waitMs: 5_000, paused: true });
+  assert.deepEqual(
+    pacer.rateLimited(inFlight[1]!),
+    { waitMs: 5_000, paused: false },
+    "already under way: the same pause",
+  );
   const otherTopic = entry("x", { target: { topic: "other" } });
   assert.deepEqual(admit(c, otherTopic), ["-", "-"], "the whole server waits");
   assert.deepEqual(pacer.held, { queued: 0, rateLimited: 4 });
@@ -122,12 +126,12 @@ Deno.test("TopicPacer pauses the server after a 429, probes once, doubles the pa
   assert.equal(released.length, 1, "one probe");
   const probe = released[0]!;
   assert.deepEqual(bodies(probe), ["a", "b", "c"], "a digest of the oldest topic, in order");
-  assert.equal(pacer.rateLimited(probe), 10_000, "refused again: twice the pause");
+  assert.equal(pacer.rateLimited(probe).waitMs, 10_000, "refused again: twice the pause");
   clock.advance(10_000);
   assert.equal(released.length, 2);
-  assert.equal(pacer.rateLimited(released[1]!), 20_000);
+  assert.equal(pacer.rateLimited(released[1]!).waitMs, 20_000);
   clock.advance(20_000);
-  assert.equal(pacer.rateLimited(released[2]!), 20_000, "capped");
+  assert.equal(pacer.rateLimited(released[2]!).waitMs, 20_000, "capped");
   clock.advance(20_000);
   const accepted = released[3]!;
   assert.equal(released.length, 4, "nothing else while the probe is out");
@@ -140,7 +144,7 @@ Deno.test("TopicPacer pauses the server after a 429, probes once, doubles the pa
 Deno.test("TopicPacer waits as long as Retry-After asks", () => {
   const { clock, pacer, released } = setup();
   const delivery = pacer.admit(entry("a")).delivery!;
-  assert.equal(pacer.rateLimited(delivery, 42_000), 42_000);
+  assert.equal(pacer.rateLimited(delivery, 42_000).waitMs, 42_000);
   clock.advance(41_999);
   assert.equal(released.length, 0);
   clock.advance(1);
