@@ -189,7 +189,8 @@ export class BenchHome {
 
 function configToml(ntfyUrl: string): string {
   // A queue far above anything the benchmark holds, so Submits are never refused with
-  // QUEUE_FULL; warnings only, so logging costs nothing on the hot path.
+  // QUEUE_FULL; warnings only, so logging costs nothing on the hot path; no digests, since
+  // every message's own arrival is timed.
   return `[ntfy]
 server_url = "${ntfyUrl}"
 default_topic = "bench"
@@ -197,5 +198,6 @@ default_topic = "bench"
 [daemon]
 max_queue_size = 10000000
 log_level = "warn"
+digest_after = 0
 `;
 }

@@ -57,6 +57,10 @@ default_topic = ${JSON.stringify(options.topic)}
 # send_format = "json"
 # URL opened when a notification is tapped; template variables work here.
 # click = ""
+# ntfy sequence ids (servers from 2.16), so that an update replaces a notification and a
+# clear dismisses it: "auto" (sends them, and stops for a server that turns out older),
+# "on" (always) or "off" (never).
+# sequence = "auto"
 
 [hooks]
 # Master switch: false mutes every notification (or set CLAUDE_NTFY_ENABLED=0).
@@ -137,5 +141,9 @@ default_topic = ${JSON.stringify(options.topic)}
 # max_queue_size = 1000
 # retry_attempts = 3
 # retry_delay_secs = 5
+# More than digest_after notifications to one topic within digest_window_secs seconds go
+# as one digest naming each (0: never); so do those waiting for a server that answered 429.
+# digest_after = 3
+# digest_window_secs = 10
 `;
 }
