@@ -19,6 +19,7 @@ import {
 } from "../client/errors.ts";
 import { writeSpoolFile } from "../core/spool/write_spool_file.ts";
 import { spawnDetachedDaemon } from "./daemon_launch.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** How a task left this process. */
 export interface SubmitOutcome {
@@ -109,7 +110,7 @@ export async function submitTask(
     return {
       via: "spool",
       id: file,
-      fallbackReason: (error as Error).message,
+      fallbackReason: errorMessage(error),
       startedDaemon,
       daemonNotRunning: notRunning,
     };

@@ -27,6 +27,7 @@ import {
   TimeoutError,
 } from "./errors.ts";
 import { schedule } from "./schedule.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** Options for {@linkcode connect}. */
 export interface ConnectOptions {
@@ -78,7 +79,7 @@ function readToken(options: ConnectOptions): string {
     }
     throw new ClientError(
       "TOKEN_UNREADABLE",
-      `Cannot read the daemon token at ${options.tokenPath}: ${(error as Error).message}`,
+      `Cannot read the daemon token at ${options.tokenPath}: ${errorMessage(error)}`,
       { cause: error },
     );
   }
@@ -110,7 +111,7 @@ async function openSocket(path: string, timeoutMs: number): Promise<Deno.UnixCon
     if (error instanceof ClientError) throw error;
     throw new ClientError(
       "CONNECT_FAILED",
-      `Cannot connect to ${path}: ${(error as Error).message}`,
+      `Cannot connect to ${path}: ${errorMessage(error)}`,
       { cause: error },
     );
   } finally {
@@ -212,7 +213,7 @@ class Session {
       }
     }).catch((error) => {
       this.#fail(
-        new ConnectionClosedError(`Write to the daemon failed: ${error.message}`, {
+        new ConnectionClosedError(`Write to the daemon failed: ${errorMessage(error)}`, {
           cause: error,
         }),
       );
@@ -234,7 +235,7 @@ class Session {
       if (this.#closedError) return;
       this.#fail(
         error instanceof ProtocolError ? error : new ConnectionClosedError(
-          `Connection to the daemon failed: ${(error as Error).message}`,
+          `Connection to the daemon failed: ${errorMessage(error)}`,
           { cause: error },
         ),
       );

@@ -23,6 +23,7 @@ import { DaemonError } from "./errors.ts";
 import type { DaemonStats } from "./stats/daemon_stats.ts";
 import type { Logger } from "./log.ts";
 import type { RequestHandler } from "./request_handler.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** Limits applied to every connection. */
 export interface ConnectionLimits {
@@ -138,7 +139,7 @@ export class ClientConnection {
           if (!this.#closed) {
             this.#context.log.debug("connection read failed", {
               conn: this.#id,
-              error: (error as Error).message,
+              error: errorMessage(error),
             });
           }
           break;
@@ -192,7 +193,7 @@ export class ClientConnection {
     this.#protocolErrors += 1;
     this.#context.stats.protocolError();
     const code = error instanceof ProtocolError ? error.code : ErrorCode.Internal;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.#context.log.debug("protocol error", { conn: this.#id, code, message });
     this.#send({ type: "error", id, code, message });
   }
@@ -325,7 +326,7 @@ export class ClientConnection {
       if (!this.#closed) {
         this.#context.log.debug("connection write failed", {
           conn: this.#id,
-          error: (error as Error).message,
+          error: errorMessage(error),
         });
       }
       this.close();
@@ -385,6 +386,6 @@ export function errorResponse(id: number, error: unknown): Response {
     type: "error",
     id,
     code: ErrorCode.Internal,
-    message: `Internal error: ${error instanceof Error ? error.message : String(error)}`,
+    message: `Internal error: ${errorMessage(error)}`,
   };
 }

@@ -21,6 +21,7 @@ import { statusSnapshot } from "./status_snapshot.ts";
 import { EventConfigCache } from "./config_cache.ts";
 import { type EventIntake, type TakeEvent, takeEvent as takeEventWith } from "./event_intake.ts";
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 export * from "./daemon_options.ts";
 
@@ -147,7 +148,7 @@ function listenForSignals(stopping: AbortController, reload: () => void, log: Lo
       try {
         reload();
       } catch (error) {
-        log.error("reload failed", { error: (error as Error).message });
+        log.error("reload failed", { error: errorMessage(error) });
       }
     }],
   ];

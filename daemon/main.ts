@@ -16,6 +16,7 @@ import { publish } from "../core/ntfy/publisher.ts";
 import { NtfyError } from "../core/ntfy/errors.ts";
 import { retryDelayMs } from "../core/ntfy/retry_policy.ts";
 import { openLogFile } from "./log_file.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** The software version (from deno.json). */
 export const DAEMON_VERSION: string = VERSION;
@@ -69,7 +70,7 @@ export async function runDaemon(options: DaemonProcessOptions): Promise<number> 
           if (error instanceof NtfyError) {
             return { retryable: error.retryable, message: error.message };
           }
-          return { retryable: true, message: (error as Error)?.message ?? String(error) };
+          return { retryable: true, message: errorMessage(error) };
         },
         retryDelayMs(attempt, error, baseDelayMs) {
           if (!(error instanceof NtfyError)) {
@@ -82,7 +83,7 @@ export async function runDaemon(options: DaemonProcessOptions): Promise<number> 
   } catch (error) {
     const message = error instanceof InstanceError
       ? error.message
-      : `Cannot start the daemon: ${(error as Error).message}`;
+      : `Cannot start the daemon: ${errorMessage(error)}`;
     log.error(message);
     if (options.logFile) options.stderr(`claude-ntfy daemon: ${message}\n`);
     return 1;

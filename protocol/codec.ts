@@ -34,6 +34,7 @@ import {
   optionalString,
   optionalStringArray,
 } from "./_validate.ts";
+import { errorMessage } from "./error_message.ts";
 
 /** Deepest nesting a message needs is 6 (submit > task > message > actions > [i] > headers). */
 const MAX_DEPTH = 16;
@@ -97,7 +98,7 @@ function decodePayload(payload: Uint8Array): unknown {
   } catch (cause) {
     throw new ProtocolError(
       ErrorCode.MalformedPayload,
-      `Cannot decode payload: not valid msgpack (${(cause as Error)?.message ?? cause})`,
+      `Cannot decode payload: not valid msgpack (${errorMessage(cause)})`,
       { cause },
     );
   }
@@ -128,7 +129,7 @@ function withId<T>(id: number, code: ErrorCode, build: () => T): T {
     return build();
   } catch (cause) {
     if (cause instanceof ProtocolError && cause.requestId === id) throw cause;
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = errorMessage(cause);
     const errorCode = cause instanceof ProtocolError ? cause.code : code;
     throw new ProtocolError(errorCode, detail, { requestId: id, cause });
   }

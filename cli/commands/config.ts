@@ -21,6 +21,7 @@ import { loadConfig, parseConfigText, readTextFileOrNull } from "../../core/conf
 import { MASK, maskSecrets } from "../../core/config/mask_secrets.ts";
 import { tomlValue, writeConfigValue } from "../../core/config/write_config_value.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy config <action> [options]
 
@@ -270,7 +271,7 @@ export const configCommand: Command = {
         error instanceof UsageError ||
         (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
       ) {
-        io.stderr(`claude-ntfy config ${name}: ${(error as Error).message}\n`);
+        io.stderr(`claude-ntfy config ${name}: ${errorMessage(error)}\n`);
         return Promise.resolve(ExitCode.Usage);
       }
       if (error instanceof ConfigError) {
@@ -278,7 +279,7 @@ export const configCommand: Command = {
         return Promise.resolve(ExitCode.Error);
       }
       if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound) {
-        io.stderr(`claude-ntfy config ${name}: ${(error as Error).message}\n`);
+        io.stderr(`claude-ntfy config ${name}: ${errorMessage(error)}\n`);
         return Promise.resolve(ExitCode.Error);
       }
       throw error;

@@ -13,6 +13,7 @@ import { daemonProgram, preparePrivateDirs, stopOlderDaemon } from "../daemon_la
 import { readPidFile } from "../../core/state_dir.ts";
 import { formatStatus } from "./status_format.ts";
 import { withDaemon } from "../with_daemon.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy daemon <action> [options]
 
@@ -259,7 +260,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     parsed = parse(args);
   } catch (error) {
-    io.stderr(`claude-ntfy daemon: ${(error as Error).message}\n\n${HELP}`);
+    io.stderr(`claude-ntfy daemon: ${errorMessage(error)}\n\n${HELP}`);
     return ExitCode.Usage;
   }
   const flags = parsed.values as DaemonFlags;
@@ -315,7 +316,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     }
   } catch (error) {
     const code = error instanceof ClientError ? ` [${error.code}]` : "";
-    io.stderr(`claude-ntfy daemon ${action}: ${(error as Error).message}${code}\n`);
+    io.stderr(`claude-ntfy daemon ${action}: ${errorMessage(error)}${code}\n`);
     return ExitCode.Error;
   }
 }

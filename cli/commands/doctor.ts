@@ -23,6 +23,7 @@ import { check, type CheckStatus, type DoctorCheck } from "../install/doctor_che
 import { bundleCheck, installedHookChecks } from "../install/install_checks.ts";
 import { topicWeakness } from "../install/topic_strength.ts";
 import { buildTestTask } from "./test.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 export type { CheckStatus, DoctorCheck } from "../install/doctor_check.ts";
 
@@ -241,7 +242,7 @@ async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
         { fix: '"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"' },
       );
     }
-    return check("daemon", "fail", `Daemon does not answer: ${(error as Error).message}`, {
+    return check("daemon", "fail", `Daemon does not answer: ${errorMessage(error)}`, {
       fix:
         `"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"; see ${context.paths.logPath}`,
     });
@@ -272,7 +273,7 @@ async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
         { fix: '"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"' },
       );
     }
-    return check("daemon", "fail", `Daemon does not answer: ${(error as Error).message}`, {
+    return check("daemon", "fail", `Daemon does not answer: ${errorMessage(error)}`, {
       fix:
         `"claude-ntfy daemon stop", then "claude-ntfy daemon start --detach"; see ${context.paths.logPath}`,
     });
@@ -337,7 +338,7 @@ async function sendCheck(context: CliContext): Promise<DoctorCheck> {
       body: "Test notification from claude-ntfy doctor: notifications reach you.",
     }, { project: context.projectDir, now: Date.now() });
   } catch (error) {
-    return check("send", "skip", `Not sent: ${(error as Error).message}`);
+    return check("send", "skip", `Not sent: ${errorMessage(error)}`);
   }
   const where = `${task.target.serverUrl}/${maskTopic(task.target.topic)}`;
   const started = performance.now();
@@ -356,7 +357,7 @@ async function sendCheck(context: CliContext): Promise<DoctorCheck> {
     return check(
       "send",
       "fail",
-      `ntfy did not accept the test notification: ${(error as Error).message}`,
+      `ntfy did not accept the test notification: ${errorMessage(error)}`,
       {
         details: [`sent to ${where}`],
         fix: sendFix(error),
@@ -378,7 +379,7 @@ export async function runDoctorChecks(
     context = resolveContext(io, { projectDir: options.projectDir });
   } catch (error) {
     return [
-      check("config", "fail", `Config does not load: ${(error as Error).message}`, {
+      check("config", "fail", `Config does not load: ${errorMessage(error)}`, {
         fix: 'fix the file and key named above; "claude-ntfy config show" checks it again',
       }),
       bundleCheck(),
@@ -427,7 +428,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       allowPositionals: false,
     }));
   } catch (error) {
-    io.stderr(`claude-ntfy doctor: ${(error as Error).message}\n\n${HELP}`);
+    io.stderr(`claude-ntfy doctor: ${errorMessage(error)}\n\n${HELP}`);
     return ExitCode.Usage;
   }
   if (values.help) {

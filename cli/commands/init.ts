@@ -23,6 +23,7 @@ import {
   installHooks,
 } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy init [--global] [--force] [--project DIR] [--server URL]
                         [--install-hooks [--events E1,E2]]
@@ -116,7 +117,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
       allowPositionals: false,
     }));
   } catch (error) {
-    io.stderr(`claude-ntfy init: ${(error as Error).message}\n\n${HELP}`);
+    io.stderr(`claude-ntfy init: ${errorMessage(error)}\n\n${HELP}`);
     return ExitCode.Usage;
   }
   if (values.help) {
@@ -178,7 +179,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
       );
       return ExitCode.Error;
     }
-    io.stderr(`claude-ntfy init: cannot write ${path}: ${(error as Error).message}\n`);
+    io.stderr(`claude-ntfy init: cannot write ${path}: ${errorMessage(error)}\n`);
     return ExitCode.Error;
   }
   const url = `${server}/${topic}`;
@@ -243,7 +244,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
       ? { launcher: found.launcher }
       : useDenoLauncher(found.launcher, { homeDir: options.home });
   } catch (error) {
-    io.stderr(`${prefix}: hooks not installed: ${(error as Error).message}\n`);
+    io.stderr(`${prefix}: hooks not installed: ${errorMessage(error)}\n`);
     return ExitCode.Error;
   }
   const events = eventsToRegister(config, options.extraEvents);
@@ -260,7 +261,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     });
   } catch (error) {
     io.stderr(
-      `${prefix}: hooks not installed, ${path} left unchanged: ${(error as Error).message}\n`,
+      `${prefix}: hooks not installed, ${path} left unchanged: ${errorMessage(error)}\n`,
     );
     return ExitCode.Error;
   }

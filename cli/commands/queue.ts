@@ -12,6 +12,7 @@ import type { DaemonClient } from "../../client/client.ts";
 import { withDaemon } from "../with_daemon.ts";
 import { ClientError } from "../../client/errors.ts";
 import type { DeadTask, HeldTask } from "../../protocol/mod.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy queue [list] [--json]
        claude-ntfy queue retry (ID... | --all)
@@ -99,7 +100,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       },
     });
   } catch (error) {
-    io.stderr(`claude-ntfy queue: ${(error as Error).message}\n\n${HELP}`);
+    io.stderr(`claude-ntfy queue: ${errorMessage(error)}\n\n${HELP}`);
     return ExitCode.Usage;
   }
   const { values, positionals } = parsed;
@@ -163,7 +164,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
     }
   } catch (error) {
     const code = error instanceof ClientError ? ` [${error.code}]` : "";
-    io.stderr(`claude-ntfy queue ${action}: ${(error as Error).message}${code}\n`);
+    io.stderr(`claude-ntfy queue ${action}: ${errorMessage(error)}${code}\n`);
     return ExitCode.Error;
   }
 }

@@ -17,6 +17,7 @@ import {
 import { COMPUTED_VARIABLES } from "../../core/templates/template_variables.ts";
 import { KNOWN_HOOK_EVENTS } from "../../core/events/hook_event.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy templates [--show EVENT] [--project DIR]
 
@@ -74,7 +75,7 @@ function runTemplates(args: string[], io: CliIo): number {
       },
     }));
   } catch (error) {
-    io.stderr(`claude-ntfy templates: ${(error as Error).message}\n\n${HELP}`);
+    io.stderr(`claude-ntfy templates: ${errorMessage(error)}\n\n${HELP}`);
     return ExitCode.Usage;
   }
   if (values.help) {

@@ -18,6 +18,8 @@ import { connect } from "../../client/client.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import type { CliContext } from "../context.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
+import { oneLine } from "../hook/one_line.ts";
 
 /** The message `test` sends when none is given. */
 export const DEFAULT_TEST_MESSAGE = "Test notification from claude-ntfy";
@@ -175,10 +177,6 @@ async function daemonRunning(context: CliContext): Promise<boolean> {
   }
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").slice(0, 500);
-}
-
 async function runTest(args: string[], io: CliIo): Promise<number> {
   let parsed;
   try {
@@ -198,7 +196,7 @@ async function runTest(args: string[], io: CliIo): Promise<number> {
       },
     });
   } catch (error) {
-    io.stderr(`claude-ntfy test: ${(error as Error).message}\n\n${HELP}`);
+    io.stderr(`claude-ntfy test: ${errorMessage(error)}\n\n${HELP}`);
     return ExitCode.Usage;
   }
   const { values, positionals } = parsed;
@@ -253,7 +251,7 @@ async function runTest(args: string[], io: CliIo): Promise<number> {
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     io.stderr(
-      `claude-ntfy test: not sent: ${oneLine((error as Error)?.message ?? String(error))}${
+      `claude-ntfy test: not sent: ${oneLine(error)}${
         typeof code === "string" ? ` [${code}]` : ""
       }\n`,
     );

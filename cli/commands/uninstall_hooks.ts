@@ -10,6 +10,7 @@ import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { uninstallHooks } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy uninstall-hooks [--global] [--project DIR]
 
@@ -38,7 +39,7 @@ function run(args: string[], io: CliIo): number {
       allowPositionals: false,
     }));
   } catch (error) {
-    io.stderr(`claude-ntfy uninstall-hooks: ${(error as Error).message}\n\n${HELP}`);
+    io.stderr(`claude-ntfy uninstall-hooks: ${errorMessage(error)}\n\n${HELP}`);
     return ExitCode.Usage;
   }
   if (values.help) {
@@ -66,7 +67,7 @@ function run(args: string[], io: CliIo): number {
     report = uninstallHooks({ settingsPath: path });
   } catch (error) {
     io.stderr(
-      `claude-ntfy uninstall-hooks: ${path} left unchanged: ${(error as Error).message}\n`,
+      `claude-ntfy uninstall-hooks: ${path} left unchanged: ${errorMessage(error)}\n`,
     );
     return ExitCode.Error;
   }

@@ -4,6 +4,8 @@
  * @module
  */
 
+import { errorMessage } from "../../protocol/error_message.ts";
+
 /**
  * An error's message (or any thrown value) on one line, at most 500 characters, so that
  * Claude Code shows it whole and nothing long or multi-line is echoed.
@@ -19,6 +21,6 @@
  * ```
  */
 export function oneLine(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = errorMessage(error);
   return text.replace(/\s*\n\s*/g, " ").slice(0, 500);
 }

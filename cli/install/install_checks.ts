@@ -13,6 +13,7 @@ import { denoProgram, hookRuntimeChecks } from "./runtime_checks.ts";
 import { readSettingsFile, settingsPath } from "./settings_file.ts";
 import { findHookEntries, type FoundHook } from "./settings_hooks.ts";
 import { splitShellWords } from "./shell_words.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 function exists(path: string): boolean {
   try {
@@ -73,7 +74,7 @@ export function installedHookChecks(context: InstallCheckContext): DoctorCheck[]
     } catch (error) {
       checks.push(
         check("hooks-settings", "fail", `Cannot read ${source.path}`, {
-          details: [(error as Error).message],
+          details: [errorMessage(error)],
           fix: "fix the JSON at the place named (Claude Code cannot use this file either)",
         }),
       );

@@ -11,6 +11,7 @@ import { type NotificationTask, validateTask } from "../../protocol/mod.ts";
 import { writeAll, writeFileAtomic } from "./_fs.ts";
 import { maskTask } from "./mask_task.ts";
 import { QueueError, QueueErrorCode } from "./queue_error.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** A task given up on. */
 export interface DeadLetterRecord {
@@ -177,7 +178,7 @@ export class DeadLetterStore {
         records.set(record.id, record);
         good += 1;
       } catch (error) {
-        warnings.push(`Dropped line ${index + 1} of ${path}: ${(error as Error).message}`);
+        warnings.push(`Dropped line ${index + 1} of ${path}: ${errorMessage(error)}`);
       }
     }
     const maxEntries = options.maxEntries ?? 1_000;
@@ -303,7 +304,7 @@ export class DeadLetterStore {
       if (error instanceof QueueError) throw error;
       throw new QueueError(
         QueueErrorCode.WriteFailed,
-        `Cannot write dead letters ${this.#path}: ${(error as Error).message}`,
+        `Cannot write dead letters ${this.#path}: ${errorMessage(error)}`,
         { cause: error },
       );
     });

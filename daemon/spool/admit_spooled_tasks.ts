@@ -11,6 +11,7 @@ import { DaemonError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { DurableQueue } from "../queue/durable_queue.ts";
 import { SpoolIngester } from "./spool_ingester.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** What {@linkcode admitSpooledTasks} needs. */
 export interface SpoolAdmissionDeps {
@@ -61,6 +62,6 @@ export function admitSpooledTasks(spoolDir: string, deps: SpoolAdmissionDeps): S
   });
   ingested.then((summary) => {
     if (summary.ingested > 0 || summary.rejected > 0) log.info("spool ingested", { ...summary });
-  }, (error) => log.error("spool ingest failed", { error: (error as Error).message }));
+  }, (error) => log.error("spool ingest failed", { error: errorMessage(error) }));
   return spool;
 }

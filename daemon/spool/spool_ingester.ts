@@ -19,6 +19,7 @@ import {
   SPOOL_TASK_EXTENSION,
   SPOOL_VERSION,
 } from "../../core/spool/write_spool_file.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** What one spool file holds: a resolved task, or a raw hook event to resolve. */
 export type SpoolEntry =
@@ -178,7 +179,7 @@ export class SpoolIngester {
         if (event.kind === "remove" || event.kind === "access") continue;
         if (event.paths.some((path) => this.#isIncoming(path))) this.#trigger();
       }
-    })().catch((error) => this.#warn(`Spool watcher stopped: ${(error as Error).message}`));
+    })().catch((error) => this.#warn(`Spool watcher stopped: ${errorMessage(error)}`));
     return await this.ingestAll(onTask);
   }
 
@@ -204,7 +205,7 @@ export class SpoolIngester {
   #trigger(): void {
     if (this.#closed || !this.#handler) return;
     void this.ingestAll(this.#handler).catch((error) =>
-      this.#warn(`Spool ingest failed: ${(error as Error).message}`)
+      this.#warn(`Spool ingest failed: ${errorMessage(error)}`)
     );
   }
 
@@ -261,7 +262,7 @@ export class SpoolIngester {
         verdict = await onTask(entry, name);
       } catch (error) {
         // Most likely a full queue: leave this file and the later ones for the next pass.
-        this.#warn(`Spool file ${name} not taken in, will retry: ${(error as Error).message}`);
+        this.#warn(`Spool file ${name} not taken in, will retry: ${errorMessage(error)}`);
         failed += 1;
         this.#scheduleRetry();
         break;
@@ -277,7 +278,7 @@ export class SpoolIngester {
         await Deno.remove(path);
       } catch (error) {
         this.#handedOver.add(name);
-        this.#warn(`Cannot remove ingested spool file ${name}: ${(error as Error).message}`);
+        this.#warn(`Cannot remove ingested spool file ${name}: ${errorMessage(error)}`);
       }
     }
     return { ingested, rejected, failed };
@@ -300,7 +301,7 @@ export class SpoolIngester {
       this.#handedOver.add(name);
       this.#warn(
         `Cannot move bad spool file ${name} to ${REJECTED_DIR_NAME}/ (${reason}): ` +
-          (moveError as Error).message,
+          errorMessage(moveError),
       );
     }
   }
