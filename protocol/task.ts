@@ -142,7 +142,20 @@ export interface NotificationTask {
   readonly notBefore?: number;
 }
 
-const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
+/**
+ * The topic names ntfy accepts: 1 to 64 letters, digits, `-` and `_`. Sequence ids
+ * follow the same rule.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TOPIC_PATTERN } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * assert.ok(TOPIC_PATTERN.test("claude-alerts_x7q2"));
+ * assert.ok(!TOPIC_PATTERN.test("no spaces"));
+ * ```
+ */
+export const TOPIC_PATTERN: RegExp = /^[-_A-Za-z0-9]{1,64}$/;
 
 function invalid(message: string): ProtocolError {
   return new ProtocolError(ErrorCode.InvalidTask, `Invalid task: ${message}`);

@@ -6,7 +6,8 @@
  */
 
 import { parseArgs } from "node:util";
-import type { NotificationTask, Priority } from "../../protocol/mod.ts";
+import { type NotificationTask, type Priority, TOPIC_PATTERN } from "../../protocol/mod.ts";
+import { parsePriority } from "../../core/ntfy/priority.ts";
 import { targetFromConfig } from "../../core/events/resolve_notification.ts";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import type { Config } from "../../core/config/config.ts";
@@ -45,37 +46,6 @@ Options:
 
 MESSAGE defaults to "${DEFAULT_TEST_MESSAGE}".
 `;
-
-const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
-
-const PRIORITY_NAMES: Readonly<Record<string, Priority>> = {
-  min: 1,
-  low: 2,
-  default: 3,
-  high: 4,
-  max: 5,
-  urgent: 5,
-};
-
-/**
- * Reads a priority: `1` to `5`, or `min`, `low`, `default`, `high`, `max`, `urgent`
- * (any case). `undefined` for anything else.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parsePriority } from "./test.ts";
- *
- * assert.deepEqual(parsePriority("urgent"), 5);
- * assert.deepEqual(parsePriority("2"), 2);
- * assert.deepEqual(parsePriority("6"), undefined);
- * ```
- */
-export function parsePriority(text: string): Priority | undefined {
-  const trimmed = text.trim().toLowerCase();
-  if (/^[1-5]$/.test(trimmed)) return Number(trimmed) as Priority;
-  return Object.hasOwn(PRIORITY_NAMES, trimmed) ? PRIORITY_NAMES[trimmed] : undefined;
-}
 
 /** What a test notification says; unset fields come from the config or defaults. */
 export interface TestMessage {

@@ -5,8 +5,7 @@
  */
 
 import type { NotificationTask } from "../../protocol/mod.ts";
-
-const PRIORITY_NAMES = ["", "min", "low", "default", "high", "max"];
+import { priorityName } from "../ntfy/priority.ts";
 
 function maskToken(token: string): string {
   return token.length > 8 ? `${token.slice(0, 3)}${"*".repeat(8)}` : "*".repeat(8);
@@ -43,7 +42,7 @@ export function describeTask(task: NotificationTask): string {
     `Server:   ${target.serverUrl}`,
     `Topic:    ${target.topic}`,
     `Title:    ${message.title ?? "(none)"}`,
-    `Priority: ${priority} (${PRIORITY_NAMES[priority]})`,
+    `Priority: ${priority} (${priorityName(priority)})`,
     `Tags:     ${message.tags?.length ? message.tags.join(", ") : "(none)"}`,
     `Click:    ${message.click ?? "(none)"}`,
     `Auth:     ${auth}`,
