@@ -28,6 +28,8 @@ import {
 } from "./errors.ts";
 import { schedule } from "./schedule.ts";
 import { errorMessage } from "../protocol/error_message.ts";
+import { concatBytes } from "../protocol/concat_bytes.ts";
+import { writeAll } from "./write_all.ts";
 
 /** Options for {@linkcode connect}. */
 export interface ConnectOptions {
@@ -194,23 +196,9 @@ class Session {
     const frames = this.#outgoing;
     this.#outgoing = [];
     if (frames.length === 0 || this.#closedError) return;
-    let bytes: Uint8Array;
-    if (frames.length === 1) bytes = frames[0]!;
-    else {
-      let total = 0;
-      for (const frame of frames) total += frame.byteLength;
-      bytes = new Uint8Array(total);
-      let offset = 0;
-      for (const frame of frames) {
-        bytes.set(frame, offset);
-        offset += frame.byteLength;
-      }
-    }
+    const bytes = concatBytes(frames);
     this.#writing = this.#writing.then(async () => {
-      let written = 0;
-      while (written < bytes.byteLength && !this.#closedError) {
-        written += await this.#conn.write(bytes.subarray(written));
-      }
+      if (!this.#closedError) await writeAll(this.#conn, bytes);
     }).catch((error) => {
       this.#fail(
         new ConnectionClosedError(`Write to the daemon failed: ${errorMessage(error)}`, {

@@ -24,6 +24,8 @@ import type { DaemonStats } from "./stats/daemon_stats.ts";
 import type { Logger } from "./log.ts";
 import type { RequestHandler } from "./request_handler.ts";
 import { errorMessage } from "../protocol/error_message.ts";
+import { concatBytes } from "../protocol/concat_bytes.ts";
+import { writeAll } from "../client/write_all.ts";
 
 /** Limits applied to every connection. */
 export interface ConnectionLimits {
@@ -315,11 +317,7 @@ export class ClientConnection {
         const total = this.#pendingBytes;
         this.#pending = [];
         this.#pendingBytes = 0;
-        const bytes = frames.length === 1 ? frames[0]! : concat(frames, total);
-        let written = 0;
-        while (written < bytes.byteLength) {
-          written += await this.#conn.write(bytes.subarray(written));
-        }
+        await writeAll(this.#conn, concatBytes(frames));
         this.#context.stats.bytesWritten(total);
       }
     } catch (error) {
@@ -359,16 +357,6 @@ export class ClientConnection {
     this.#closeAfterFlush = true;
     this.#flushSoon();
   }
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /** Turns any thrown value into an `Error` response. */

@@ -5,6 +5,7 @@
  */
 
 import { schedule } from "../../client/schedule.ts";
+import { concatBytes } from "../../protocol/concat_bytes.ts";
 
 /** Options for {@linkcode readHookStdin}. */
 export interface ReadHookStdinOptions {
@@ -97,11 +98,5 @@ export async function readHookStdin(
       // Some streams refuse while a read is pending; the reader is cancelled anyway.
     }
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { bytes, truncated, timedOut };
+  return { bytes: concatBytes(chunks), truncated, timedOut };
 }

@@ -8,7 +8,8 @@
  */
 
 import { type NotificationTask, validateTask } from "../../protocol/mod.ts";
-import { writeAll, writeFileAtomic } from "./_fs.ts";
+import { writeAll } from "../../client/write_all.ts";
+import { writeFileAtomic } from "../../core/fs/atomic_write.ts";
 import { maskTask } from "./mask_task.ts";
 import { QueueError, QueueErrorCode } from "./queue_error.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
@@ -189,7 +190,10 @@ export class DeadLetterStore {
     const rewrite = unterminated || warnings.length > 0 || good !== records.size;
     if (rewrite) {
       const body = [...records.values()].map(toLine).join("");
-      await writeFileAtomic(path, new TextEncoder().encode(body), options);
+      await writeFileAtomic(path, new TextEncoder().encode(body), {
+        mode: 0o600,
+        fsync: options.fsync,
+      });
     }
     const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
     try {
@@ -288,7 +292,10 @@ export class DeadLetterStore {
   /** Rewrites the file with exactly the records held, atomically, and appends to the new one. */
   async #rewrite(): Promise<void> {
     const body = [...this.#records.values()].map(toLine).join("");
-    await writeFileAtomic(this.#path, new TextEncoder().encode(body), { fsync: this.#fsync });
+    await writeFileAtomic(this.#path, new TextEncoder().encode(body), {
+      mode: 0o600,
+      fsync: this.#fsync,
+    });
     this.#lines = this.#records.size;
     // The old handle points at the replaced file: appends must go to the new one.
     const file = await Deno.open(this.#path, { append: true, mode: 0o600 });
