@@ -18,7 +18,8 @@ import {
 } from "../../core/config/config_value.ts";
 import { CONFIG_ENV_VARS } from "../../core/config/env_config.ts";
 import { loadConfig, parseConfigText, readTextFileOrNull } from "../../core/config/load_config.ts";
-import { MASK, maskSecrets } from "../../core/config/mask_secrets.ts";
+import { maskSecrets } from "../../core/config/mask_secrets.ts";
+import { SECRET_MASK } from "../../core/secret_mask.ts";
 import { tomlValue, writeConfigValue } from "../../core/config/write_config_value.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
@@ -143,7 +144,7 @@ function overriddenBy(context: Context, key: string): string | undefined {
 
 function write(context: Context, path: string, key: string, value: ConfigValue): void {
   const result = writeConfigValue(path, key, value);
-  const shown = isSecretKey(key) ? MASK : tomlValue(value);
+  const shown = isSecretKey(key) ? SECRET_MASK : tomlValue(value);
   context.io.stdout(`${result.created ? "Created" : "Updated"} ${path}: ${key} = ${shown}\n`);
   if (result.rewritten) {
     context.io.stderr(

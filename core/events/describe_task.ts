@@ -6,9 +6,10 @@
 
 import type { NotificationTask } from "../../protocol/mod.ts";
 import { priorityName } from "../ntfy/priority.ts";
+import { SECRET_MASK } from "../secret_mask.ts";
 
 function maskToken(token: string): string {
-  return token.length > 8 ? `${token.slice(0, 3)}${"*".repeat(8)}` : "*".repeat(8);
+  return token.length > 8 ? `${token.slice(0, 3)}${SECRET_MASK}` : SECRET_MASK;
 }
 
 /**
@@ -32,7 +33,7 @@ export function describeTask(task: NotificationTask): string {
     ? "none"
     : target.auth.type === "bearer"
     ? `bearer token ${maskToken(target.auth.token)}`
-    : `basic, user "${target.auth.username}", password ${"*".repeat(8)}`;
+    : `basic, user "${target.auth.username}", password ${SECRET_MASK}`;
   const priority = message.priority ?? 3;
   const origins = [
     origin.project === undefined ? "" : `project ${origin.project}`,

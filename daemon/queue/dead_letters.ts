@@ -88,7 +88,7 @@ function toLine(record: DeadLetterRecord): string {
  *   attempts: 1,
  *   failedAt: 0,
  * });
- * console.log(shown.task.target.auth); // { type: "bearer", token: "****" }
+ * console.log(shown.task.target.auth); // { type: "bearer", token: "********" }
  * ```
  */
 export function maskDeadLetter(record: DeadLetterRecord): DeadLetterRecord {
