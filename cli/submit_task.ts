@@ -10,6 +10,7 @@
 import type { NotificationTask } from "../protocol/mod.ts";
 import type { CliContext } from "./context.ts";
 import { submitOnce } from "../client/client.ts";
+import { daemonConnectOptions } from "./daemon_client.ts";
 import {
   ClientError,
   ConnectionClosedError,
@@ -72,13 +73,10 @@ function viaDaemon(
   context: CliContext,
   options: SubmitOptions,
 ): Promise<string> {
-  return submitOnce({
-    socketPath: context.paths.socketPath,
-    tokenPath: context.paths.tokenPath,
-    connectTimeoutMs: 1_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
-    clientName: "claude-ntfy-hook",
-  }, task);
+  const overrides = options.requestTimeoutMs === undefined
+    ? {}
+    : { requestTimeoutMs: options.requestTimeoutMs };
+  return submitOnce(daemonConnectOptions(context.paths, "hook", overrides), task);
 }
 
 /**

@@ -7,7 +7,8 @@
 import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
-import { connect, type DaemonClient } from "../../client/client.ts";
+import type { DaemonClient } from "../../client/client.ts";
+import { connectDaemon } from "../daemon_client.ts";
 import { ClientError } from "../../client/errors.ts";
 import { daemonProgram, preparePrivateDirs, stopOlderDaemon } from "../daemon_launch.ts";
 import { readPidFile } from "../../core/state_dir.ts";
@@ -72,16 +73,6 @@ function parse(args: string[]) {
   });
 }
 
-async function openClient(context: CliContext): Promise<DaemonClient> {
-  return await connect({
-    socketPath: context.paths.socketPath,
-    tokenPath: context.paths.tokenPath,
-    connectTimeoutMs: 2_000,
-    requestTimeoutMs: 10_000,
-    clientName: "claude-ntfy-cli",
-  });
-}
-
 /** Runs `fn` with a connected client; maps "not running" to exit code 3. */
 function withClient(
   io: CliIo,
@@ -89,7 +80,7 @@ function withClient(
   json: boolean,
   fn: (client: DaemonClient) => Promise<number>,
 ): Promise<number> {
-  return withDaemon(context, "claude-ntfy-cli", {
+  return withDaemon(context, "cli", {
     notRunning() {
       if (json) {
         io.stdout(
@@ -113,7 +104,7 @@ async function waitUntilAnswering(
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     try {
-      const client = await openClient(context);
+      const client = await connectDaemon(context.paths, "cli");
       const answering = client.daemon.pid;
       await client.close();
       if (answering === pid) return true;
@@ -128,7 +119,7 @@ async function waitUntilAnswering(
 /** The pid of a daemon already answering on the socket, if any. */
 async function runningDaemonPid(context: CliContext): Promise<number | undefined> {
   try {
-    const client = await openClient(context);
+    const client = await connectDaemon(context.paths, "cli");
     const pid = client.daemon.pid;
     await client.close();
     return pid;

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
-import { connect } from "../../client/client.ts";
+import { connectDaemon } from "../daemon_client.ts";
 import { RemoteError } from "../../client/errors.ts";
 import { ErrorCode, PROTOCOL_VERSION } from "../../protocol/mod.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
@@ -203,13 +203,7 @@ async function daemonCheck(context: CliContext): Promise<DoctorCheck> {
   }
   let client;
   try {
-    client = await connect({
-      socketPath: context.paths.socketPath,
-      tokenPath: context.paths.tokenPath,
-      connectTimeoutMs: 1_000,
-      requestTimeoutMs: 2_000,
-      clientName: "claude-ntfy-doctor",
-    });
+    client = await connectDaemon(context.paths, "doctor");
   } catch (error) {
     if (error instanceof DaemonNotRunningError) {
       const waiting = spooledTasks(context.paths.spoolDir);

@@ -23,6 +23,7 @@ import { hookContext } from "../hook/hook_context.ts";
 import { fitEventPayload } from "../hook/fit_event_payload.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
 import { requestOnce } from "../../client/client.ts";
+import { daemonConnectOptions } from "../daemon_client.ts";
 import { oneLine } from "../hook/one_line.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
@@ -108,13 +109,11 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   const paths = daemonPathsFor(io, { projectDir, stateDir: flags["state-dir"] });
   let answer;
   try {
-    answer = await requestOnce({
-      socketPath: paths.socketPath,
-      tokenPath: paths.tokenPath,
-      connectTimeoutMs: 1_000,
-      requestTimeoutMs: 5_000,
-      clientName: "claude-ntfy-hook",
-    }, { type: "event", payload, context });
+    answer = await requestOnce(daemonConnectOptions(paths, "hook"), {
+      type: "event",
+      payload,
+      context,
+    });
   } catch (error) {
     return await (await fallback()).whenDaemonFailed(job, paths, error);
   }

@@ -69,7 +69,7 @@ function withQueueDaemon(
   json: boolean,
   work: (client: DaemonClient) => Promise<number>,
 ): Promise<number> {
-  return withDaemon(context, "claude-ntfy-queue", {
+  return withDaemon(context, "queue", {
     notRunning() {
       const spooled = spooledCount(context);
       if (json) io.stdout(JSON.stringify({ isRunning: false, spooled }) + "\n");

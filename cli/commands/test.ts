@@ -15,7 +15,7 @@ import { ConfigError } from "../../core/config/config_error.ts";
 import { splitTopicUrl } from "../../core/config/topic_url.ts";
 import { resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
-import { connect } from "../../client/client.ts";
+import { connectDaemon } from "../daemon_client.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import type { CliContext } from "../context.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
@@ -132,12 +132,7 @@ export function buildTestTask(
 async function daemonRunning(context: CliContext): Promise<boolean> {
   if (!context.config.daemon.enabled) return false;
   try {
-    const client = await connect({
-      socketPath: context.paths.socketPath,
-      tokenPath: context.paths.tokenPath,
-      connectTimeoutMs: 1_000,
-      clientName: "claude-ntfy-test",
-    });
+    const client = await connectDaemon(context.paths, "test");
     await client.close();
     return true;
   } catch (error) {

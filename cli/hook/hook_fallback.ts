@@ -10,6 +10,7 @@
 import { ErrorCode, type HookContext, type NotificationTask } from "../../protocol/mod.ts";
 import type { DaemonPaths } from "../../client/paths.ts";
 import { requestOnce } from "../../client/client.ts";
+import { daemonConnectOptions } from "../daemon_client.ts";
 import { DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
 import { HookInputError, HookInputErrorCode } from "../../core/events/hook_input_error.ts";
 import {
@@ -134,13 +135,10 @@ export async function whenDaemonFailed(
     context = loadContext(job);
     if (!outdated && context.paths.socketPath !== paths.socketPath) {
       // The config names another socket: the fast path could not know it.
-      const answer = await requestOnce({
-        socketPath: context.paths.socketPath,
-        tokenPath: context.paths.tokenPath,
-        connectTimeoutMs: 1_000,
-        requestTimeoutMs: 5_000,
-        clientName: "claude-ntfy-hook",
-      }, { type: "event", payload: job.payload, context: job.context }).catch(() => undefined);
+      const answer = await requestOnce(
+        daemonConnectOptions(context.paths, "hook"),
+        { type: "event", payload: job.payload, context: job.context },
+      ).catch(() => undefined);
       if (answer?.type === "ok") {
         if (flags.verbose) say(io, answer.skipped ?? `queued by the daemon as ${answer.taskId}`);
         return ExitCode.Ok;
