@@ -4,8 +4,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine } from "../command_line.ts";
+import type { FlagValues } from "../parse_flags.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import type { DaemonClient } from "../../client/client.ts";
 import { connectDaemon } from "../daemon_client.ts";
@@ -38,40 +39,20 @@ Options:
 Exit codes: 0 ok, 1 error, 3 daemon not running (status, ping, stop, reload).
 `;
 
-interface DaemonFlags {
-  project?: string;
-  "state-dir"?: string;
-  json?: boolean;
-  detach?: boolean;
-  foreground?: boolean;
-  watch?: boolean;
-  interval?: string;
-  "log-file"?: string;
-  replace?: boolean;
-  verbose?: boolean;
-  help?: boolean;
-}
+const FLAGS = {
+  project: { type: "string" },
+  "state-dir": { type: "string" },
+  json: { type: "boolean" },
+  detach: { type: "boolean", short: "d" },
+  foreground: { type: "boolean" },
+  watch: { type: "boolean", short: "w" },
+  interval: { type: "string" },
+  "log-file": { type: "string" },
+  replace: { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+} as const;
 
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      project: { type: "string" },
-      "state-dir": { type: "string" },
-      json: { type: "boolean" },
-      detach: { type: "boolean", short: "d" },
-      foreground: { type: "boolean" },
-      watch: { type: "boolean", short: "w" },
-      interval: { type: "string" },
-      "log-file": { type: "string" },
-      replace: { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
+type DaemonFlags = FlagValues<typeof FLAGS>;
 
 /** Runs `fn` with a connected client; maps "not running" to exit code 3. */
 function withClient(
@@ -247,18 +228,18 @@ async function status(io: CliIo, context: CliContext, flags: DaemonFlags): Promi
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    io.stderr(`claude-ntfy daemon: ${errorMessage(error)}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  const flags = parsed.values as DaemonFlags;
+  const parsed = readCommandLine(args, io, {
+    command: "daemon",
+    help: HELP,
+    flags: FLAGS,
+    positionals: true,
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags } = parsed;
   const [action] = parsed.positionals;
-  if (flags.help || action === undefined) {
-    (action === undefined && !flags.help ? io.stderr : io.stdout)(HELP);
-    return action === undefined && !flags.help ? ExitCode.Usage : ExitCode.Ok;
+  if (action === undefined) {
+    io.stderr(HELP);
+    return ExitCode.Usage;
   }
   try {
     const context = resolveContext(io, {

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine } from "../command_line.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
 import { connectDaemon } from "../daemon_client.ts";
@@ -409,26 +409,13 @@ export function formatChecks(checks: readonly DoctorCheck[]): string {
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        send: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        project: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`claude-ntfy doctor: ${errorMessage(error)}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "doctor",
+    help: HELP,
+    flags: { send: { type: "boolean" }, json: { type: "boolean" }, project: { type: "string" } },
+  });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.flags;
   const projectDir = resolveProjectDir({
     flag: values.project,
     envDir: io.env("CLAUDE_PROJECT_DIR"),

@@ -17,7 +17,8 @@
  */
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import { parseFlags } from "../parse_flags.ts";
+import type { FlagValues } from "../parse_flags.ts";
+import { readCommandLine } from "../command_line.ts";
 import { readHookStdin } from "../hook/read_hook_stdin.ts";
 import { hookContext } from "../hook/hook_context.ts";
 import { fitEventPayload } from "../hook/fit_event_payload.ts";
@@ -49,16 +50,17 @@ export const HOOK_STDIN_MAX_BYTES = 1024 * 1024;
 /** Longest wait for stdin to end (`CLAUDE_NTFY_STDIN_TIMEOUT_MS` may shorten it). */
 export const HOOK_STDIN_TIMEOUT_MS = 2_000;
 
+const FLAGS = {
+  "hook-name": { type: "string" },
+  project: { type: "string" },
+  "state-dir": { type: "string" },
+  "dry-run": { type: "boolean" },
+  "no-daemon": { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+} as const;
+
 /** The hook's flags. */
-export interface HookFlags {
-  readonly "hook-name"?: string;
-  readonly project?: string;
-  readonly "state-dir"?: string;
-  readonly "dry-run"?: boolean;
-  readonly "no-daemon"?: boolean;
-  readonly verbose?: boolean;
-  readonly help?: boolean;
-}
+export type HookFlags = FlagValues<typeof FLAGS>;
 
 function stdinTimeoutMs(io: CliIo): number {
   const wanted = Number(io.env("CLAUDE_NTFY_STDIN_TIMEOUT_MS"));
@@ -68,25 +70,14 @@ function stdinTimeoutMs(io: CliIo): number {
 }
 
 async function runHook(args: string[], io: CliIo): Promise<number> {
-  let flags: HookFlags;
-  try {
-    flags = parseFlags(args, {
-      "hook-name": { type: "string" },
-      project: { type: "string" },
-      "state-dir": { type: "string" },
-      "dry-run": { type: "boolean" },
-      "no-daemon": { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-      help: { type: "boolean", short: "h" },
-    }) as HookFlags;
-  } catch (error) {
-    io.stderr(`claude-ntfy hook: ${oneLine(error)}\n`);
-    return ExitCode.Error;
-  }
-  if (flags.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "hook",
+    help: HELP,
+    flags: FLAGS,
+    onUsageError: { exitCode: ExitCode.Error, showHelp: false },
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags } = parsed;
   // A terminal on stdin means nothing was piped in: do not wait for input that never comes.
   const stdin = io.stdinIsTerminal
     ? { bytes: new Uint8Array(), truncated: false, timedOut: false }

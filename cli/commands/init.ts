@@ -5,8 +5,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine, usageError } from "../command_line.ts";
 import { configTemplate } from "../../core/config/config_template.ts";
 import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
 import { generateTopic } from "../../core/config/generate_topic.ts";
@@ -101,45 +101,36 @@ function parseEvents(value: string | undefined): string[] | undefined {
 }
 
 function runInit(args: string[], io: CliIo, dependencies: InitDependencies): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        global: { type: "boolean", default: false },
-        force: { type: "boolean", default: false },
-        project: { type: "string" },
-        server: { type: "string" },
-        "install-hooks": { type: "boolean", default: false },
-        events: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`claude-ntfy init: ${errorMessage(error)}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
-  const installing = values["install-hooks"];
+  const parsed = readCommandLine(args, io, {
+    command: "init",
+    help: HELP,
+    flags: {
+      global: { type: "boolean" },
+      force: { type: "boolean" },
+      project: { type: "string" },
+      server: { type: "string" },
+      "install-hooks": { type: "boolean" },
+      events: { type: "string" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.flags;
+  const global = values.global ?? false;
+  const installing = values["install-hooks"] ?? false;
   const extraEvents = parseEvents(values.events);
   if (values.events !== undefined && !installing) {
-    io.stderr(`claude-ntfy init: --events needs --install-hooks\n`);
-    return ExitCode.Usage;
+    return usageError(io, "init", "--events needs --install-hooks");
   }
   if (extraEvents === undefined) {
-    io.stderr(
-      `claude-ntfy init: --events must be event names separated by commas (e.g. Stop,SessionEnd), got "${values.events}"\n`,
+    return usageError(
+      io,
+      "init",
+      `--events must be event names separated by commas (e.g. Stop,SessionEnd), got "${values.events}"`,
     );
-    return ExitCode.Usage;
   }
   const server = (values.server ?? "https://ntfy.sh").replace(/\/+$/, "");
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(server)) {
-    io.stderr(`claude-ntfy init: --server must be an http(s) URL, got "${server}"\n`);
-    return ExitCode.Usage;
+    return usageError(io, "init", `--server must be an http(s) URL, got "${server}"`);
   }
   const home = io.env("HOME") ?? io.env("USERPROFILE");
   const project = resolveProjectDir({
@@ -148,7 +139,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
     cwd: io.cwd,
   }) as string;
   let path: string;
-  if (values.global) {
+  if (global) {
     if (home === undefined || home === "") {
       io.stderr("claude-ntfy init: cannot find the home folder: HOME is not set\n");
       return ExitCode.Error;
@@ -160,13 +151,13 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   const topic = generateTopic();
   try {
     writePrivateFile(path, configTemplate({ topic, serverUrl: server }), {
-      overwrite: values.force,
+      overwrite: values.force ?? false,
     });
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists && installing) {
       io.stdout(`Kept ${path} (it exists; --force would replace it and its topic).\n\n`);
       return registerHooks(io, {
-        global: values.global,
+        global,
         home: home ?? "",
         project,
         extraEvents,
@@ -183,7 +174,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
     return ExitCode.Error;
   }
   const url = `${server}/${topic}`;
-  const gitNote = values.global
+  const gitNote = global
     ? ""
     : "\nThe file holds your private topic: keep .claude/ntfy-service/ out of version control.\n";
   io.stdout(
@@ -205,7 +196,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   if (!installing) return ExitCode.Ok;
   io.stdout("\n");
   return registerHooks(io, {
-    global: values.global,
+    global,
     home: home ?? "",
     project,
     extraEvents,

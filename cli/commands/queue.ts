@@ -5,8 +5,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine, usageError } from "../command_line.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import type { DaemonClient } from "../../client/client.ts";
 import { withDaemon } from "../with_daemon.ts";
@@ -85,29 +85,19 @@ function withQueueDaemon(
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean" },
-        all: { type: "boolean" },
-        project: { type: "string" },
-        "state-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    io.stderr(`claude-ntfy queue: ${errorMessage(error)}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "queue",
+    help: HELP,
+    flags: {
+      json: { type: "boolean" },
+      all: { type: "boolean" },
+      project: { type: "string" },
+      "state-dir": { type: "string" },
+    },
+    positionals: true,
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags: values, positionals } = parsed;
   const [action = "list", ...ids] = positionals;
   const json = values.json ?? false;
   try {
@@ -138,8 +128,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         });
       case "retry":
         if (!values.all && ids.length === 0) {
-          io.stderr(`claude-ntfy queue retry: name dead-letter ids or pass --all\n`);
-          return ExitCode.Usage;
+          return usageError(io, "queue retry", "name dead-letter ids or pass --all");
         }
         return await withQueueDaemon(io, context, json, async (client) => {
           const count = await client.retry(values.all ? "all" : ids);

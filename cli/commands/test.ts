@@ -5,11 +5,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type NotificationTask, type Priority, TOPIC_PATTERN } from "../../protocol/mod.ts";
 import { parsePriority } from "../../core/ntfy/priority.ts";
 import { targetFromConfig } from "../../core/events/resolve_notification.ts";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine, usageError } from "../command_line.ts";
 import type { Config } from "../../core/config/config.ts";
 import { ConfigError } from "../../core/config/config_error.ts";
 import { splitTopicUrl } from "../../core/config/topic_url.ts";
@@ -19,7 +19,6 @@ import { connectDaemon } from "../daemon_client.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import type { CliContext } from "../context.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
-import { errorMessage } from "../../protocol/error_message.ts";
 import { oneLine } from "../hook/one_line.ts";
 
 /** The message `test` sends when none is given. */
@@ -143,42 +142,33 @@ async function daemonRunning(context: CliContext): Promise<boolean> {
 }
 
 async function runTest(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        title: { type: "string" },
-        priority: { type: "string" },
-        topic: { type: "string" },
-        tags: { type: "string" },
-        click: { type: "string" },
-        markdown: { type: "boolean", default: false },
-        "no-daemon": { type: "boolean", default: false },
-        project: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    io.stderr(`claude-ntfy test: ${errorMessage(error)}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "test",
+    help: HELP,
+    flags: {
+      title: { type: "string" },
+      priority: { type: "string" },
+      topic: { type: "string" },
+      tags: { type: "string" },
+      click: { type: "string" },
+      markdown: { type: "boolean" },
+      "no-daemon": { type: "boolean" },
+      project: { type: "string" },
+    },
+    positionals: true,
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags: values, positionals } = parsed;
   const priority = values.priority === undefined ? undefined : parsePriority(values.priority);
   if (values.priority !== undefined && priority === undefined) {
-    io.stderr(
-      `claude-ntfy test: --priority must be 1-5 or min, low, default, high, max, urgent, got "${values.priority}"\n`,
+    return usageError(
+      io,
+      "test",
+      `--priority must be 1-5 or min, low, default, high, max, urgent, got "${values.priority}"`,
     );
-    return ExitCode.Usage;
   }
   if (values.click !== undefined && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(values.click)) {
-    io.stderr(`claude-ntfy test: --click must be a URL, got "${values.click}"\n`);
-    return ExitCode.Usage;
+    return usageError(io, "test", `--click must be a URL, got "${values.click}"`);
   }
   const body = positionals.join(" ").trim() || DEFAULT_TEST_MESSAGE;
   const projectDir = resolveProjectDir({
@@ -196,7 +186,7 @@ async function runTest(args: string[], io: CliIo): Promise<number> {
       ...(values.topic === undefined ? {} : { topic: values.topic }),
       ...(values.tags === undefined ? {} : { tags: values.tags.split(",").map((t) => t.trim()) }),
       ...(values.click === undefined ? {} : { click: values.click }),
-      markdown: values.markdown,
+      markdown: values.markdown ?? false,
     }, { project: context.projectDir, now: Date.now() });
     const where = `${task.target.serverUrl}/${task.target.topic}`;
     const useDaemon = !values["no-daemon"] && await daemonRunning(context);

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine } from "../command_line.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { uninstallHooks } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
@@ -27,25 +27,13 @@ Options:
 `;
 
 function run(args: string[], io: CliIo): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        global: { type: "boolean", default: false },
-        project: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`claude-ntfy uninstall-hooks: ${errorMessage(error)}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "uninstall-hooks",
+    help: HELP,
+    flags: { global: { type: "boolean" }, project: { type: "string" } },
+  });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.flags;
   let path: string;
   if (values.global) {
     const home = io.env("HOME");
