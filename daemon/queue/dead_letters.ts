@@ -7,26 +7,18 @@
  * @module
  */
 
-import { type NotificationTask, validateTask } from "../../protocol/mod.ts";
+import { type DeadTask, validateTask } from "../../protocol/mod.ts";
 import { writeAll } from "../../client/write_all.ts";
 import { writeFileAtomic } from "../../core/fs/atomic_write.ts";
 import { maskTask } from "./mask_task.ts";
 import { QueueError, QueueErrorCode } from "./queue_error.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
 
-/** A task given up on. */
-export interface DeadLetterRecord {
-  /** The task's id. */
-  readonly id: string;
-  /** The notification, secrets included. */
-  readonly task: NotificationTask;
-  /** Why it was given up. */
-  readonly reason: string;
-  /** Delivery attempts made. */
-  readonly attempts: number;
-  /** When it was given up, in ms since the Unix epoch. */
-  readonly failedAt: number;
-}
+/**
+ * A task given up on: the protocol's `DeadTask`, but with the task's secrets, which a
+ * retry needs ({@linkcode maskDeadLetter} hides them for showing).
+ */
+export type DeadLetterRecord = DeadTask;
 
 /** Options for {@linkcode DeadLetterStore.open}. */
 export interface DeadLetterStoreOptions {
