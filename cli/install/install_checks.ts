@@ -70,7 +70,7 @@ export function installedHookChecks(context: InstallCheckContext): DoctorCheck[]
   for (const source of sources) {
     try {
       const file = readSettingsFile(source.path);
-      for (const hook of findHookEntries(file.document)) found.push({ ...hook, source });
+      for (const hook of findHookEntries(file.value)) found.push({ ...hook, source });
     } catch (error) {
       checks.push(
         check("hooks-settings", "fail", `Cannot read ${source.path}`, {
