@@ -10,6 +10,7 @@ import { readCommandLine, usageError } from "../command_line.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import type { DaemonClient } from "../../client/client.ts";
 import { withDaemon } from "../with_daemon.ts";
+import { countSpoolFiles } from "../../core/spool/spool_files.ts";
 import { ClientError } from "../../client/errors.ts";
 import type { DeadTask, HeldTask } from "../../protocol/mod.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
@@ -30,16 +31,6 @@ Options:
 
 Exit codes: 0 ok, 1 error, 3 daemon not running.
 `;
-
-function spooledCount(context: CliContext): number {
-  try {
-    return [...Deno.readDirSync(context.paths.spoolDir)]
-      .filter((entry) => entry.isFile && entry.name.endsWith(".task")).length;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return 0;
-    throw error;
-  }
-}
 
 function age(ms: number): string {
   const secs = Math.max(0, Math.round((Date.now() - ms) / 1000));
@@ -71,7 +62,7 @@ function withQueueDaemon(
 ): Promise<number> {
   return withDaemon(context, "queue", {
     notRunning() {
-      const spooled = spooledCount(context);
+      const spooled = countSpoolFiles(context.paths.spoolDir);
       if (json) io.stdout(JSON.stringify({ isRunning: false, spooled }) + "\n");
       else {
         io.stderr(
@@ -109,7 +100,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       case "list":
         return await withQueueDaemon(io, context, json, async (client) => {
           const { tasks, dead } = await client.queue();
-          const spooled = spooledCount(context);
+          const spooled = countSpoolFiles(context.paths.spoolDir);
           if (json) {
             io.stdout(JSON.stringify({ isRunning: true, tasks, dead, spooled }) + "\n");
             return ExitCode.Ok;

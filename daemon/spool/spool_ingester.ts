@@ -16,10 +16,10 @@ import {
 import {
   SPOOL_EVENT_EXTENSION,
   SPOOL_FORMAT,
-  SPOOL_TASK_EXTENSION,
   SPOOL_VERSION,
 } from "../../core/spool/write_spool_file.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
+import { isSpoolFileName } from "../../core/spool/spool_files.ts";
 
 /** What one spool file holds: a resolved task, or a raw hook event to resolve. */
 export type SpoolEntry =
@@ -64,11 +64,6 @@ export interface IngestSummary {
 export const REJECTED_DIR_NAME = "rejected";
 
 const noop = () => {};
-
-function isSpoolName(name: string): boolean {
-  return (name.endsWith(SPOOL_TASK_EXTENSION) || name.endsWith(SPOOL_EVENT_EXTENSION)) &&
-    !name.startsWith(".");
-}
 
 /** Reads a spool file's content, or throws why it is unusable. */
 function parseSpoolFile(name: string, bytes: Uint8Array): SpoolEntry {
@@ -199,7 +194,7 @@ export class SpoolIngester {
   #isIncoming(path: string): boolean {
     const slash = path.lastIndexOf("/");
     const name = path.slice(slash + 1);
-    return isSpoolName(name) && !path.slice(0, slash).endsWith(`/${REJECTED_DIR_NAME}`);
+    return isSpoolFileName(name) && !path.slice(0, slash).endsWith(`/${REJECTED_DIR_NAME}`);
   }
 
   #trigger(): void {
@@ -225,7 +220,7 @@ export class SpoolIngester {
     const temps: string[] = [];
     try {
       for await (const entry of Deno.readDir(this.#dir)) {
-        if (isSpoolName(entry.name)) names.push(entry.name);
+        if (isSpoolFileName(entry.name)) names.push(entry.name);
         else if (entry.name.startsWith(".") && entry.name.endsWith(".tmp")) temps.push(entry.name);
       }
     } catch (error) {
