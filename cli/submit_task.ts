@@ -9,8 +9,8 @@
 
 import type { NotificationTask } from "../protocol/mod.ts";
 import type { CliContext } from "./context.ts";
-import { submitOnce } from "../client/client.ts";
-import { daemonConnectOptions } from "./daemon_client.ts";
+import { submitOnce } from "../client/request_once.ts";
+import { daemonConnectOptions } from "./connect_daemon.ts";
 import {
   ClientError,
   ConnectionClosedError,

@@ -7,7 +7,7 @@
 
 import type { CliContext } from "./context.ts";
 import type { DaemonClient } from "../client/client.ts";
-import { connectDaemon, type DaemonCaller } from "./daemon_client.ts";
+import { connectDaemon, type DaemonCaller } from "./connect_daemon.ts";
 import { DaemonNotRunningError } from "../client/errors.ts";
 import { ExitCode } from "./io.ts";
 

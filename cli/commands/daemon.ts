@@ -9,7 +9,7 @@ import { readCommandLine } from "../command_line.ts";
 import type { FlagValues } from "../parse_flags.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import type { DaemonClient } from "../../client/client.ts";
-import { connectDaemon } from "../daemon_client.ts";
+import { connectDaemon } from "../connect_daemon.ts";
 import { ClientError } from "../../client/errors.ts";
 import { daemonProgram, preparePrivateDirs, stopOlderDaemon } from "../daemon_launch.ts";
 import { readPidFile } from "../../core/state_dir.ts";

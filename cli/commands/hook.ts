@@ -23,8 +23,8 @@ import { readHookStdin } from "../hook/read_hook_stdin.ts";
 import { hookContext } from "../hook/hook_context.ts";
 import { fitEventPayload } from "../hook/fit_event_payload.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
-import { requestOnce } from "../../client/client.ts";
-import { daemonConnectOptions } from "../daemon_client.ts";
+import { requestOnce } from "../../client/request_once.ts";
+import { daemonConnectOptions } from "../connect_daemon.ts";
 import { oneLine } from "../hook/one_line.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json

@@ -15,7 +15,7 @@ import { ConfigError } from "../../core/config/config_error.ts";
 import { splitTopicUrl } from "../../core/config/topic_url.ts";
 import { resolveContext } from "../context.ts";
 import { submitTask } from "../submit_task.ts";
-import { connectDaemon } from "../daemon_client.ts";
+import { connectDaemon } from "../connect_daemon.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import type { CliContext } from "../context.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";

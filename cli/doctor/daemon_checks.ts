@@ -6,7 +6,7 @@
  */
 
 import type { CliContext } from "../context.ts";
-import { connectDaemon } from "../daemon_client.ts";
+import { connectDaemon } from "../connect_daemon.ts";
 import { DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
 import { dirname } from "../../client/paths.ts";
 import { ErrorCode, PROTOCOL_VERSION } from "../../protocol/mod.ts";

@@ -36,7 +36,7 @@ const CALLERS: Readonly<
  * ```ts
  * import assert from "node:assert/strict";
  * import { resolveDaemonPaths } from "../client/paths.ts";
- * import { daemonConnectOptions } from "./daemon_client.ts";
+ * import { daemonConnectOptions } from "./connect_daemon.ts";
  *
  * const options = daemonConnectOptions(resolveDaemonPaths({ homeDir: "/home/ada" }), "hook");
  * assert.equal(options.clientName, "claude-ntfy-hook");
@@ -69,7 +69,7 @@ export function daemonConnectOptions(
  * ```ts
  * import { resolveDaemonPaths } from "../client/paths.ts";
  * import { DaemonNotRunningError } from "../client/errors.ts";
- * import { connectDaemon } from "./daemon_client.ts";
+ * import { connectDaemon } from "./connect_daemon.ts";
  *
  * const paths = resolveDaemonPaths({ homeDir: "/nonexistent" });
  * await connectDaemon(paths, "cli").catch((error) => {
