@@ -15,7 +15,7 @@ import { daemonProgram, preparePrivateDirs, stopOlderDaemon } from "../daemon_la
 import { readPidFile } from "../../core/state_dir.ts";
 import { formatStatus } from "./status_format.ts";
 import { withDaemon } from "../with_daemon.ts";
-import { errorMessage } from "../../protocol/error_message.ts";
+import { errorLine } from "../hook/one_line.ts";
 
 const HELP = `Usage: claude-ntfy daemon <action> [options]
 
@@ -287,8 +287,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         return ExitCode.Usage;
     }
   } catch (error) {
-    const code = error instanceof ClientError ? ` [${error.code}]` : "";
-    io.stderr(`claude-ntfy daemon ${action}: ${errorMessage(error)}${code}\n`);
+    io.stderr(`claude-ntfy daemon ${action}: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

@@ -25,7 +25,7 @@ import { fitEventPayload } from "../hook/fit_event_payload.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
 import { requestOnce } from "../../client/request_once.ts";
 import { daemonConnectOptions } from "../connect_daemon.ts";
-import { oneLine } from "../hook/one_line.ts";
+import { errorLine, oneLine } from "../hook/one_line.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 
@@ -122,12 +122,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     return await runHook(args, io);
   } catch (error) {
-    const code = (error as { code?: unknown })?.code;
-    io.stderr(
-      `claude-ntfy hook: not sent: ${oneLine(error)}${
-        typeof code === "string" ? ` [${code}]` : ""
-      }\n`,
-    );
+    io.stderr(`claude-ntfy hook: not sent: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

@@ -148,6 +148,8 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   } else {
     path = projectConfigPath(project);
   }
+  const register = () =>
+    registerHooks(io, { global, home: home ?? "", project, extraEvents, dependencies });
   const topic = generateTopic();
   try {
     writePrivateFile(path, configTemplate({ topic, serverUrl: server }), {
@@ -156,13 +158,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists && installing) {
       io.stdout(`Kept ${path} (it exists; --force would replace it and its topic).\n\n`);
-      return registerHooks(io, {
-        global,
-        home: home ?? "",
-        project,
-        extraEvents,
-        dependencies,
-      });
+      return register();
     }
     if (error instanceof Deno.errors.AlreadyExists) {
       io.stderr(
@@ -195,13 +191,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   );
   if (!installing) return ExitCode.Ok;
   io.stdout("\n");
-  return registerHooks(io, {
-    global,
-    home: home ?? "",
-    project,
-    extraEvents,
-    dependencies,
-  });
+  return register();
 }
 
 interface RegisterOptions {

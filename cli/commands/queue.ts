@@ -11,9 +11,8 @@ import { type CliContext, resolveContext } from "../context.ts";
 import type { DaemonClient } from "../../client/client.ts";
 import { withDaemon } from "../with_daemon.ts";
 import { countSpoolFiles } from "../../core/spool/spool_files.ts";
-import { ClientError } from "../../client/errors.ts";
 import type { DeadTask, HeldTask } from "../../protocol/mod.ts";
-import { errorMessage } from "../../protocol/error_message.ts";
+import { errorLine } from "../hook/one_line.ts";
 
 const HELP = `Usage: claude-ntfy queue [list] [--json]
        claude-ntfy queue retry (ID... | --all)
@@ -143,8 +142,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         return ExitCode.Usage;
     }
   } catch (error) {
-    const code = error instanceof ClientError ? ` [${error.code}]` : "";
-    io.stderr(`claude-ntfy queue ${action}: ${errorMessage(error)}${code}\n`);
+    io.stderr(`claude-ntfy queue ${action}: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

@@ -19,7 +19,7 @@ import { connectDaemon } from "../connect_daemon.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import type { CliContext } from "../context.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
-import { oneLine } from "../hook/one_line.ts";
+import { errorLine, oneLine } from "../hook/one_line.ts";
 
 /** The message `test` sends when none is given. */
 export const DEFAULT_TEST_MESSAGE = "Test notification from claude-ntfy";
@@ -204,12 +204,7 @@ async function runTest(args: string[], io: CliIo): Promise<number> {
     }
     return ExitCode.Ok;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    io.stderr(
-      `claude-ntfy test: not sent: ${oneLine(error)}${
-        typeof code === "string" ? ` [${code}]` : ""
-      }\n`,
-    );
+    io.stderr(`claude-ntfy test: not sent: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

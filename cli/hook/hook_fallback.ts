@@ -24,7 +24,7 @@ import { spawnDetachedDaemon } from "../daemon_launch.ts";
 import { publishDirectly } from "../submit_task.ts";
 import { type CliIo, ExitCode } from "../io.ts";
 import type { HookFlags } from "../commands/hook.ts";
-import { oneLine } from "./one_line.ts";
+import { errorLine, oneLine } from "./one_line.ts";
 
 /** One run of the hook: its I/O, flags, and the event with its context. */
 export interface HookJob {
@@ -126,7 +126,7 @@ export async function whenDaemonFailed(
   if (!worthSpooling(error)) {
     const remote = error as RemoteError;
     const kind = INPUT_CODES.has(remote.code) ? "bad input" : "not sent";
-    say(io, `${kind}: ${oneLine(remote)} [${remote.code}]`);
+    say(io, `${kind}: ${errorLine(remote)}`);
     return ExitCode.Error;
   }
   const outdated = error instanceof RemoteError && OUTDATED_CODES.has(error.code);
@@ -152,9 +152,8 @@ export async function whenDaemonFailed(
       return ExitCode.Ok;
     }
   } catch (failure) {
-    const code = (failure as { code?: unknown })?.code;
     const kind = failure instanceof HookInputError ? "bad input" : "not sent";
-    say(io, `${kind}: ${oneLine(failure)}${typeof code === "string" ? ` [${code}]` : ""}`);
+    say(io, `${kind}: ${errorLine(failure)}`);
     return ExitCode.Error;
   }
   const file = await writeSpoolEvent(context.paths.spoolDir, job.payload, job.context);

@@ -245,6 +245,14 @@ Deno.test('eventsToRegister() with "*" on takes every known event not turned off
   assert.ok(!events.includes("*"));
 });
 
+/** Writes `text` as the project's .claude/settings.json; returns its path. */
+async function settingsFile(project: string, text: string): Promise<string> {
+  await Deno.mkdir(`${project}/.claude`, { recursive: true });
+  const path = `${project}/.claude/settings.json`;
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
 /** A settings.json kept by hand: comments, uneven indentation, trailing commas, odd numbers. */
 const HAND_WRITTEN = `// Claude Code settings, kept by hand
 {
@@ -313,9 +321,7 @@ const HAND_WRITTEN_INSTALLED = `// Claude Code settings, kept by hand
 
 Deno.test("installHooks() adds only our entries to a hand-formatted settings.json; every other byte stays", async () => {
   await withProject(async (project) => {
-    const path = `${project}/.claude/settings.json`;
-    await Deno.mkdir(`${project}/.claude`);
-    await Deno.writeTextFile(path, HAND_WRITTEN);
+    const path = await settingsFile(project, HAND_WRITTEN);
     const events = ["Stop", "Notification"];
     const report = installHooks({
       settingsPath: path,
@@ -343,9 +349,7 @@ Deno.test("installHooks() adds only our entries to a hand-formatted settings.jso
 
 Deno.test("uninstallHooks() takes out only our entries from a hand-formatted settings.json, byte for byte", async () => {
   await withProject(async (project) => {
-    const path = `${project}/.claude/settings.json`;
-    await Deno.mkdir(`${project}/.claude`);
-    await Deno.writeTextFile(path, HAND_WRITTEN_INSTALLED);
+    const path = await settingsFile(project, HAND_WRITTEN_INSTALLED);
     const report = uninstallHooks({ settingsPath: path, now: NOW });
     assert.deepEqual(report.removed, ["Stop", "Notification"]);
     assert.equal(await Deno.readTextFile(path), HAND_WRITTEN);
@@ -354,9 +358,7 @@ Deno.test("uninstallHooks() takes out only our entries from a hand-formatted set
 
 Deno.test("installHooks() changes only the command when ours is there with an old one", async () => {
   await withProject(async (project) => {
-    const path = `${project}/.claude/settings.json`;
-    await Deno.mkdir(`${project}/.claude`);
-    await Deno.writeTextFile(path, HAND_WRITTEN_INSTALLED);
+    const path = await settingsFile(project, HAND_WRITTEN_INSTALLED);
     const report = installHooks({
       settingsPath: path,
       command: COMMAND,
@@ -373,10 +375,8 @@ Deno.test("installHooks() changes only the command when ours is there with an ol
 
 Deno.test("installHooks() keeps a settings.json's CRLF line ends, tabs and byte order mark", async () => {
   await withProject(async (project) => {
-    const path = `${project}/.claude/settings.json`;
-    await Deno.mkdir(`${project}/.claude`);
     const original = '\uFEFF{\r\n\t"model": "opus"\r\n}\r\n';
-    await Deno.writeTextFile(path, original);
+    const path = await settingsFile(project, original);
     installHooks({ settingsPath: path, command: "claude-ntfy hook", events: ["Stop"], now: NOW });
     const text = await Deno.readTextFile(path);
     assert.ok(
