@@ -31,7 +31,25 @@ const IDEMPOTENT: ReadonlySet<string> = new Set(["ping", "status", "reload", "qu
 
 /**
  * A connection to the daemon. Requests may be issued concurrently; they are pipelined on
- * the one socket and their answers matched by id.
+ * the one socket and their answers matched by id. `ping`, `status`, `reload` and `queue`
+ * are sent again once on a new connection if the old one dropped; `submit`, `event`,
+ * `retry`, `purge` and `shutdown` are not (the daemon may have acted on them).
+ *
+ * Open one with {@linkcode connect}; close it when done.
+ *
+ * @example Several requests on one connection
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "@claude-ntfy/claude-ntfy";
+ * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+ *
+ * await using daemon = await startFakeDaemon();
+ * const client = await connect(daemon.connectOptions);
+ * const [roundTrip, status] = await Promise.all([client.ping(), client.status()]);
+ * assert.ok(roundTrip >= 0);
+ * assert.equal(status.pid, client.daemon.pid);
+ * await client.close();
+ * ```
  */
 export class DaemonClient {
   readonly #options: ConnectOptions;
@@ -48,7 +66,30 @@ export class DaemonClient {
     this.#daemonInfo = info;
   }
 
-  /** Opens a session: connect, then `hello` with the token. */
+  /**
+   * Connects and performs the handshake: `hello` with the protocol version and the token.
+   * The same as {@linkcode connect}.
+   *
+   * @param options Where the daemon is, its token and the time limits.
+   * @returns An open client.
+   * @throws {DaemonNotRunningError} when nothing listens on the socket or the token file
+   * is missing.
+   * @throws {RemoteError} `UNAUTHORIZED` for a wrong token, `UNSUPPORTED_VERSION` for a
+   * protocol the daemon does not speak.
+   * @throws {TimeoutError} when the daemon does not answer within `connectTimeoutMs`.
+   *
+   * @example Open, then close
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { DaemonClient } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await DaemonClient.open(daemon.connectOptions);
+   * assert.equal(client.daemon.version, "fake");
+   * await client.close();
+   * ```
+   */
   static async open(options: ConnectOptions): Promise<DaemonClient> {
     const [session, info] = await DaemonClient.#handshake(options);
     return new DaemonClient(options, session, info);
@@ -88,7 +129,22 @@ export class DaemonClient {
     }
   }
 
-  /** The daemon's software version and process id, from the handshake. */
+  /**
+   * The daemon's software version and process id, from the handshake (the latest one,
+   * after a reconnect).
+   *
+   * @example Which daemon answered
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * assert.equal(client.daemon.pid, Deno.pid); // the fake runs in this process
+   * await client.close();
+   * ```
+   */
   get daemon(): { readonly version: string; readonly pid: number } {
     return this.#daemonInfo;
   }
@@ -106,7 +162,25 @@ export class DaemonClient {
     }
   }
 
-  /** Checks the daemon answers; resolves with the round trip in milliseconds. */
+  /**
+   * Checks the daemon answers.
+   *
+   * @returns The round trip in milliseconds.
+   * @throws {ClientError} when the daemon cannot be reached, even after one reconnect.
+   *
+   * @example A round trip
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * const ms = await client.ping();
+   * assert.ok(ms >= 0 && ms < 10_000);
+   * await client.close();
+   * ```
+   */
   async ping(): Promise<number> {
     const started = performance.now();
     await this.#request({ type: "ping" });
@@ -114,8 +188,31 @@ export class DaemonClient {
   }
 
   /**
-   * Hands a task to the daemon; resolves with the daemon's task id once it is queued.
-   * Not retried on a dropped connection (the daemon may already hold it).
+   * Hands a resolved notification to the daemon, which journals it durably, then
+   * delivers it. Not sent again on a dropped connection (the daemon may already hold it).
+   *
+   * @param task The notification: where to, what, from which event.
+   * @returns The daemon's task id, once the task is durably queued.
+   * @throws {RemoteError} `INVALID_TASK`, `HOST_NOT_PERMITTED`, `QUEUE_FULL` (retryable)…
+   * @throws {ConnectionClosedError} when the connection drops before the answer.
+   *
+   * @example Queue a notification
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * const task = {
+   *   target: { serverUrl: "https://ntfy.sh", topic: "claude-alerts-x7q2" },
+   *   message: { title: "webapp: Claude finished", body: "Done." },
+   *   origin: { event: "Stop", createdAt: Date.now() },
+   * };
+   * const id = await client.submit(task);
+   * assert.equal(id, "fake-1");
+   * await client.close();
+   * ```
    */
   async submit(task: NotificationTask): Promise<string> {
     const response = await this.#request({ type: "submit", task });
@@ -129,6 +226,22 @@ export class DaemonClient {
    * @param payload The hook's stdin, unparsed.
    * @param context What the hook process knows (see `HookContext`).
    * @returns The queued task's id, or why no notification is sent.
+   * @throws {RemoteError} `CONFIG_INVALID` when the configuration the event needs is
+   * broken, `QUEUE_FULL` (retryable)…
+   *
+   * @example Forward a hook event
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * const payload = new TextEncoder().encode('{"hook_event_name":"Stop","session_id":"s1"}');
+   * const answer = await client.event(payload, { cwd: "/src/webapp", env: {}, receivedAt: Date.now() });
+   * assert.equal(answer.taskId, "fake-1");
+   * await client.close();
+   * ```
    */
   async event(
     payload: Uint8Array,
@@ -138,7 +251,26 @@ export class DaemonClient {
     return response.type === "ok" ? { taskId: response.taskId, skipped: response.skipped } : {};
   }
 
-  /** The daemon's statistics. */
+  /**
+   * The daemon's state and statistics: queue, deliveries, connections, latency.
+   *
+   * @returns The status, as `claude-ntfy daemon status --json` prints it.
+   * @throws {ClientError} when the daemon cannot be reached, even after one reconnect.
+   *
+   * @example How much is queued
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * const status = await client.status();
+   * assert.equal(status.queueSize, 0);
+   * assert.equal(status.isRunning, true);
+   * await client.close();
+   * ```
+   */
   async status(): Promise<DaemonStatus> {
     const response = await this.#request({ type: "status" });
     if (response.type !== "status") {
@@ -150,7 +282,26 @@ export class DaemonClient {
     return response.status;
   }
 
-  /** The tasks the daemon holds and its dead letters (credentials masked). */
+  /**
+   * The tasks the daemon holds (queued, in flight, waiting to retry) and its dead
+   * letters. Credentials are masked and long bodies cut.
+   *
+   * @returns The held tasks and the dead letters, oldest first.
+   * @throws {ClientError} when the daemon cannot be reached, even after one reconnect.
+   *
+   * @example What is waiting
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * const { tasks, dead } = await client.queue();
+   * assert.deepEqual([tasks.length, dead.length], [0, 0]);
+   * await client.close();
+   * ```
+   */
   async queue(): Promise<{ tasks: readonly HeldTask[]; dead: readonly DeadTask[] }> {
     const response = await this.#request({ type: "queue" });
     if (response.type !== "queue") {
@@ -162,7 +313,25 @@ export class DaemonClient {
     return { tasks: response.tasks, dead: response.dead };
   }
 
-  /** Queues dead letters again: the ones named, or all; resolves with how many. */
+  /**
+   * Queues dead letters again, with their attempts reset.
+   *
+   * @param which The dead letters' task ids, or `"all"`.
+   * @returns How many were queued again (ids that are not dead letters are skipped).
+   * @throws {ClientError} when the daemon cannot be reached.
+   *
+   * @example Retry every dead letter
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * assert.equal(await client.retry("all"), 0);
+   * await client.close();
+   * ```
+   */
   async retry(which: readonly string[] | "all"): Promise<number> {
     const response = await this.#request(
       which === "all" ? { type: "retry", all: true } : { type: "retry", taskIds: which },
@@ -170,23 +339,92 @@ export class DaemonClient {
     return response.type === "ok" ? response.count ?? 0 : 0;
   }
 
-  /** Deletes every dead letter; resolves with how many there were. */
+  /**
+   * Deletes every dead letter.
+   *
+   * @returns How many there were.
+   * @throws {ClientError} when the daemon cannot be reached.
+   *
+   * @example Empty the dead letters
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * assert.equal(await client.purge(), 0);
+   * await client.close();
+   * ```
+   */
   async purge(): Promise<number> {
     const response = await this.#request({ type: "purge" });
     return response.type === "ok" ? response.count ?? 0 : 0;
   }
 
-  /** Asks the daemon to re-read its configuration. */
+  /**
+   * Asks the daemon to re-read its settings (log level, queue size, retries), as SIGHUP
+   * does. Event configuration is read per event and needs no reload.
+   *
+   * @throws {ClientError} when the daemon cannot be reached, even after one reconnect.
+   *
+   * @example Reload
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * await client.reload();
+   * assert.equal(daemon.requests.at(-1)?.type, "reload");
+   * await client.close();
+   * ```
+   */
   async reload(): Promise<void> {
     await this.#request({ type: "reload" });
   }
 
-  /** Asks the daemon to shut down gracefully; resolves once it has acknowledged. */
+  /**
+   * Asks the daemon to shut down gracefully: it stops accepting work, finishes what is in
+   * flight and exits. Resolves once it has acknowledged, before it is gone.
+   *
+   * @throws {ClientError} when the daemon cannot be reached.
+   *
+   * @example Stop the daemon
+   * ```ts
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * await client.shutdown();
+   * await daemon.finished;
+   * await client.close();
+   * ```
+   */
   async shutdown(): Promise<void> {
     await this.#request({ type: "shutdown" });
   }
 
-  /** Closes the connection; pending requests reject with `ConnectionClosedError`. */
+  /**
+   * Closes the connection. Requests still waiting for an answer reject with
+   * {@linkcode ConnectionClosedError}.
+   *
+   * @example Always close
+   * ```ts
+   * import { connect } from "@claude-ntfy/claude-ntfy";
+   * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+   *
+   * await using daemon = await startFakeDaemon();
+   * const client = await connect(daemon.connectOptions);
+   * try {
+   *   await client.ping();
+   * } finally {
+   *   await client.close();
+   * }
+   * ```
+   */
   async close(): Promise<void> {
     await this.#session.close();
   }
@@ -195,17 +433,38 @@ export class DaemonClient {
 /**
  * Connects to a running daemon and performs the handshake.
  *
- * @throws {DaemonNotRunningError} when nothing listens on the socket.
+ * @param options Where the daemon is (`socketPath`), its token (`token`, or `tokenPath`
+ * to read it from), the time limits and a client name for its logs.
+ * @returns An open client; close it when done.
+ * @throws {DaemonNotRunningError} when nothing listens on the socket or the token file
+ * is missing.
  * @throws {RemoteError} `UNAUTHORIZED` when the token is wrong.
  * @throws {TimeoutError} when the daemon does not answer in time.
  *
- * @example
- * ```ts ignore
- * import { connect, resolveDaemonPaths } from "@claude-ntfy/claude-ntfy";
+ * @example The user's daemon, or why not
+ * ```ts
+ * import { connect, DaemonNotRunningError, resolveDaemonPaths } from "@claude-ntfy/claude-ntfy";
  *
- * const paths = resolveDaemonPaths({ homeDir: Deno.env.get("HOME")! });
- * const client = await connect({ socketPath: paths.socketPath, tokenPath: paths.tokenPath });
- * console.log(await client.ping(), "ms");
+ * const paths = resolveDaemonPaths({ homeDir: "/nonexistent/home" });
+ * try {
+ *   const client = await connect({ socketPath: paths.socketPath, tokenPath: paths.tokenPath });
+ *   console.log(`round trip ${await client.ping()} ms`);
+ *   await client.close();
+ * } catch (error) {
+ *   if (!(error instanceof DaemonNotRunningError)) throw error;
+ *   console.log("not running: claude-ntfy daemon start --detach");
+ * }
+ * ```
+ *
+ * @example A daemon to test against
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "@claude-ntfy/claude-ntfy";
+ * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+ *
+ * await using daemon = await startFakeDaemon();
+ * const client = await connect({ ...daemon.connectOptions, clientName: "my-tool" });
+ * assert.equal(typeof (await client.ping()), "number");
  * await client.close();
  * ```
  */

@@ -27,15 +27,30 @@ import { openSocket, readToken } from "./_socket.ts";
  * @throws {RemoteError} with the daemon's code (`UNAUTHORIZED`, `QUEUE_FULL`, ...).
  * @throws {TimeoutError} when the daemon does not answer in time.
  *
+ * @example Forward a hook event, as the hook does
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { requestOnce } from "@claude-ntfy/claude-ntfy";
+ * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+ *
+ * await using daemon = await startFakeDaemon();
+ * const answer = await requestOnce(daemon.connectOptions, {
+ *   type: "event",
+ *   payload: new TextEncoder().encode('{"hook_event_name":"Stop"}'),
+ *   context: { cwd: "/src/webapp", env: {}, receivedAt: Date.now() },
+ * });
+ * assert.deepEqual(answer, { type: "ok", id: 2, taskId: "fake-1" });
+ * ```
+ *
  * @example Nothing listens: a typed error
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DaemonNotRunningError, requestOnce } from "@claude-ntfy/claude-ntfy";
  *
- * try {
- *   await requestOnce({ socketPath: "/nonexistent/daemon.sock", token: "t" }, { type: "ping" });
- * } catch (error) {
- *   console.log(error instanceof DaemonNotRunningError); // true
- * }
+ * await assert.rejects(
+ *   requestOnce({ socketPath: "/nonexistent/daemon.sock", token: "t" }, { type: "ping" }),
+ *   DaemonNotRunningError,
+ * );
  * ```
  */
 export async function requestOnce(options: ConnectOptions, body: RequestBody): Promise<Response> {
@@ -65,6 +80,21 @@ export async function requestOnce(options: ConnectOptions, body: RequestBody): P
  * @throws {DaemonNotRunningError} when nothing listens on the socket.
  * @throws {RemoteError} with the daemon's code (`UNAUTHORIZED`, `QUEUE_FULL`, ...).
  * @throws {TimeoutError} when the daemon does not answer in time.
+ *
+ * @example Queue one notification
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { submitOnce } from "@claude-ntfy/claude-ntfy";
+ * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
+ *
+ * await using daemon = await startFakeDaemon();
+ * const id = await submitOnce(daemon.connectOptions, {
+ *   target: { serverUrl: "https://ntfy.sh", topic: "claude-alerts-x7q2" },
+ *   message: { title: "webapp: allow Bash?", body: "$ rm -rf dist", priority: 4 },
+ *   origin: { event: "PermissionRequest", createdAt: Date.now() },
+ * });
+ * assert.equal(id, "fake-1");
+ * ```
  */
 export async function submitOnce(options: ConnectOptions, task: NotificationTask): Promise<string> {
   const response = await requestOnce(options, { type: "submit", task });
