@@ -6,6 +6,7 @@
 
 import { stringify } from "smol-toml";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
 import { readCommandLine, usageError } from "../command_line.ts";
 import type { FlagSpecs, FlagValues } from "../parse_flags.ts";
 import { ConfigError } from "../../core/config/config_error.ts";
@@ -22,7 +23,6 @@ import { loadConfig, parseConfigText, readTextFileOrNull } from "../../core/conf
 import { maskSecrets } from "../../core/config/mask_secrets.ts";
 import { SECRET_MASK } from "../../core/secret_mask.ts";
 import { tomlValue, writeConfigValue } from "../../core/config/write_config_value.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy config <action> [options]
@@ -91,11 +91,7 @@ function action<const S extends FlagSpecs>(
     if (typeof parsed === "number") return parsed;
     const context: Context = {
       io,
-      projectDir: resolveProjectDir({
-        flag: parsed.flags.project as string | undefined,
-        envDir: io.env("CLAUDE_PROJECT_DIR"),
-        cwd: io.cwd,
-      }) as string,
+      projectDir: projectDirOf(io, parsed.flags.project as string | undefined),
       homeDir: homeOf(io),
     };
     return run(context, parsed.flags as FlagValues<S>, parsed.positionals);

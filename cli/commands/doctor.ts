@@ -7,8 +7,8 @@
  */
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
 import { readCommandLine } from "../command_line.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { runDoctorChecks } from "../doctor/run_doctor_checks.ts";
 import { formatChecks } from "../doctor/format_checks.ts";
 
@@ -47,11 +47,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const values = parsed.flags;
-  const projectDir = resolveProjectDir({
-    flag: values.project,
-    envDir: io.env("CLAUDE_PROJECT_DIR"),
-    cwd: io.cwd,
-  });
+  const projectDir = projectDirOf(io, values.project);
   const checks = await runDoctorChecks(io, { projectDir, send: values.send });
   const ok = checks.every((entry) => entry.status !== "fail");
   if (values.json) io.stdout(`${JSON.stringify({ ok, checks }, null, 2)}\n`);

@@ -6,12 +6,12 @@
  */
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
 import { readCommandLine, usageError } from "../command_line.ts";
 import { configTemplate } from "../../core/config/config_template.ts";
 import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
 import { generateTopic } from "../../core/config/generate_topic.ts";
 import { writePrivateFile } from "../../core/config/write_private_file.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
 import { findHookLauncher, type FoundLauncher } from "../install/hook_launcher.ts";
 import { hookCommandLine } from "../install/hook_command_line.ts";
@@ -133,11 +133,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
     return usageError(io, "init", `--server must be an http(s) URL, got "${server}"`);
   }
   const home = io.env("HOME") ?? io.env("USERPROFILE");
-  const project = resolveProjectDir({
-    flag: values.project,
-    envDir: io.env("CLAUDE_PROJECT_DIR"),
-    cwd: io.cwd,
-  }) as string;
+  const project = projectDirOf(io, values.project);
   let path: string;
   if (global) {
     if (home === undefined || home === "") {

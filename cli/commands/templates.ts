@@ -5,6 +5,7 @@
  */
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
 import { readCommandLine } from "../command_line.ts";
 import type { Config } from "../../core/config/config.ts";
 import { ConfigError } from "../../core/config/config_error.ts";
@@ -16,7 +17,6 @@ import {
 } from "../../core/templates/builtin_templates.ts";
 import { COMPUTED_VARIABLES } from "../../core/templates/template_variables.ts";
 import { KNOWN_HOOK_EVENTS } from "../../core/events/hook_event.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 
 const HELP = `Usage: claude-ntfy templates [--show EVENT] [--project DIR]
 
@@ -73,11 +73,7 @@ function runTemplates(args: string[], io: CliIo): number {
   let config: Config;
   try {
     const loaded = loadConfig({
-      projectDir: resolveProjectDir({
-        flag: values.project,
-        envDir: io.env("CLAUDE_PROJECT_DIR"),
-        cwd: io.cwd,
-      }),
+      projectDir: projectDirOf(io, values.project),
       homeDir: io.env("HOME") ?? "",
       env: io.env,
     });

@@ -14,11 +14,11 @@ import type { Config } from "../../core/config/config.ts";
 import { ConfigError } from "../../core/config/config_error.ts";
 import { splitTopicUrl } from "../../core/config/topic_url.ts";
 import { resolveContext } from "../context.ts";
+import { projectDirOf } from "../project_dir.ts";
 import { submitTask } from "../submit_task.ts";
 import { connectDaemon } from "../connect_daemon.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import type { CliContext } from "../context.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { errorLine, oneLine } from "../hook/one_line.ts";
 
 /** The message `test` sends when none is given. */
@@ -171,11 +171,7 @@ async function runTest(args: string[], io: CliIo): Promise<number> {
     return usageError(io, "test", `--click must be a URL, got "${values.click}"`);
   }
   const body = positionals.join(" ").trim() || DEFAULT_TEST_MESSAGE;
-  const projectDir = resolveProjectDir({
-    flag: values.project,
-    envDir: io.env("CLAUDE_PROJECT_DIR"),
-    cwd: io.cwd,
-  });
+  const projectDir = projectDirOf(io, values.project);
   try {
     const context = resolveContext(io, { projectDir });
     for (const warning of context.warnings) io.stderr(`warning: ${oneLine(warning)}\n`);

@@ -6,8 +6,8 @@
  */
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
 import { readCommandLine } from "../command_line.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { uninstallHooks } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
@@ -43,11 +43,7 @@ function run(args: string[], io: CliIo): number {
     }
     path = settingsPath("user", home);
   } else {
-    const project = resolveProjectDir({
-      flag: values.project,
-      envDir: io.env("CLAUDE_PROJECT_DIR"),
-      cwd: io.cwd,
-    }) as string;
+    const project = projectDirOf(io, values.project);
     path = settingsPath("project", project);
   }
   let report;
