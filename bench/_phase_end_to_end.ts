@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { HOOK_BUNDLE, HOOK_RUN_FLAGS } from "./_bench_home.ts";
 import { summarize } from "./_stats.ts";
 import type { BenchContext } from "./_context.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** A hook payload fixture from `tests/fixtures/hooks/` (captured from the real CLI). */
 export function fixturePath(name: string): string {
@@ -46,7 +47,7 @@ async function runOnce(context: BenchContext, variant: Variant, stdin: Uint8Arra
       arrival = (await context.arrivals.until(expected, 10_000)) - started;
     } catch (error) {
       variant.failures++;
-      variant.firstFailure ??= (error as Error).message;
+      variant.firstFailure ??= errorMessage(error);
     }
   }
   if (!status.success || stderr.trim() !== "") {

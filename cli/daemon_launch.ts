@@ -9,7 +9,8 @@ import type { CliContext } from "./context.ts";
 import { daemonPermissionFlags, type PermissionScope } from "./daemon_permissions.ts";
 import { ensurePrivateDir } from "../core/state_dir.ts";
 import { type DaemonPaths, dirname } from "../client/paths.ts";
-import { requestOnce } from "../client/client.ts";
+import { requestOnce } from "../client/request_once.ts";
+import { daemonConnectOptions } from "./connect_daemon.ts";
 import { delay } from "../client/schedule.ts";
 import { ErrorCode, MIN_PROTOCOL_VERSION } from "../protocol/mod.ts";
 import { RemoteError } from "../client/errors.ts";
@@ -172,11 +173,7 @@ export function spawnDetachedDaemon(
  */
 export async function stopOlderDaemon(paths: DaemonPaths, timeoutMs = 10_000): Promise<boolean> {
   try {
-    await requestOnce({
-      socketPath: paths.socketPath,
-      tokenPath: paths.tokenPath,
-      clientName: "claude-ntfy-replace",
-    }, { type: "ping" });
+    await requestOnce(daemonConnectOptions(paths, "replace"), { type: "ping" });
     // It speaks this protocol: not older, leave it be.
     return false;
   } catch (error) {
@@ -186,12 +183,10 @@ export async function stopOlderDaemon(paths: DaemonPaths, timeoutMs = 10_000): P
     }
   }
   try {
-    await requestOnce({
-      socketPath: paths.socketPath,
-      tokenPath: paths.tokenPath,
-      protocolVersion: MIN_PROTOCOL_VERSION,
-      clientName: "claude-ntfy-replace",
-    }, { type: "shutdown" });
+    await requestOnce(
+      daemonConnectOptions(paths, "replace", { protocolVersion: MIN_PROTOCOL_VERSION }),
+      { type: "shutdown" },
+    );
   } catch {
     // Nobody answered (or it is already stopping): starting normally reports the rest.
     return false;

@@ -9,7 +9,8 @@
 
 import type { NotificationTask } from "../protocol/mod.ts";
 import type { CliContext } from "./context.ts";
-import { submitOnce } from "../client/client.ts";
+import { submitOnce } from "../client/request_once.ts";
+import { daemonConnectOptions } from "./connect_daemon.ts";
 import {
   ClientError,
   ConnectionClosedError,
@@ -19,6 +20,7 @@ import {
 } from "../client/errors.ts";
 import { writeSpoolFile } from "../core/spool/write_spool_file.ts";
 import { spawnDetachedDaemon } from "./daemon_launch.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** How a task left this process. */
 export interface SubmitOutcome {
@@ -76,13 +78,10 @@ function viaDaemon(
   context: CliContext,
   options: SubmitOptions,
 ): Promise<string> {
-  return submitOnce({
-    socketPath: context.paths.socketPath,
-    tokenPath: context.paths.tokenPath,
-    connectTimeoutMs: 1_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
-    clientName: "claude-ntfy-hook",
-  }, task);
+  const overrides = options.requestTimeoutMs === undefined
+    ? {}
+    : { requestTimeoutMs: options.requestTimeoutMs };
+  return submitOnce(daemonConnectOptions(context.paths, "hook", overrides), task);
 }
 
 /**
@@ -114,7 +113,7 @@ export async function submitTask(
     return {
       via: "spool",
       id: file,
-      fallbackReason: (error as Error).message,
+      fallbackReason: errorMessage(error),
       startedDaemon,
       daemonNotRunning: notRunning,
     };

@@ -23,6 +23,9 @@ import { DaemonError } from "./errors.ts";
 import type { DaemonStats } from "./stats/daemon_stats.ts";
 import type { Logger } from "./log.ts";
 import type { RequestHandler } from "./request_handler.ts";
+import { errorMessage } from "../protocol/error_message.ts";
+import { concatBytes } from "../protocol/concat_bytes.ts";
+import { writeAll } from "../client/write_all.ts";
 
 /** Limits applied to every connection. */
 export interface ConnectionLimits {
@@ -138,7 +141,7 @@ export class ClientConnection {
           if (!this.#closed) {
             this.#context.log.debug("connection read failed", {
               conn: this.#id,
-              error: (error as Error).message,
+              error: errorMessage(error),
             });
           }
           break;
@@ -192,7 +195,7 @@ export class ClientConnection {
     this.#protocolErrors += 1;
     this.#context.stats.protocolError();
     const code = error instanceof ProtocolError ? error.code : ErrorCode.Internal;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.#context.log.debug("protocol error", { conn: this.#id, code, message });
     this.#send({ type: "error", id, code, message });
   }
@@ -314,18 +317,14 @@ export class ClientConnection {
         const total = this.#pendingBytes;
         this.#pending = [];
         this.#pendingBytes = 0;
-        const bytes = frames.length === 1 ? frames[0]! : concat(frames, total);
-        let written = 0;
-        while (written < bytes.byteLength) {
-          written += await this.#conn.write(bytes.subarray(written));
-        }
+        await writeAll(this.#conn, concatBytes(frames));
         this.#context.stats.bytesWritten(total);
       }
     } catch (error) {
       if (!this.#closed) {
         this.#context.log.debug("connection write failed", {
           conn: this.#id,
-          error: (error as Error).message,
+          error: errorMessage(error),
         });
       }
       this.close();
@@ -360,16 +359,6 @@ export class ClientConnection {
   }
 }
 
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
-
 /** Turns any thrown value into an `Error` response. */
 export function errorResponse(id: number, error: unknown): Response {
   if (error instanceof DaemonError || error instanceof ProtocolError) {
@@ -385,6 +374,6 @@ export function errorResponse(id: number, error: unknown): Response {
     type: "error",
     id,
     code: ErrorCode.Internal,
-    message: `Internal error: ${error instanceof Error ? error.message : String(error)}`,
+    message: `Internal error: ${errorMessage(error)}`,
   };
 }

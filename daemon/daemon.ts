@@ -21,6 +21,7 @@ import { statusSnapshot } from "./status_snapshot.ts";
 import { EventConfigCache } from "./config_cache.ts";
 import { type EventIntake, type TakeEvent, takeEvent as takeEventWith } from "./event_intake.ts";
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 export * from "./daemon_options.ts";
 
@@ -98,9 +99,17 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     instance.release();
     throw error;
   }
+  // Tasks hooks spooled while no daemon answered: now and as they appear. The socket
+  // already listens (hooks connecting now wait in its backlog), but requests are served only
+  // after the spool's first pass, so that notifications keep the order their events came in.
+  const { spool, firstPass } = admitSpooledTasks(paths.spoolDir, {
+    acceptTask,
+    takeEvent,
+    queue,
+    log,
+  });
+  await firstPass;
   const served = server.serve(stopping.signal);
-  // Tasks hooks spooled while no daemon answered: now and as they appear.
-  const spool = admitSpooledTasks(paths.spoolDir, { acceptTask, takeEvent, queue, log });
   const removeSignalListeners = options.handleSignals ?? true
     ? listenForSignals(stopping, reload, log)
     : () => {};
@@ -148,7 +157,7 @@ function listenForSignals(stopping: AbortController, reload: () => void, log: Lo
       try {
         reload();
       } catch (error) {
-        log.error("reload failed", { error: (error as Error).message });
+        log.error("reload failed", { error: errorMessage(error) });
       }
     }],
   ];

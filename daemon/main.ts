@@ -15,6 +15,7 @@ import type { DaemonPaths } from "../client/paths.ts";
 import { SequenceSupport } from "../core/ntfy/sequence_support.ts";
 import { ntfyDelivery } from "./ntfy_delivery.ts";
 import { openLogFile } from "./log_file.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** The software version (from deno.json). */
 export const DAEMON_VERSION: string = VERSION;
@@ -79,7 +80,7 @@ export async function runDaemon(options: DaemonProcessOptions): Promise<number> 
   } catch (error) {
     const message = error instanceof InstanceError
       ? error.message
-      : `Cannot start the daemon: ${(error as Error).message}`;
+      : `Cannot start the daemon: ${errorMessage(error)}`;
     log.error(message);
     if (options.logFile) options.stderr(`claude-ntfy daemon: ${message}\n`);
     return 1;

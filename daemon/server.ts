@@ -7,6 +7,7 @@
  */
 
 import { ClientConnection, type ConnectionContext } from "./connection.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** Server limits. */
 export interface ServerLimits {
@@ -104,7 +105,7 @@ export class UnixServer {
         conn = await this.#listener.accept();
       } catch (error) {
         if (this.#closing) return;
-        this.#context.log.error("accept failed", { error: (error as Error).message });
+        this.#context.log.error("accept failed", { error: errorMessage(error) });
         // EMFILE and friends: back off briefly rather than spin.
         await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
@@ -118,7 +119,7 @@ export class UnixServer {
       const connection = new ClientConnection(conn, this.#context, this.#nextId++);
       this.#connections.add(connection);
       const served = connection.serve().catch((error) => {
-        this.#context.log.error("connection failed", { error: (error as Error).message });
+        this.#context.log.error("connection failed", { error: errorMessage(error) });
       }).finally(() => {
         this.#connections.delete(connection);
         this.#served.delete(served);

@@ -37,10 +37,11 @@ const FORWARDED_ENV = /^(CLAUDE_NTFY_|NTFY_)[A-Z0-9_]+$/;
  *
  * @example Which variables travel with an event
  * ```ts
- * import { isForwardedEnvName } from "./event_request.ts";
+ * import assert from "node:assert/strict";
+ * import { isForwardedEnvName } from "@claude-ntfy/claude-ntfy/protocol";
  *
- * console.log(isForwardedEnvName("NTFY_TOKEN")); // true
- * console.log(isForwardedEnvName("AWS_SECRET_ACCESS_KEY")); // false
+ * assert.equal(isForwardedEnvName("NTFY_TOKEN"), true);
+ * assert.equal(isForwardedEnvName("AWS_SECRET_ACCESS_KEY"), false);
  * ```
  */
 export function isForwardedEnvName(name: string): boolean {
@@ -138,13 +139,14 @@ function validateContext(value: unknown, fail: Fail): HookContext {
  *
  * @example A well-formed event
  * ```ts
- * import { validateEventRequest } from "./event_request.ts";
+ * import assert from "node:assert/strict";
+ * import { validateEventRequest } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const request = validateEventRequest({
  *   payload: new TextEncoder().encode('{"hook_event_name":"Stop"}'),
  *   context: { cwd: "/src/app", env: {}, receivedAt: 1_700_000_000_000 },
  * }, 3, (message) => new TypeError(message));
- * console.log(request.context.cwd); // "/src/app"
+ * assert.equal(request.context.cwd, "/src/app");
  * ```
  */
 export function validateEventRequest(

@@ -5,13 +5,13 @@
  *
  * @example A request round trip
  * ```ts
- * import { decodeRequest, encodeRequest, FrameDecoder } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeRequest, encodeRequest, FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const decoder = new FrameDecoder();
  * const bytes = encodeRequest({ type: "ping", id: 1 });
- * for (const payload of decoder.push(bytes)) {
- *   console.log(decodeRequest(payload)); // { type: "ping", id: 1 }
- * }
+ * const requests = decoder.push(bytes).map(decodeRequest);
+ * assert.deepEqual(requests, [{ type: "ping", id: 1 }]);
  * ```
  *
  * @module

@@ -17,14 +17,15 @@
  */
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import { parseFlags } from "../parse_flags.ts";
+import { readCommandLine } from "../command_line.ts";
 import { readHookStdin } from "../hook/read_hook_stdin.ts";
 import { hookContext } from "../hook/hook_context.ts";
 import { fitEventPayload } from "../hook/fit_event_payload.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
-import { requestOnce } from "../../client/client.ts";
-import { oneLine } from "../hook/one_line.ts";
-import type { HookFlags } from "../hook/hook_flags.ts";
+import { requestOnce } from "../../client/request_once.ts";
+import { daemonConnectOptions } from "../connect_daemon.ts";
+import { errorLine, oneLine } from "../hook/one_line.ts";
+import { HOOK_FLAGS } from "../hook/hook_flags.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 
@@ -57,25 +58,14 @@ function stdinTimeoutMs(io: CliIo): number {
 }
 
 async function runHook(args: string[], io: CliIo): Promise<number> {
-  let flags: HookFlags;
-  try {
-    flags = parseFlags(args, {
-      "hook-name": { type: "string" },
-      project: { type: "string" },
-      "state-dir": { type: "string" },
-      "dry-run": { type: "boolean" },
-      "no-daemon": { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-      help: { type: "boolean", short: "h" },
-    }) as HookFlags;
-  } catch (error) {
-    io.stderr(`claude-ntfy hook: ${oneLine(error)}\n`);
-    return ExitCode.Error;
-  }
-  if (flags.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "hook",
+    help: HELP,
+    flags: HOOK_FLAGS,
+    onUsageError: { exitCode: ExitCode.Error, showHelp: false },
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags } = parsed;
   // A terminal on stdin means nothing was piped in: do not wait for input that never comes.
   const stdin = io.stdinIsTerminal
     ? { bytes: new Uint8Array(), truncated: false, timedOut: false }
@@ -98,13 +88,11 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   const paths = daemonPathsFor(io, { projectDir, stateDir: flags["state-dir"] });
   let answer;
   try {
-    answer = await requestOnce({
-      socketPath: paths.socketPath,
-      tokenPath: paths.tokenPath,
-      connectTimeoutMs: 1_000,
-      requestTimeoutMs: 5_000,
-      clientName: "claude-ntfy-hook",
-    }, { type: "event", payload, context });
+    answer = await requestOnce(daemonConnectOptions(paths, "hook"), {
+      type: "event",
+      payload,
+      context,
+    });
   } catch (error) {
     return await (await fallback()).whenDaemonFailed(job, paths, error);
   }
@@ -122,12 +110,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     return await runHook(args, io);
   } catch (error) {
-    const code = (error as { code?: unknown })?.code;
-    io.stderr(
-      `claude-ntfy hook: not sent: ${oneLine(error)}${
-        typeof code === "string" ? ` [${code}]` : ""
-      }\n`,
-    );
+    io.stderr(`claude-ntfy hook: not sent: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

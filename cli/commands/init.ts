@@ -5,13 +5,13 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
+import { readCommandLine, usageError } from "../command_line.ts";
 import { configTemplate } from "../../core/config/config_template.ts";
 import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
 import { generateTopic } from "../../core/config/generate_topic.ts";
 import { writePrivateFile } from "../../core/config/write_private_file.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
 import { findHookLauncher, type FoundLauncher } from "../install/hook_launcher.ts";
 import { hookCommandLine } from "../install/hook_command_line.ts";
@@ -26,6 +26,7 @@ import {
 import { settingsPath } from "../install/settings_file.ts";
 import { HOOKED_EVENTS } from "../install/hooked_events.ts";
 import { readPluginStates } from "../install/claude_plugins.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy init [--global] [--force] [--project DIR] [--server URL]
                         [--install-hooks [--events E1,E2]]
@@ -104,54 +105,41 @@ function parseEvents(value: string | undefined): string[] | undefined {
 }
 
 function runInit(args: string[], io: CliIo, dependencies: InitDependencies): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        global: { type: "boolean", default: false },
-        force: { type: "boolean", default: false },
-        project: { type: "string" },
-        server: { type: "string" },
-        "install-hooks": { type: "boolean", default: false },
-        events: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`claude-ntfy init: ${(error as Error).message}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
-  const installing = values["install-hooks"];
+  const parsed = readCommandLine(args, io, {
+    command: "init",
+    help: HELP,
+    flags: {
+      global: { type: "boolean" },
+      force: { type: "boolean" },
+      project: { type: "string" },
+      server: { type: "string" },
+      "install-hooks": { type: "boolean" },
+      events: { type: "string" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.flags;
+  const global = values.global ?? false;
+  const installing = values["install-hooks"] ?? false;
   const extraEvents = parseEvents(values.events);
   if (values.events !== undefined && !installing) {
-    io.stderr(`claude-ntfy init: --events needs --install-hooks\n`);
-    return ExitCode.Usage;
+    return usageError(io, "init", "--events needs --install-hooks");
   }
   if (extraEvents === undefined) {
-    io.stderr(
-      `claude-ntfy init: --events must be event names separated by commas (e.g. Stop,SessionEnd), got "${values.events}"\n`,
+    return usageError(
+      io,
+      "init",
+      `--events must be event names separated by commas (e.g. Stop,SessionEnd), got "${values.events}"`,
     );
-    return ExitCode.Usage;
   }
   const server = (values.server ?? "https://ntfy.sh").replace(/\/+$/, "");
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(server)) {
-    io.stderr(`claude-ntfy init: --server must be an http(s) URL, got "${server}"\n`);
-    return ExitCode.Usage;
+    return usageError(io, "init", `--server must be an http(s) URL, got "${server}"`);
   }
   const home = io.env("HOME") ?? io.env("USERPROFILE");
-  const project = resolveProjectDir({
-    flag: values.project,
-    envDir: io.env("CLAUDE_PROJECT_DIR"),
-    cwd: io.cwd,
-  }) as string;
+  const project = projectDirOf(io, values.project);
   let path: string;
-  if (values.global) {
+  if (global) {
     if (home === undefined || home === "") {
       io.stderr("claude-ntfy init: cannot find the home folder: HOME is not set\n");
       return ExitCode.Error;
@@ -165,21 +153,17 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
     const refused = refuseBesidePlugin(io, home ?? "", project);
     if (refused !== undefined) return refused;
   }
+  const register = () =>
+    registerHooks(io, { global, home: home ?? "", project, extraEvents, dependencies });
   const topic = generateTopic();
   try {
     writePrivateFile(path, configTemplate({ topic, serverUrl: server }), {
-      overwrite: values.force,
+      overwrite: values.force ?? false,
     });
   } catch (error) {
     if (error instanceof Deno.errors.AlreadyExists && installing) {
       io.stdout(`Kept ${path} (it exists; --force would replace it and its topic).\n\n`);
-      return registerHooks(io, {
-        global: values.global,
-        home: home ?? "",
-        project,
-        extraEvents,
-        dependencies,
-      });
+      return register();
     }
     if (error instanceof Deno.errors.AlreadyExists) {
       io.stderr(
@@ -187,11 +171,11 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
       );
       return ExitCode.Error;
     }
-    io.stderr(`claude-ntfy init: cannot write ${path}: ${(error as Error).message}\n`);
+    io.stderr(`claude-ntfy init: cannot write ${path}: ${errorMessage(error)}\n`);
     return ExitCode.Error;
   }
   const url = `${server}/${topic}`;
-  const gitNote = values.global
+  const gitNote = global
     ? ""
     : "\nThe file holds your private topic: keep .claude/ntfy-service/ out of version control.\n";
   io.stdout(
@@ -212,13 +196,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   );
   if (!installing) return ExitCode.Ok;
   io.stdout("\n");
-  return registerHooks(io, {
-    global: values.global,
-    home: home ?? "",
-    project,
-    extraEvents,
-    dependencies,
-  });
+  return register();
 }
 
 /**
@@ -271,7 +249,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
       ? { launcher: found.launcher }
       : useDenoLauncher(found.launcher, { homeDir: options.home });
   } catch (error) {
-    io.stderr(`${prefix}: hooks not installed: ${(error as Error).message}\n`);
+    io.stderr(`${prefix}: hooks not installed: ${errorMessage(error)}\n`);
     return ExitCode.Error;
   }
   const events = eventsToRegister(config, options.extraEvents);
@@ -288,7 +266,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     });
   } catch (error) {
     io.stderr(
-      `${prefix}: hooks not installed, ${path} left unchanged: ${(error as Error).message}\n`,
+      `${prefix}: hooks not installed, ${path} left unchanged: ${errorMessage(error)}\n`,
     );
     return ExitCode.Error;
   }

@@ -4,20 +4,17 @@
  * @module
  */
 
+import type { FlagValues } from "../parse_flags.ts";
+
+/** How each of the hook's flags is read. */
+export const HOOK_FLAGS = {
+  "hook-name": { type: "string" },
+  project: { type: "string" },
+  "state-dir": { type: "string" },
+  "dry-run": { type: "boolean" },
+  "no-daemon": { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+} as const;
+
 /** The hook's flags, as parsed. */
-export interface HookFlags {
-  /** `--hook-name`: the event name when the payload has none. */
-  readonly "hook-name"?: string;
-  /** `--project`: the project directory. */
-  readonly project?: string;
-  /** `--state-dir`: the daemon's state folder. */
-  readonly "state-dir"?: string;
-  /** `--dry-run`: print what would be sent. */
-  readonly "dry-run"?: boolean;
-  /** `--no-daemon`: publish from this process. */
-  readonly "no-daemon"?: boolean;
-  /** `-v`: say what became of the event. */
-  readonly verbose?: boolean;
-  /** `-h`: show the help. */
-  readonly help?: boolean;
-}
+export type HookFlags = FlagValues<typeof HOOK_FLAGS>;

@@ -5,6 +5,7 @@
  */
 
 import { schedule } from "../../client/schedule.ts";
+import { concatBytes } from "../../protocol/concat_bytes.ts";
 
 /** Options for {@linkcode readHookStdin}. */
 export interface ReadHookStdinOptions {
@@ -91,14 +92,7 @@ export async function readHookStdin(
     cancelTimer();
     source.stop(done);
   }
-  if (chunks.length === 1) return { bytes: chunks[0]!, truncated, timedOut };
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { bytes, truncated, timedOut };
+  return { bytes: concatBytes(chunks), truncated, timedOut };
 }
 
 /**

@@ -7,7 +7,6 @@
  * @module
  */
 
-import { fromJsonNode } from "./json_document.ts";
 import { readSettingsFile, settingsPath } from "./settings_file.ts";
 
 /** The plugin's name in `.claude-plugin/plugin.json` and `marketplace.json`. */
@@ -222,7 +221,8 @@ export function readPluginStates(options: { homeDir: string; projectDir?: string
   const switches: PluginSwitches[] = [];
   for (const file of files) {
     try {
-      const document = fromJsonNode(readSettingsFile(file.path).document) as Record<
+      const value = readSettingsFile(file.path).value;
+      const document = (typeof value === "object" && value !== null ? value : {}) as Record<
         string,
         unknown
       >;

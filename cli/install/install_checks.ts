@@ -20,6 +20,7 @@ import { denoProgram, hookRuntimeChecks } from "./runtime_checks.ts";
 import { readSettingsFile, settingsPath } from "./settings_file.ts";
 import { findHookEntries, type FoundHook } from "./settings_hooks.ts";
 import { splitShellWords } from "./shell_words.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 function exists(path: string): boolean {
   try {
@@ -120,11 +121,11 @@ export function installedHookChecks(context: InstallCheckContext): DoctorCheck[]
   for (const source of sources) {
     try {
       const file = readSettingsFile(source.path);
-      for (const hook of findHookEntries(file.document)) found.push({ ...hook, source });
+      for (const hook of findHookEntries(file.value)) found.push({ ...hook, source });
     } catch (error) {
       checks.push(
         check("hooks-settings", "fail", `Cannot read ${source.path}`, {
-          details: [(error as Error).message],
+          details: [errorMessage(error)],
           fix: "fix the JSON at the place named (Claude Code cannot use this file either)",
         }),
       );

@@ -79,22 +79,20 @@ export interface InstallHooksOptions {
 }
 
 /**
- * Registers `command` for `events` in a settings.json, keeping everything else. Running
- * it again with the same arguments changes nothing and writes no backup.
+ * Registers `command` for `events` in a settings.json, keeping everything else as it was,
+ * comments and formatting included. Running it again with the same arguments changes
+ * nothing and writes no backup.
  *
  * @throws {SyntaxError} when the file is not valid JSON; {@linkcode TypeError} when its
  * `hooks` has the wrong shape. Nothing is written then.
  */
 export function installHooks(options: InstallHooksOptions): InstallReport {
-  const edit = editSettingsFile(options.settingsPath, (document) => {
-    const changes = addHookEntries(document, options);
+  const edit = editSettingsFile(options.settingsPath, (text, settings) => {
+    const added = addHookEntries(text, options);
     const alsoRegistered = [
-      ...new Set(findHookEntries(document).map((entry) => entry.event)),
+      ...new Set(findHookEntries(settings).map((entry) => entry.event)),
     ].filter((event) => !options.events.includes(event));
-    return {
-      changed: changes.added.length > 0 || changes.updated.length > 0,
-      result: { ...changes, alsoRegistered },
-    };
+    return { text: added.text, result: { ...added.changes, alsoRegistered } };
   }, { now: options.now });
   return {
     ...edit.result,
@@ -125,9 +123,9 @@ export interface UninstallReport {
  * @throws {SyntaxError} when the file is not valid JSON; nothing is written then.
  */
 export function uninstallHooks(options: { settingsPath: string; now?: Date }): UninstallReport {
-  const edit = editSettingsFile(options.settingsPath, (document) => {
-    const removed = removeHookEntries(document);
-    return { changed: removed.length > 0, result: removed };
+  const edit = editSettingsFile(options.settingsPath, (text) => {
+    const { text: edited, removed } = removeHookEntries(text);
+    return { text: edited, result: removed };
   }, { now: options.now });
   return {
     path: options.settingsPath,

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { parsePriority } from "../ntfy/priority.ts";
+
 /** The kinds of value a key can hold. */
 export type FieldKind =
   | "string"
@@ -75,19 +77,7 @@ export const MAPS: Readonly<Record<string, FieldKind>> = {
 /** The sections of the file. */
 export const SECTIONS = ["ntfy", "hooks", "templates", "daemon"] as const;
 
-const PRIORITY_NAMES: Readonly<Record<string, number>> = {
-  min: 1,
-  low: 2,
-  default: 3,
-  high: 4,
-  max: 5,
-  urgent: 5,
-};
-
 const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"];
-
-/** Topic names ntfy accepts. */
-export const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
 
 /** What each kind expects, worded to follow "must be". */
 const EXPECTED: Readonly<Record<FieldKind, string>> = {
@@ -122,7 +112,7 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
     case "boolean":
       return typeof value === "boolean" ? { ok: true, value } : fail(kind);
     case "priority": {
-      const number = typeof value === "string" ? PRIORITY_NAMES[value.toLowerCase()] : value;
+      const number = typeof value === "string" ? parsePriority(value) : value;
       return Number.isInteger(number) && (number as number) >= 1 && (number as number) <= 5
         ? { ok: true, value: number }
         : fail(kind);

@@ -7,6 +7,7 @@
 
 export * from "./errors.ts";
 export * from "./host_port.ts";
+export * from "./priority.ts";
 export * from "./publisher.ts";
 export * from "./redact.ts";
 export * from "./retry_policy.ts";

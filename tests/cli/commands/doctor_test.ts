@@ -140,10 +140,12 @@ Deno.test("doctor fails when the daemon is down and hooks may not start it, coun
   await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n\n[daemon]\nautostart = false\n`);
   await Deno.mkdir(home.paths.spoolDir, { recursive: true, mode: 0o700 });
   await Deno.writeTextFile(`${home.paths.spoolDir}/1700000000000-42-abc.task`, "x");
+  await Deno.writeTextFile(`${home.paths.spoolDir}/1700000000001-42-abd.event`, "x");
+  await Deno.writeTextFile(`${home.paths.spoolDir}/.1700000000002-42-abe.event.1234abcd.tmp`, "x");
   const daemon = byId(await doctorJson(home), "daemon");
   assert.equal(daemon.status, "fail");
   assert.match(daemon.title, /daemon\.autostart is off/);
-  assert.ok(daemon.details!.includes(`1 notification(s) wait in ${home.paths.spoolDir}`));
+  assert.ok(daemon.details!.includes(`2 notification(s) wait in ${home.paths.spoolDir}`));
   assert.match(daemon.fix!, /claude-ntfy daemon start --detach/);
 });
 

@@ -204,13 +204,13 @@ Deno.test("init --install-hooks registers a compiled claude-ntfy as it is, with 
 Deno.test("init --install-hooks stops at a malformed settings.json and leaves it as it was", async () => {
   await withDirs(async ({ home, project }) => {
     await Deno.mkdir(`${project}/.claude`);
-    const broken = '{ "model": "opus", }';
+    const broken = '{ "model": "opus" "env": {} }';
     await Deno.writeTextFile(`${project}/.claude/settings.json`, broken);
     const io = memoryIo({ HOME: home }, project);
     assert.equal(await init.run(["--install-hooks"], io), 1);
     assert.match(
       io.err(),
-      /hooks not installed, .*settings\.json left unchanged: .*line 1, column 20/,
+      /hooks not installed, .*settings\.json left unchanged: .*line 1, column 19: comma expected/,
     );
     assert.equal(Deno.readTextFileSync(`${project}/.claude/settings.json`), broken);
     assert.deepEqual(backups(`${project}/.claude`), []);

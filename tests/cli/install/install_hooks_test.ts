@@ -165,14 +165,17 @@ Deno.test("installHooks() refuses a malformed settings.json and writes nothing",
   await withProject(async (project) => {
     const dir = `${project}/.claude`;
     await Deno.mkdir(dir);
-    const broken = '{\n  "model": "opus",\n  "hooks": {},\n}\n';
+    const broken = '{\n  "model": "opus"\n  "hooks": {}\n}\n';
     await Deno.writeTextFile(`${dir}/settings.json`, broken);
     assert.throws(
       () =>
         installHooks({ settingsPath: `${dir}/settings.json`, command: COMMAND, events: EVENTS }),
       (error: unknown) => {
         assert.ok(error instanceof SyntaxError);
-        assert.match(error.message, /settings\.json: Invalid JSON at line 4, column 1/);
+        assert.match(
+          error.message,
+          /settings\.json: Invalid JSON at line 3, column 3: comma expected/,
+        );
         assert.ok(error.message.includes(dir), "names the file");
         return true;
       },
@@ -250,4 +253,148 @@ Deno.test('eventIsOn() follows hooks.events, else its "*"', () => {
   assert.equal(eventIsOn(config, "TaskCompleted"), false);
   config.hooks.events["*"] = true;
   assert.equal(eventIsOn(config, "TaskCompleted"), true);
+});
+
+/** Writes `text` as the project's .claude/settings.json; returns its path. */
+async function settingsFile(project: string, text: string): Promise<string> {
+  await Deno.mkdir(`${project}/.claude`, { recursive: true });
+  const path = `${project}/.claude/settings.json`;
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+/** A settings.json kept by hand: comments, uneven indentation, trailing commas, odd numbers. */
+const HAND_WRITTEN = `// Claude Code settings, kept by hand
+{
+    "$schema": "https://json.schemastore.org/claude-code-settings.json",
+  "model":   "opus",        // the big one
+    "permissions": { "allow": ["Bash(npm test:*)", "Read",], },
+    "hooks": {
+        /* sounds */
+        "Stop": [
+            { "matcher": "", "hooks": [ { "type": "command", "command": "afplay Glass.aiff" } ] },
+        ],
+        "PreToolUse": [
+          {
+            "matcher": "Edit|Write",
+            "hooks": [{"type":"command","command":"\\"$CLAUDE_PROJECT_DIR\\"/.claude/hooks/format.sh"}]
+          }
+        ]
+    },
+    "env": {"FOO": "1", "BIG": 12345678901234567890, "RATIO": 1.50},
+}
+`;
+
+/** {@linkcode HAND_WRITTEN} with our entries for Stop and Notification, and nothing else changed. */
+const HAND_WRITTEN_INSTALLED = `// Claude Code settings, kept by hand
+{
+    "$schema": "https://json.schemastore.org/claude-code-settings.json",
+  "model":   "opus",        // the big one
+    "permissions": { "allow": ["Bash(npm test:*)", "Read",], },
+    "hooks": {
+        /* sounds */
+        "Stop": [
+            { "matcher": "", "hooks": [ { "type": "command", "command": "afplay Glass.aiff" } ] },
+            {
+                "matcher": "",
+                "hooks": [
+                    {
+                        "type": "command",
+                        "command": "claude-ntfy hook",
+                        "timeout": 10
+                    }
+                ]
+            },
+        ],
+        "PreToolUse": [
+          {
+            "matcher": "Edit|Write",
+            "hooks": [{"type":"command","command":"\\"$CLAUDE_PROJECT_DIR\\"/.claude/hooks/format.sh"}]
+          }
+        ],
+        "Notification": [
+            {
+                "matcher": "",
+                "hooks": [
+                    {
+                        "type": "command",
+                        "command": "claude-ntfy hook",
+                        "timeout": 10
+                    }
+                ]
+            }
+        ]
+    },
+    "env": {"FOO": "1", "BIG": 12345678901234567890, "RATIO": 1.50},
+}
+`;
+
+Deno.test("installHooks() adds only our entries to a hand-formatted settings.json; every other byte stays", async () => {
+  await withProject(async (project) => {
+    const path = await settingsFile(project, HAND_WRITTEN);
+    const events = ["Stop", "Notification"];
+    const report = installHooks({
+      settingsPath: path,
+      command: "claude-ntfy hook",
+      events,
+      now: NOW,
+    });
+    assert.deepEqual(report.added, events);
+    assert.equal(await Deno.readTextFile(path), HAND_WRITTEN_INSTALLED);
+    assert.equal(
+      Deno.readTextFileSync(report.backupPath!),
+      HAND_WRITTEN,
+      "the backup is the original",
+    );
+
+    const again = installHooks({
+      settingsPath: path,
+      command: "claude-ntfy hook",
+      events,
+      now: NOW,
+    });
+    assert.equal(again.written, false, "a second install changes nothing");
+  });
+});
+
+Deno.test("uninstallHooks() takes out only our entries from a hand-formatted settings.json, byte for byte", async () => {
+  await withProject(async (project) => {
+    const path = await settingsFile(project, HAND_WRITTEN_INSTALLED);
+    const report = uninstallHooks({ settingsPath: path, now: NOW });
+    assert.deepEqual(report.removed, ["Stop", "Notification"]);
+    assert.equal(await Deno.readTextFile(path), HAND_WRITTEN);
+  });
+});
+
+Deno.test("installHooks() changes only the command when ours is there with an old one", async () => {
+  await withProject(async (project) => {
+    const path = await settingsFile(project, HAND_WRITTEN_INSTALLED);
+    const report = installHooks({
+      settingsPath: path,
+      command: COMMAND,
+      events: ["Stop", "Notification"],
+      now: NOW,
+    });
+    assert.deepEqual(report.updated, ["Stop", "Notification"]);
+    assert.equal(
+      await Deno.readTextFile(path),
+      HAND_WRITTEN_INSTALLED.replaceAll('"claude-ntfy hook"', JSON.stringify(COMMAND)),
+    );
+  });
+});
+
+Deno.test("installHooks() keeps a settings.json's CRLF line ends, tabs and byte order mark", async () => {
+  await withProject(async (project) => {
+    const original = '\uFEFF{\r\n\t"model": "opus"\r\n}\r\n';
+    const path = await settingsFile(project, original);
+    installHooks({ settingsPath: path, command: "claude-ntfy hook", events: ["Stop"], now: NOW });
+    const text = await Deno.readTextFile(path);
+    assert.ok(
+      text.startsWith('\uFEFF{\r\n\t"model": "opus",\r\n\t"hooks": {\r\n\t\t"Stop": ['),
+      text,
+    );
+    assert.ok(!text.replaceAll("\r\n", "").includes("\n"), "no bare LF");
+    uninstallHooks({ settingsPath: path, now: NOW });
+    assert.equal(await Deno.readTextFile(path), original);
+  });
 });
