@@ -18,7 +18,8 @@ export type FieldKind =
   | "send_format"
   | "log_level"
   | "server_url"
-  | "topic";
+  | "topic"
+  | "topic_name";
 
 /** What a key accepts. */
 export interface FieldSpec {
@@ -55,6 +56,10 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = {
   "daemon.max_queue_size": { kind: "positive_integer" },
   "daemon.retry_attempts": { kind: "non_negative_integer" },
   "daemon.retry_delay_secs": { kind: "non_negative_number" },
+  "approval.enabled": { kind: "boolean" },
+  "approval.timeout_secs": { kind: "positive_integer", max: 3600 },
+  "approval.reply_topic": { kind: "topic_name", optional: true },
+  "approval.reply_token": { kind: "string", secret: true, optional: true },
 };
 
 /** Every table of per-event (or per-name) values, by `section.key`, with the values' kind. */
@@ -69,7 +74,7 @@ export const MAPS: Readonly<Record<string, FieldKind>> = {
 };
 
 /** The sections of the file. */
-export const SECTIONS = ["ntfy", "hooks", "templates", "daemon"] as const;
+export const SECTIONS = ["ntfy", "hooks", "templates", "daemon", "approval"] as const;
 
 const PRIORITY_NAMES: Readonly<Record<string, number>> = {
   min: 1,
@@ -99,6 +104,7 @@ const EXPECTED: Readonly<Record<FieldKind, string>> = {
   log_level: `one of "error", "warn", "info", "debug", "trace"`,
   server_url: "an http(s) URL",
   topic: "a topic name (letters, digits, - and _, at most 64) or a topic URL",
+  topic_name: "a topic name (letters, digits, - and _, at most 64)",
 };
 
 /** The outcome of checking one value. */
@@ -150,6 +156,10 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
         : fail(kind);
     case "topic":
       return typeof value === "string" ? { ok: true, value } : fail(kind);
+    case "topic_name":
+      return typeof value === "string" && TOPIC_PATTERN.test(value)
+        ? { ok: true, value }
+        : fail(kind);
   }
 }
 

@@ -10,8 +10,8 @@ import type { Config } from "./config.ts";
 export const MASK = "********";
 
 /**
- * Returns a copy of the configuration with `ntfy.auth_token` and `ntfy.password`
- * replaced by {@linkcode MASK} (when set), for `config show` and logs.
+ * Returns a copy of the configuration with `ntfy.auth_token`, `ntfy.password` and
+ * `approval.reply_token` replaced by {@linkcode MASK} (when set), for `config show` and logs.
  *
  * @example
  * ```ts
@@ -29,5 +29,6 @@ export function maskSecrets(config: Config): Config {
   const copy = structuredClone(config);
   if (copy.ntfy.auth_token !== undefined) copy.ntfy.auth_token = MASK;
   if (copy.ntfy.password !== undefined) copy.ntfy.password = MASK;
+  if (copy.approval.reply_token !== undefined) copy.approval.reply_token = MASK;
   return copy;
 }
