@@ -6,7 +6,8 @@
  *
  * Deliberate differences from ntfy: attachments are off (as on a default self-hosted
  * server), e-mail forwarding is on (as on ntfy.sh), natural-language delays are not
- * understood, and only the publish side exists (no subscriptions, no web app).
+ * understood, and there is no web app. Subscribing (`GET /<topic>/json`) is in
+ * `_ntfy_subscribe.ts`: tests play the phone with it.
  *
  * @module
  */
@@ -29,7 +30,10 @@ import {
   TOPIC_PATTERN,
 } from "./_ntfy_params.ts";
 
+import { type SubscribeRequest, TopicStreams } from "./_ntfy_subscribe.ts";
+
 export type { ParsedAction as ReceivedAction } from "./_ntfy_params.ts";
+export type { SubscribeRequest } from "./_ntfy_subscribe.ts";
 
 /** How the server misbehaves for a publish request. */
 export type NtfyFault =
@@ -73,6 +77,8 @@ export interface NtfyServerOptions {
   rateLimit?: NtfyRateLimit;
   /** Called with each accepted message, right after it is recorded. */
   onMessage?: (message: ReceivedMessage) => void;
+  /** Pause between keepalive events on subscriptions. @default {45000} */
+  keepaliveMs?: number;
 }
 
 /** A message the server accepted, with the request it came in. */
@@ -170,6 +176,7 @@ export class NtfyTestServer implements AsyncDisposable {
   readonly #waiters = new Set<Waiter>();
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   readonly #closing = new AbortController();
+  readonly #streams: TopicStreams;
   #mode: NtfyFault | "ok" = "ok";
   #requests = 0;
   #hanging = 0;
@@ -178,6 +185,7 @@ export class NtfyTestServer implements AsyncDisposable {
   /** Starts listening; use {@linkcode startNtfyServer}. */
   constructor(options: NtfyServerOptions = {}) {
     this.#options = options;
+    this.#streams = new TopicStreams({ keepaliveMs: options.keepaliveMs });
     this.#server = Deno.serve(
       { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
       (request, info) => this.#handle(request, info),
@@ -197,6 +205,26 @@ export class NtfyTestServer implements AsyncDisposable {
   /** Every accepted message, oldest first (a live array; copy it to keep a snapshot). */
   get messages(): readonly ReceivedMessage[] {
     return this.#messages;
+  }
+
+  /** Subscribe requests (`GET /<topic>/json`) so far, oldest first. */
+  get subscriptions(): readonly SubscribeRequest[] {
+    return this.#streams.requests;
+  }
+
+  /** Subscription streams open now. */
+  get openStreams(): number {
+    return this.#streams.open;
+  }
+
+  /** Ends every subscription stream from the server's side; returns how many were open. */
+  dropStreams(): number {
+    return this.#streams.dropAll();
+  }
+
+  /** While true, new subscriptions are refused with 503. */
+  refuseSubscriptions(refusing: boolean): void {
+    this.#streams.refusing = refusing;
   }
 
   /** All requests received, accepted or not. */
@@ -265,6 +293,7 @@ export class NtfyTestServer implements AsyncDisposable {
         waiter.reject(new Error(`Server closed while waiting for ${waiter.count} ntfy messages`));
       }
       this.#waiters.clear();
+      this.#streams.close();
       await this.#server.shutdown();
     })();
     return this.#closed;
@@ -290,6 +319,10 @@ export class NtfyTestServer implements AsyncDisposable {
       }
       const visitor = this.#authenticate(request.headers, url.searchParams);
       if (method === "GET" && url.pathname === "/v1/health") return json({ healthy: true });
+      if (TopicStreams.matches(method, url.pathname)) {
+        if (this.#options.requireAuth && visitor.user === undefined) throw ntfyError(40301);
+        return this.#streams.subscribe(request, url);
+      }
       if (!publishing) throw ntfyError(40401);
       this.#limitRequests(info.remoteAddr.hostname);
       return json(await this.#publish(request, url, visitor));
@@ -462,7 +495,7 @@ export class NtfyTestServer implements AsyncDisposable {
     }) as unknown as ReceivedMessage;
     this.#record(record);
 
-    return compact({
+    const event = compact({
       id,
       time,
       expires: nowSecs + EXPIRY_SECS,
@@ -478,6 +511,8 @@ export class NtfyTestServer implements AsyncDisposable {
       attachment,
       content_type: markdown ? "text/markdown" : undefined,
     });
+    this.#streams.publish(event as Parameters<TopicStreams["publish"]>[0]);
+    return event;
   }
 
   #record(message: ReceivedMessage): void {
