@@ -14,6 +14,7 @@ import {
   type HeldTask,
   type HookContext,
   type NotificationTask,
+  type PermissionDecision,
   PROTOCOL_VERSION,
   ProtocolError,
   type Request,
@@ -375,16 +376,29 @@ export class DaemonClient {
    * Hands a raw hook event to the daemon, which resolves it with its configuration.
    * Not retried on a dropped connection (the daemon may already hold it).
    *
+   * With `context.decisionWaitMs` the daemon may hold the answer until the phone answers a
+   * permission request (open the client with a `requestTimeoutMs` longer than that).
+   *
    * @param payload The hook's stdin, unparsed.
    * @param context What the hook process knows (see `HookContext`).
-   * @returns The queued task's id, or why no notification is sent.
+   * @returns The queued task's id, or why no notification is sent, and the phone's
+   * decision when there is one.
    */
   async event(
     payload: Uint8Array,
     context: HookContext,
-  ): Promise<{ readonly taskId?: string; readonly skipped?: string }> {
+  ): Promise<{
+    readonly taskId?: string;
+    readonly skipped?: string;
+    readonly decision?: PermissionDecision;
+  }> {
     const response = await this.#request({ type: "event", payload, context });
-    return response.type === "ok" ? { taskId: response.taskId, skipped: response.skipped } : {};
+    if (response.type !== "ok") return {};
+    return {
+      taskId: response.taskId,
+      skipped: response.skipped,
+      ...(response.decision === undefined ? {} : { decision: response.decision }),
+    };
   }
 
   /** The daemon's statistics. */
