@@ -21,6 +21,7 @@ import { loadConfig, parseConfigText, readTextFileOrNull } from "../../core/conf
 import { MASK, maskSecrets } from "../../core/config/mask_secrets.ts";
 import { tomlValue, writeConfigValue } from "../../core/config/write_config_value.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { enableApproval } from "../install/enable_approval.ts";
 
 const HELP = `Usage: claude-ntfy config <action> [options]
 
@@ -164,7 +165,27 @@ function set(context: Context, args: string[]): number {
   if (positionals.length !== 2) throw new UsageError("config set takes KEY VALUE");
   const [key, text] = positionals;
   const value = parseConfigValue(key, text);
-  write(context, targetPath(context, values.global), key, value);
+  const path = targetPath(context, values.global);
+  if (key === "approval.enabled" && value === true) return approvalOn(context, path);
+  write(context, path, key, value);
+  return ExitCode.Ok;
+}
+
+/** `config set approval.enabled true`: also makes a reply topic, and says what else to do. */
+function approvalOn(context: Context, path: string): number {
+  const { config } = load(context);
+  const { newReplyTopic, rewritten } = enableApproval(path, config);
+  const { io } = context;
+  io.stdout(`Updated ${path}: approval.enabled = true\n`);
+  if (newReplyTopic !== undefined) {
+    io.stdout(`Updated ${path}: approval.reply_topic = "${newReplyTopic}" (new, random)\n`);
+  }
+  if (rewritten) io.stderr(`warning: ${path} was rewritten in full; its comments are gone\n`);
+  io.stdout(
+    'Run "claude-ntfy init --install-hooks" (with --global if you registered it there) so\n' +
+      "that Claude Code lets the PermissionRequest hook wait for the phone. Whoever can read\n" +
+      "your topic can answer too: prefer a token (ntfy.auth_token) or your own server.\n",
+  );
   return ExitCode.Ok;
 }
 

@@ -21,6 +21,7 @@ import { dirname } from "../../client/paths.ts";
 import { NtfyError } from "../../core/ntfy/errors.ts";
 import { check, type CheckStatus, type DoctorCheck } from "../install/doctor_check.ts";
 import { bundleCheck, installedHookChecks } from "../install/install_checks.ts";
+import { approvalChecks } from "../install/approval_checks.ts";
 import { topicWeakness } from "../install/topic_strength.ts";
 import { buildTestTask } from "./test.ts";
 
@@ -32,6 +33,7 @@ Checks the setup and prints a checklist: ✓ fine, ! works but should be fixed,
 ✗ broken, - not checked. Each problem comes with a line saying how to fix it.
 
 Checked: the config loads (files, warnings); a topic is set and is not guessable;
+approvals from the phone (when on) are not open to anyone on a public server;
 config files holding a token are private (0600); the daemon answers a ping; the state
 folder, socket and token file are private (0700/0600); claude-ntfy's hooks are
 registered in ~/.claude/settings.json and the project's .claude/settings.json and
@@ -157,8 +159,8 @@ function secretFileChecks(context: CliContext): DoctorCheck[] {
     } catch {
       continue;
     }
-    const ntfy = parseConfigText(text, file).layer.ntfy;
-    if (!ntfy?.auth_token && !ntfy?.password) continue;
+    const { ntfy, approval } = parseConfigText(text, file).layer;
+    if (!ntfy?.auth_token && !ntfy?.password && !approval?.reply_token) continue;
     holding++;
     const mode = modeOf(file);
     if (mode !== undefined && (mode & 0o077) !== 0) exposed.push(`${file} (mode ${octal(mode)})`);
@@ -387,6 +389,7 @@ export async function runDoctorChecks(
   return [
     ...configChecks(context),
     ...topicChecks(context),
+    ...approvalChecks(context.config),
     ...secretFileChecks(context),
     await daemonCheck(context),
     permissionCheck(context),

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { configTemplate } from "../../core/config/config_template.ts";
 import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
-import { generateTopic } from "../../core/config/generate_topic.ts";
+import { generateReplyTopic, generateTopic } from "../../core/config/generate_topic.ts";
 import { writePrivateFile } from "../../core/config/write_private_file.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
@@ -20,12 +20,14 @@ import {
   describeInstall,
   EVENT_NAME_PATTERN,
   eventsToRegister,
+  hookTimeouts,
   installHooks,
 } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
+import { enableApproval } from "../install/enable_approval.ts";
 
 const HELP = `Usage: claude-ntfy init [--global] [--force] [--project DIR] [--server URL]
-                        [--install-hooks [--events E1,E2]]
+                        [--approval] [--install-hooks [--events E1,E2]]
 
 Writes a commented config.toml with a new private topic (mode 0600) and shows how to
 subscribe to it.
@@ -56,6 +58,9 @@ Options:
   --project DIR     the project (default: $CLAUDE_PROJECT_DIR, else the current folder)
   --server URL      the ntfy server (default: https://ntfy.sh)
   --force           replace an existing config file
+  --approval        answer permission requests from the phone: the config turns
+                    [approval] on with a new random reply topic (see the README's
+                    security notes: whoever reads your topic can answer too)
   --install-hooks   register the hook in Claude Code's settings.json
   --events E1,E2    register these events too (with --install-hooks)
   -h, --help        show this help
@@ -109,6 +114,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
         force: { type: "boolean", default: false },
         project: { type: "string" },
         server: { type: "string" },
+        approval: { type: "boolean", default: false },
         "install-hooks": { type: "boolean", default: false },
         events: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -157,11 +163,42 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
     path = projectConfigPath(project);
   }
   const topic = generateTopic();
+  const replyTopic = values.approval ? generateReplyTopic() : undefined;
   try {
-    writePrivateFile(path, configTemplate({ topic, serverUrl: server }), {
+    writePrivateFile(path, configTemplate({ topic, serverUrl: server, replyTopic }), {
       overwrite: values.force,
     });
   } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists && values.approval) {
+      // Kept, with approvals turned on in it.
+      try {
+        const current = loadConfig({
+          homeDir: home ?? "",
+          ...(values.global ? {} : { projectDir: project }),
+          env: io.env,
+        }).config;
+        const { newReplyTopic } = enableApproval(path, current);
+        io.stdout(
+          `Kept ${path}; approvals are on in it${
+            newReplyTopic === undefined ? "" : ` (new reply topic ${newReplyTopic})`
+          }.\n`,
+        );
+      } catch (failure) {
+        io.stderr(
+          `claude-ntfy init: cannot turn approvals on in ${path}: ${(failure as Error).message}\n`,
+        );
+        return ExitCode.Error;
+      }
+      if (!installing) return ExitCode.Ok;
+      io.stdout("\n");
+      return registerHooks(io, {
+        global: values.global,
+        home: home ?? "",
+        project,
+        extraEvents,
+        dependencies,
+      });
+    }
     if (error instanceof Deno.errors.AlreadyExists && installing) {
       io.stdout(`Kept ${path} (it exists; --force would replace it and its topic).\n\n`);
       return registerHooks(io, {
@@ -194,6 +231,11 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
       (server === "https://ntfy.sh" ? "\n" : ` and the server ${server}\n`) +
       `  browser:  ${url}\n` +
       `  terminal: curl -s ${url}/json\n\n` +
+      (replyTopic === undefined ? "" : (
+        `Approvals are on: a permission request's notification has Allow and Deny buttons.\n` +
+        `Answers go to the reply topic ${replyTopic} (no need to subscribe to it). Anyone\n` +
+        `who can read your topic can answer too: prefer a token or your own server.\n\n`
+      )) +
       (installing ? "" : (
         `Then register the hook in ~/.claude/settings.json (or the project's .claude/settings.json),\n` +
         `or let "claude-ntfy init --install-hooks" do it:\n` +
@@ -256,6 +298,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
       settingsPath: path,
       command: hookCommandLine(lasting.launcher),
       events,
+      timeouts: hookTimeouts(config),
       now: (options.dependencies.now ?? (() => new Date()))(),
     });
   } catch (error) {

@@ -11,6 +11,7 @@ import { editSettingsFile } from "./settings_file.ts";
 import {
   addHookEntries,
   findHookEntries,
+  HOOK_TIMEOUT_SECS,
   type HookChanges,
   removeHookEntries,
 } from "./settings_hooks.ts";
@@ -19,10 +20,52 @@ import {
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
 /**
+ * Events registered when approvals are on, even if they do not notify: they tell the
+ * daemon that a permission request was answered at the terminal (the tool's batch ended,
+ * a new prompt, the session ended), so the phone stops asking.
+ */
+export const APPROVAL_ACTIVITY_EVENTS: readonly string[] = [
+  "PostToolBatch",
+  "UserPromptSubmit",
+  "Stop",
+  "SessionEnd",
+];
+
+/** Seconds a `PermissionRequest` hook gets beyond `approval.timeout_secs`. */
+export const APPROVAL_HOOK_MARGIN_SECS = 30;
+
+/**
+ * The `timeout` each event's hook gets in settings.json: 10 s, but with approvals on a
+ * `PermissionRequest` hook waits for the phone, so it gets `approval.timeout_secs` and a
+ * margin (Claude Code kills a hook at its timeout).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../../core/config/config.ts";
+ * import { hookTimeouts } from "./install_hooks.ts";
+ *
+ * const config = defaultConfig();
+ * config.approval.enabled = true;
+ * assert.deepEqual(hookTimeouts(config), { PermissionRequest: 150 });
+ * ```
+ */
+export function hookTimeouts(config: Config): Record<string, number> {
+  if (!config.approval.enabled) return {};
+  return {
+    PermissionRequest: Math.max(
+      HOOK_TIMEOUT_SECS,
+      config.approval.timeout_secs + APPROVAL_HOOK_MARGIN_SECS,
+    ),
+  };
+}
+
+/**
  * The events to register: those the configuration turns on (`hooks.events`; when `"*"`
  * is on, every known event not turned off), in the order `templates` lists them, then
- * `extra`. Events that are off are left out because each registered event costs a
- * process start per occurrence, even when the hook then skips it.
+ * (with approvals on) {@linkcode APPROVAL_ACTIVITY_EVENTS}, then `extra`. Events that
+ * are off are otherwise left out because each registered event costs a process start per
+ * occurrence, even when the hook then skips it.
  *
  * @example
  * ```ts
@@ -43,7 +86,8 @@ export function eventsToRegister(config: Config, extra: readonly string[] = []):
   const others = Object.keys(switches).filter((event) =>
     event !== "*" && switches[event] === true && !known.includes(event)
   );
-  return [...new Set([...known, ...others, ...extra])];
+  const activity = config.approval.enabled ? APPROVAL_ACTIVITY_EVENTS : [];
+  return [...new Set([...known, ...others, ...activity, ...extra])];
 }
 
 /** What {@linkcode installHooks} did. */
@@ -70,6 +114,8 @@ export interface InstallHooksOptions {
   command: string;
   /** The events to register. */
   events: readonly string[];
+  /** Hook timeouts by event (see {@linkcode hookTimeouts}). @default {10 s for each} */
+  timeouts?: Readonly<Record<string, number>>;
   /** The time used to name the backup. @default {new Date()} */
   now?: Date;
 }

@@ -7,6 +7,7 @@
  */
 
 import {
+  fromJsonNode,
   getMember,
   type JsonArray,
   type JsonNode,
@@ -39,6 +40,15 @@ export interface FoundHook {
   readonly command: string;
   /** Its group's matcher (`""` when it has none). */
   readonly matcher: string;
+  /** Its `timeout` in seconds, when it has one. */
+  readonly timeout?: number;
+}
+
+/** A number's value, or `undefined` for anything else. */
+function numberValue(node: JsonNode | undefined): number | undefined {
+  if (node === undefined) return undefined;
+  const value = fromJsonNode(node);
+  return typeof value === "number" ? value : undefined;
 }
 
 /** The root object, or a `TypeError` naming what the file holds instead. */
@@ -104,10 +114,11 @@ function removeOurs(entries: JsonArray, keep?: JsonNode): boolean {
  *
  * An event without a claude-ntfy entry gets a new group
  * `{ "matcher": "", "hooks": [{ "type": "command", "command": …, "timeout": 10 }] }` at
- * the end of its array. An event with one keeps it where it is, with its matcher and
- * timeout: only the command is replaced (and a missing timeout added); further
- * claude-ntfy entries for the same event are removed, so it never notifies twice.
- * Entries of other tools are never touched.
+ * the end of its array (the timeout is `timeouts[event]` when given). An event with one
+ * keeps it where it is, with its matcher and timeout: only the command is replaced (a
+ * missing timeout added, one shorter than `timeouts[event]` raised); further claude-ntfy
+ * entries for the same event are removed, so it never notifies twice. Entries of other
+ * tools are never touched.
  *
  * @throws {TypeError} when the document, its `hooks` or an event's value has the wrong type.
  *
@@ -124,12 +135,17 @@ function removeOurs(entries: JsonArray, keep?: JsonNode): boolean {
  */
 export function addHookEntries(
   document: JsonNode,
-  options: { command: string; events: readonly string[] },
+  options: {
+    command: string;
+    events: readonly string[];
+    timeouts?: Readonly<Record<string, number>>;
+  },
 ): HookChanges {
   const root = rootObject(document);
   const changes: HookChanges = { added: [], updated: [], unchanged: [] };
   let hooks = hooksObject(root);
   for (const event of options.events) {
+    const timeout = options.timeouts?.[event] ?? HOOK_TIMEOUT_SECS;
     const entries = hooks === undefined ? undefined : eventArray(hooks, event);
     const existing = entries?.items.flatMap((group) =>
       handlersOf(group)?.items.filter(isOurs) ?? []
@@ -142,7 +158,7 @@ export function addHookEntries(
       }
       const group = toJsonNode({
         matcher: "",
-        hooks: [{ type: "command", command: options.command, timeout: HOOK_TIMEOUT_SECS }],
+        hooks: [{ type: "command", command: options.command, timeout }],
       });
       if (entries === undefined) setMember(hooks, event, { kind: "array", items: [group] });
       else entries.items.push(group);
@@ -154,8 +170,12 @@ export function addHookEntries(
       setMember(first, "command", toJsonNode(options.command));
       changed = true;
     }
-    if (getMember(first, "timeout") === undefined) {
-      setMember(first, "timeout", toJsonNode(HOOK_TIMEOUT_SECS));
+    const current = numberValue(getMember(first, "timeout"));
+    if (
+      getMember(first, "timeout") === undefined ||
+      (options.timeouts?.[event] !== undefined && current !== undefined && current < timeout)
+    ) {
+      setMember(first, "timeout", toJsonNode(timeout));
       changed = true;
     }
     if (existing.length > 1 && removeOurs(entries!, first)) changed = true;
@@ -203,10 +223,12 @@ export function findHookEntries(document: JsonNode): FoundHook[] {
       const matcher = group.kind === "object" ? stringValue(getMember(group, "matcher")) : "";
       for (const handler of handlersOf(group)?.items ?? []) {
         if (!isOurs(handler)) continue;
+        const timeout = numberValue(getMember(handler, "timeout"));
         found.push({
           event: member.key,
           command: stringValue(getMember(handler, "command"))!,
           matcher: matcher ?? "",
+          ...(timeout === undefined ? {} : { timeout }),
         });
       }
     }
