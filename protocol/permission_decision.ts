@@ -42,8 +42,6 @@ export const DECISION_LIMITS = {
   maxUpdateStringChars: 4_096,
 } as const;
 
-type Fail = (message: string) => Error;
-
 /** Whether `value` is plain JSON (no binary, no NaN) within the nesting and size bounds. */
 function isPlainJson(value: unknown, depth: number): boolean {
   if (value === null || typeof value === "boolean") return true;
@@ -76,7 +74,10 @@ function isPlainJson(value: unknown, depth: number): boolean {
  * console.log(decision.updatedPermissions?.length); // 1
  * ```
  */
-export function validatePermissionDecision(value: unknown, fail: Fail): PermissionDecision {
+export function validatePermissionDecision(
+  value: unknown,
+  fail: (message: string) => Error,
+): PermissionDecision {
   if (!isRecord(value)) throw fail('"decision" must be a map');
   const behavior = value.behavior;
   if (behavior !== "allow" && behavior !== "deny") {
