@@ -279,3 +279,24 @@ Deno.test("with approvals off a PermissionRequest hook answers at once, with no 
   equal(message!.actions, undefined);
   equal(ntfy.subscriptions.length, 0, "nobody subscribed to anything");
 });
+
+Deno.test("without approval.reply_topic the daemon makes one on first use and keeps it private", async () => {
+  await using ntfy = await startNtfyServer();
+  await using home = await createTestHome("cn-approval-");
+  await home.writeConfig(`[ntfy]
+server_url = "${ntfy.url}"
+default_topic = "claude-approvals"
+
+[approval]
+enabled = true
+`);
+  await home.startDaemon();
+  const waiting = home.run(["hook"], { stdin: permissionRequest() });
+  const message = await approvalMessage(ntfy);
+  const path = `${home.paths.stateDir}/approval-reply-topic`;
+  const topic = Deno.readTextFileSync(path).trim();
+  equal((Deno.statSync(path).mode ?? 0) & 0o777, 0o600);
+  equal(message.actions![0]!.url, `${ntfy.url}/${topic}`);
+  await tapButton(message, "Allow");
+  deepStrictEqual(await waiting, { code: 0, stdout: ALLOW, stderr: "" });
+});

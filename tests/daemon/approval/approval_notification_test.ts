@@ -11,6 +11,8 @@ import {
   parseAnswer,
 } from "../../../daemon/approval/mod.ts";
 import { type NotificationTask, validateTask } from "../../../protocol/mod.ts";
+import { publish } from "../../../core/ntfy/publisher.ts";
+import { startNtfyServer } from "../../support/ntfy_server.ts";
 
 const TASK: NotificationTask = {
   target: {
@@ -116,4 +118,30 @@ Deno.test("clearApproval() is a valid clear of the notification's sequence id, o
   equal(clear.message.sequenceId, "perm-abc");
   deepStrictEqual(clear.target, TASK.target);
   equal(clear.origin.createdAt, 42);
+});
+
+Deno.test("the buttons reach ntfy intact in both send formats (JSON body and X-Actions header)", async () => {
+  await using server = await startNtfyServer();
+  for (const sendFormat of ["json", "text"] as const) {
+    await publish(approvalNotification(
+      { ...TASK, target: { serverUrl: server.url, topic: "claude-abc", sendFormat } },
+      { ...BUTTONS, replyUrl: `${server.url}/claude-reply-xyz` },
+    ));
+  }
+  equal(server.messages.length, 2);
+  for (const message of server.messages) {
+    deepStrictEqual(
+      message.actions?.map((action) => [action.label, action.method, action.headers, action.url]),
+      ["Allow", "Deny", "Always allow"].map((label) => [
+        label,
+        "POST",
+        { Authorization: "Bearer tk_write_only" },
+        `${server.url}/claude-reply-xyz`,
+      ]),
+    );
+    deepStrictEqual(
+      message.actions?.map((action) => parseAnswer(action.body ?? "")?.choice),
+      ["allow", "deny", "always"],
+    );
+  }
 });
