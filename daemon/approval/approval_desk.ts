@@ -113,6 +113,8 @@ interface Waiting {
 
 interface Subscribed {
   readonly subscription: ReplySubscription;
+  /** When it started, in Unix seconds. */
+  readonly startedSecs: number;
   users: number;
   linger?: ReturnType<typeof setTimeout>;
 }
@@ -359,8 +361,8 @@ export class ApprovalDesk {
       existing.users += 1;
       return;
     }
-    const since = this.#lastIds.get(key) ??
-      String(Math.floor(this.#now() / 1000) - SINCE_SKEW_SECS);
+    const startedSecs = Math.floor(this.#now() / 1000);
+    const since = this.#lastIds.get(key) ?? String(startedSecs - SINCE_SKEW_SECS);
     const subscription = new ReplySubscription({
       ...this.#options.subscription,
       serverUrl,
@@ -371,7 +373,7 @@ export class ApprovalDesk {
       log: this.#options.log,
       onMessage: (message) => this.#answer(key, message),
     });
-    this.#subscriptions.set(key, { subscription, users: 1 });
+    this.#subscriptions.set(key, { subscription, startedSecs, users: 1 });
     subscription.start();
   }
 
@@ -400,12 +402,16 @@ export class ApprovalDesk {
     const request = answer.request.slice(0, 64);
     const waiting = this.#waiting.get(answer.request);
     if (waiting === undefined || waiting.subscription !== key) {
-      log.warn(
-        this.#ended.has(answer.request)
-          ? "ignored an answer for a request that is no longer waiting (late or replayed)"
-          : "ignored an answer for no waiting request (replayed or forged)",
-        { request, choice: answer.choice, message: message.id },
-      );
+      const fields = { request, choice: answer.choice, message: message.id };
+      if (this.#ended.has(answer.request)) {
+        log.warn(
+          "ignored an answer for a request that is no longer waiting (late or replayed)",
+          fields,
+        );
+      } else if (message.time < (this.#subscriptions.get(key)?.startedSecs ?? 0)) {
+        // The first connection asks for a little history (clock skew): an earlier run's answers.
+        log.info("ignored an answer from before this subscription", fields);
+      } else log.warn("ignored an answer for no waiting request (replayed or forged)", fields);
       return;
     }
     if (!constantTimeEqual(answer.nonce, waiting.nonce)) {

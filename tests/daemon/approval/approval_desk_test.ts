@@ -21,7 +21,7 @@ import { waitFor } from "../../support/wait_for.ts";
 const REPLY_TOPIC = "claude-reply-desk";
 const request = fixtureEvent("permission_request.json");
 
-async function harness(options: { lingerMs?: number } = {}) {
+async function harness(options: { lingerMs?: number; now?: () => number } = {}) {
   const server = await startNtfyServer();
   const dir = await tempDir();
   const accepted: NotificationTask[] = [];
@@ -40,6 +40,7 @@ async function harness(options: { lingerMs?: number } = {}) {
     log: new Logger({ level: "debug", sink: (line) => lines.push(line) }),
     stateDir: dir.path,
     lingerMs: options.lingerMs ?? 60_000,
+    now: options.now,
     subscription: { retryMs: 20, maxRetryMs: 100 },
   });
   const config = defaultConfig();
@@ -342,4 +343,26 @@ Deno.test("when the notification cannot be queued, ask() fails and nothing waits
   h.failNextAccept(new Error("queue full"));
   await rejects(h.ask().outcome as Promise<ApprovalOutcome>, /queue full/);
   equal(h.desk.waiting, 0);
+});
+
+Deno.test("an earlier run's answer, replayed by the first connection, is ignored quietly", async () => {
+  // The daemon's clock runs 5 s ahead: the cached answer is from before it subscribed.
+  await using h = await harness({ now: () => Date.now() + 5_000 });
+  const earlier = JSON.stringify({
+    kind: "claude-ntfy-approval",
+    request: "perm-fromanearlierrun00",
+    nonce: "x",
+    choice: "allow",
+  });
+  await (await fetch(`${h.server.url}/${REPLY_TOPIC}`, { method: "POST", body: earlier })).body
+    ?.cancel();
+  const { outcome, hook } = h.ask();
+  await h.notification();
+  await waitFor(() => h.lines.some((line) => line.includes("from before this subscription")), {
+    what: "the replayed answer in the log",
+  });
+  ok(!h.lines.some((line) => line.includes("WARN")), h.lines.join("\n"));
+  equal(h.desk.waiting, 1);
+  hook.abort();
+  equal((await outcome)?.decision, undefined);
 });
