@@ -47,10 +47,15 @@ export interface SubmitOptions {
   readonly autostart?: boolean;
 }
 
-/** Publishes directly, loading the publisher only when needed (it is off the hot path). */
+/**
+ * Publishes directly, loading the publisher only when needed (it is off the hot path). A
+ * clear or delete that sequence ids rule out is done without a request, with id `""`.
+ */
 export async function publishDirectly(task: NotificationTask): Promise<string> {
-  const { publish } = await import("../core/ntfy/publisher.ts");
-  return (await publish(task)).id;
+  const { publishWithSequences, SequenceSupport } = await import(
+    "../core/ntfy/sequence_support.ts"
+  );
+  return (await publishWithSequences(task, { support: new SequenceSupport() })).id;
 }
 
 /** Failures after which the task is spooled rather than lost. */

@@ -91,6 +91,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       logLevel: next.logLevel,
       maxQueueSize: next.maxQueueSize,
       retryAttempts: next.retryAttempts,
+      digestAfter: next.digestAfter ?? 0,
     });
   }
   const handle = createRequestHandler({

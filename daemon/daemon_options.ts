@@ -24,6 +24,10 @@ export interface DaemonSettings {
   readonly retryAttempts: number;
   /** Base delay of the exponential backoff, in seconds. */
   readonly retryDelaySecs: number;
+  /** Notifications to one topic sent alone within the window; more go as a digest. @default {0} */
+  readonly digestAfter?: number;
+  /** The digest window, in seconds. @default {10} */
+  readonly digestWindowSecs?: number;
 }
 
 /** Settings fixed for the daemon's lifetime. */

@@ -26,6 +26,18 @@ export type NtfyAuth =
 /** How a task is published: JSON body to `POST /`, or text body with `X-*` headers. */
 export type SendFormat = "json" | "text";
 
+/**
+ * Whether ntfy sequence ids are used (they need ntfy 2.16 or later):
+ * - `auto`: sent, until the server shows it predates them (it answers a clear or delete
+ *   with 404); from then on its messages go plain and its clears and deletes are dropped;
+ * - `on`: always sent; a server without them fails clear and delete tasks for good;
+ * - `off`: never sent; clear and delete tasks are dropped.
+ */
+export type SequenceMode = "auto" | "on" | "off";
+
+/** The sequence modes a target may carry. */
+export const SEQUENCE_MODES: readonly SequenceMode[] = ["auto", "on", "off"];
+
 /** Where a notification goes. */
 export interface NtfyTarget {
   /** Base URL of the ntfy server, e.g. `https://ntfy.sh`. */
@@ -38,6 +50,8 @@ export interface NtfyTarget {
   readonly sendFormat?: SendFormat;
   /** Per-request timeout in seconds. @default {10} */
   readonly timeoutSecs?: number;
+  /** Whether sequence ids are sent. @default {"auto"} */
+  readonly sequence?: SequenceMode;
 }
 
 /** One ntfy action button (see ntfy's "Action buttons"). */
@@ -186,12 +200,19 @@ function validateTarget(value: unknown): NtfyTarget {
   ) {
     throw invalid("target.timeoutSecs must be a number in (0, 3600]");
   }
+  const sequence = optionalString(value, "sequence", invalid);
+  if (sequence !== undefined && !SEQUENCE_MODES.includes(sequence as SequenceMode)) {
+    throw invalid(
+      `target.sequence must be one of ${SEQUENCE_MODES.join(", ")}: got "${sequence.slice(0, 80)}"`,
+    );
+  }
   return compact({
     serverUrl,
     topic,
     auth: validateAuth(value.auth),
     sendFormat: sendFormat as SendFormat | undefined,
     timeoutSecs: timeoutSecs ?? undefined,
+    sequence: sequence as SequenceMode | undefined,
   }) as unknown as NtfyTarget;
 }
 

@@ -182,9 +182,9 @@ function approvalOn(context: Context, path: string): number {
   }
   if (rewritten) io.stderr(`warning: ${path} was rewritten in full; its comments are gone\n`);
   io.stdout(
-    'Run "claude-ntfy init --install-hooks" (with --global if you registered it there) so\n' +
-      "that Claude Code lets the PermissionRequest hook wait for the phone. Whoever can read\n" +
-      "your topic can answer too: prefer a token (ntfy.auth_token) or your own server.\n",
+    "Whoever can read your topic can answer too: prefer a token (ntfy.auth_token) or your own\n" +
+      'server. With approval.timeout_secs over 90, run "claude-ntfy init --install-hooks"\n' +
+      "again, so that Claude Code lets the PermissionRequest hook wait that long.\n",
   );
   return ExitCode.Ok;
 }

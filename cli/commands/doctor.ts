@@ -23,6 +23,8 @@ import { check, type CheckStatus, type DoctorCheck } from "../install/doctor_che
 import { bundleCheck, installedHookChecks } from "../install/install_checks.ts";
 import { approvalChecks } from "../install/approval_checks.ts";
 import { topicWeakness } from "../install/topic_strength.ts";
+import { pluginOptionEnv, readPluginStates } from "../install/claude_plugins.ts";
+import { homeDirectory } from "../daemon_paths.ts";
 import { buildTestTask } from "./test.ts";
 
 export type { CheckStatus, DoctorCheck } from "../install/doctor_check.ts";
@@ -35,10 +37,12 @@ Checks the setup and prints a checklist: ✓ fine, ! works but should be fixed,
 Checked: the config loads (files, warnings); a topic is set and is not guessable;
 approvals from the phone (when on) are not open to anyone on a public server;
 config files holding a token are private (0600); the daemon answers a ping; the state
-folder, socket and token file are private (0700/0600); claude-ntfy's hooks are
-registered in ~/.claude/settings.json and the project's .claude/settings.json and
-settings.local.json (which events); the Deno they run exists and is not in a cache that
-gets emptied (npm's npx cache, /tmp); the bundle dist/claude-ntfy.js exists and is current.
+folder, socket and token file are private (0700/0600); the claude-ntfy Claude Code
+plugin is enabled, or claude-ntfy's hooks are registered in ~/.claude/settings.json and
+the project's .claude/settings.json and settings.local.json (which events), but not both,
+since every event would notify twice; the Deno the settings.json hooks run exists and is
+not in a cache that gets emptied (npm's npx cache, /tmp); the bundle dist/claude-ntfy.js
+exists and is current (not needed when only the plugin runs the hook).
 
 Nothing goes over the network unless --send is given: then a test notification is
 published straight to ntfy (not through the daemon, so that the answer shows ntfy is
@@ -368,6 +372,26 @@ async function sendCheck(context: CliContext): Promise<DoctorCheck> {
 }
 
 /**
+ * The I/O with the variables the enabled claude-ntfy plugin's saved options give its hooks
+ * (server, topic), so that the checks see the config the hooks use.
+ */
+function withPluginOptions(io: CliIo, projectDir: string | undefined): CliIo {
+  let homeDir: string;
+  try {
+    homeDir = homeDirectory(io);
+  } catch {
+    return io;
+  }
+  const project = projectDir ?? io.env("CLAUDE_PROJECT_DIR") ?? io.cwd;
+  const overlay = pluginOptionEnv(
+    readPluginStates({ homeDir, projectDir: project }).plugins,
+    io.env,
+  );
+  if (Object.keys(overlay).length === 0) return io;
+  return { ...io, env: (name) => overlay[name] ?? io.env(name) };
+}
+
+/**
  * Runs every check and returns them in checklist order. Makes no network request
  * unless `options.send` is set.
  */
@@ -377,7 +401,9 @@ export async function runDoctorChecks(
 ): Promise<DoctorCheck[]> {
   let context: CliContext;
   try {
-    context = resolveContext(io, { projectDir: options.projectDir });
+    context = resolveContext(withPluginOptions(io, options.projectDir), {
+      projectDir: options.projectDir,
+    });
   } catch (error) {
     return [
       check("config", "fail", `Config does not load: ${(error as Error).message}`, {
@@ -386,6 +412,9 @@ export async function runDoctorChecks(
       bundleCheck(),
     ];
   }
+  const hookChecks = installedHookChecks(context);
+  const pluginOnly = hookChecks.some((entry) => entry.id === "plugin" && entry.status === "ok") &&
+    !hookChecks.some((entry) => entry.id === "hooks");
   return [
     ...configChecks(context),
     ...topicChecks(context),
@@ -393,8 +422,10 @@ export async function runDoctorChecks(
     ...secretFileChecks(context),
     await daemonCheck(context),
     permissionCheck(context),
-    ...installedHookChecks(context),
-    bundleCheck(),
+    ...hookChecks,
+    pluginOnly
+      ? check("bundle", "skip", "Bundle not needed: the plugin runs claude-ntfy from source")
+      : bundleCheck(),
     options.send
       ? await sendCheck(context)
       : check("send", "skip", "ntfy not contacted (--send publishes a test notification)"),

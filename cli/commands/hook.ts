@@ -26,12 +26,13 @@ import { daemonPathsFor } from "../daemon_paths.ts";
 import { requestOnce } from "../../client/client.ts";
 import { oneLine } from "../hook/one_line.ts";
 import { isPermissionRequest } from "../hook/is_permission_request.ts";
+import type { HookFlags } from "../hook/hook_flags.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 
 Reads a Claude Code hook event (JSON) on stdin and hands it to the daemon, which sends the
-notification it calls for. Register it in .claude/settings.json (see
-"claude-ntfy init --install-hooks").
+notification it calls for. The Claude Code plugin (ntfy-notifier) runs it, or register it
+in .claude/settings.json with "claude-ntfy init --install-hooks" (not both).
 
 Options:
   --hook-name NAME   Event name when the payload has no hook_event_name (else $CLAUDE_HOOK)
@@ -53,17 +54,6 @@ Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
 export const HOOK_STDIN_MAX_BYTES = 1024 * 1024;
 /** Longest wait for stdin to end (`CLAUDE_NTFY_STDIN_TIMEOUT_MS` may shorten it). */
 export const HOOK_STDIN_TIMEOUT_MS = 2_000;
-
-/** The hook's flags. */
-export interface HookFlags {
-  readonly "hook-name"?: string;
-  readonly project?: string;
-  readonly "state-dir"?: string;
-  readonly "dry-run"?: boolean;
-  readonly "no-daemon"?: boolean;
-  readonly verbose?: boolean;
-  readonly help?: boolean;
-}
 
 function stdinTimeoutMs(io: CliIo): number {
   const wanted = Number(io.env("CLAUDE_NTFY_STDIN_TIMEOUT_MS"));
@@ -95,7 +85,7 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   // A terminal on stdin means nothing was piped in: do not wait for input that never comes.
   const stdin = io.stdinIsTerminal
     ? { bytes: new Uint8Array(), truncated: false, timedOut: false }
-    : await readHookStdin(io.stdin, {
+    : await readHookStdin(io.stdinReader ?? io.stdin, {
       maxBytes: HOOK_STDIN_MAX_BYTES,
       timeoutMs: stdinTimeoutMs(io),
     });

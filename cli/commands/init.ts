@@ -19,12 +19,15 @@ import { type LastingLauncher, useDenoLauncher } from "../install/deno_launcher.
 import {
   describeInstall,
   EVENT_NAME_PATTERN,
+  eventIsOn,
   eventsToRegister,
   hookTimeouts,
   installHooks,
 } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
 import { enableApproval } from "../install/enable_approval.ts";
+import { HOOKED_EVENTS } from "../install/hooked_events.ts";
+import { readPluginStates } from "../install/claude_plugins.ts";
 
 const HELP = `Usage: claude-ntfy init [--global] [--force] [--project DIR] [--server URL]
                         [--approval] [--install-hooks [--events E1,E2]]
@@ -38,11 +41,12 @@ an existing config file. Other settings and other tools' hooks stay as they are;
 existing settings.json is backed up (settings.json.bak-<time>) before it changes, and
 running it again changes nothing. "claude-ntfy uninstall-hooks" takes the entries out.
 
-Which events: those the effective config turns on (hooks.events; by default
-Notification, PermissionRequest, Stop and PostToolUseFailure), plus --events. Events that
-are off are not registered, because Claude Code starts a process for every registered
-event even when the hook then skips it. After turning an event on in the config, run
-"claude-ntfy init --install-hooks" again.
+Which events: the same ones claude-ntfy's Claude Code plugin (ntfy-notifier) hooks:
+session start and end, prompts, tool calls, permission requests, notifications,
+subagents, compaction and Stop; plus any other event the config turns on, plus --events.
+Which of them notify is up to the config (hooks.events); the daemon also follows the
+activity events. If the plugin is enabled, this refuses: the plugin already runs the
+hook, and both would notify twice.
 
 The hook command is the fastest one found: dist/claude-ntfy.js (from "deno task build"),
 else a compiled claude-ntfy (next to the bundle or on PATH), else cli/main.ts from source
@@ -67,11 +71,11 @@ Options:
 `;
 
 function settingsSnippet(): string {
-  const entry =
-    '[{ "hooks": [{ "type": "command", "command": "claude-ntfy hook", "timeout": 10 }] }]';
-  const events = ["Notification", "PermissionRequest", "Stop", "PostToolUseFailure"];
+  const entry = (timeout: number) =>
+    `[{ "hooks": [{ "type": "command", "command": "claude-ntfy hook", "timeout": ${timeout} }] }]`;
   return `{\n  "hooks": {\n${
-    events.map((event) => `    "${event}": ${entry}`).join(",\n")
+    HOOKED_EVENTS.map(({ event, timeoutSecs }) => `    "${event}": ${entry(timeoutSecs)}`)
+      .join(",\n")
   }\n  }\n}`;
 }
 
@@ -161,6 +165,11 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
     path = globalConfigPath(home);
   } else {
     path = projectConfigPath(project);
+  }
+  // Before anything is written (config, launcher, settings.json).
+  if (installing) {
+    const refused = refuseBesidePlugin(io, home ?? "", project);
+    if (refused !== undefined) return refused;
   }
   const topic = generateTopic();
   const replyTopic = values.approval ? generateReplyTopic() : undefined;
@@ -254,6 +263,25 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   });
 }
 
+/**
+ * Refuses `--install-hooks` while claude-ntfy's Claude Code plugin is enabled here: it runs
+ * the hook for every event already, and a settings.json entry too would notify twice.
+ * Returns the exit code when it refuses.
+ */
+function refuseBesidePlugin(io: CliIo, home: string, project: string): number | undefined {
+  const active = readPluginStates({ homeDir: home, projectDir: project }).plugins
+    .filter((plugin) => plugin.active).map((plugin) => plugin.id);
+  if (active.length === 0) return undefined;
+  io.stderr(
+    `claude-ntfy init: hooks not installed: the Claude Code plugin ${
+      active.join(" and ")
+    } is enabled and already runs claude-ntfy for every event; registering it in ` +
+      `settings.json too would notify twice. Keep the plugin (nothing to do), or disable ` +
+      `it first: ${active.map((id) => `claude plugin disable ${id}`).join("; ")}\n`,
+  );
+  return ExitCode.Error;
+}
+
 interface RegisterOptions {
   global: boolean;
   home: string;
@@ -322,7 +350,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     );
   }
   if (found.warning !== undefined) io.stderr(`warning: ${found.warning}\n`);
-  const off = options.extraEvents.filter((event) => !eventsToRegister(config).includes(event));
+  const off = options.extraEvents.filter((event) => !eventIsOn(config, event));
   if (off.length > 0) {
     io.stderr(
       `warning: the config turns ${off.join(", ")} off, so the hook will skip ${

@@ -22,7 +22,7 @@ import { type CliContext, resolveContext } from "../context.ts";
 import { spawnDetachedDaemon } from "../daemon_launch.ts";
 import { publishDirectly } from "../submit_task.ts";
 import { type CliIo, ExitCode } from "../io.ts";
-import type { HookFlags } from "../commands/hook.ts";
+import type { HookFlags } from "./hook_flags.ts";
 import { oneLine } from "./one_line.ts";
 
 /** One run of the hook: its I/O, flags, and the event with its context. */

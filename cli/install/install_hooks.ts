@@ -6,12 +6,11 @@
  */
 
 import type { Config } from "../../core/config/config.ts";
-import { KNOWN_HOOK_EVENTS } from "../../core/events/hook_event.ts";
+import { HOOKED_EVENTS, hookTimeoutSecs } from "./hooked_events.ts";
 import { editSettingsFile } from "./settings_file.ts";
 import {
   addHookEntries,
   findHookEntries,
-  HOOK_TIMEOUT_SECS,
   type HookChanges,
   removeHookEntries,
 } from "./settings_hooks.ts";
@@ -19,25 +18,14 @@ import {
 /** Event names as Claude Code spells them. */
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-/**
- * Events registered when approvals are on, even if they do not notify: they tell the
- * daemon that a permission request was answered at the terminal (the tool's batch ended,
- * a new prompt, the session ended), so the phone stops asking.
- */
-export const APPROVAL_ACTIVITY_EVENTS: readonly string[] = [
-  "PostToolBatch",
-  "UserPromptSubmit",
-  "Stop",
-  "SessionEnd",
-];
-
 /** Seconds a `PermissionRequest` hook gets beyond `approval.timeout_secs`. */
 export const APPROVAL_HOOK_MARGIN_SECS = 30;
 
 /**
- * The `timeout` each event's hook gets in settings.json: 10 s, but with approvals on a
- * `PermissionRequest` hook waits for the phone, so it gets `approval.timeout_secs` and a
- * margin (Claude Code kills a hook at its timeout).
+ * The `timeout` of each event's hook in settings.json where it differs from
+ * `HOOKED_EVENTS`: with approvals on, a `PermissionRequest` hook waits for the phone, so it
+ * gets `approval.timeout_secs` and a margin when that is longer than its 120 s (Claude
+ * Code kills a hook at its timeout).
  *
  * @example
  * ```ts
@@ -47,47 +35,50 @@ export const APPROVAL_HOOK_MARGIN_SECS = 30;
  *
  * const config = defaultConfig();
  * config.approval.enabled = true;
- * assert.deepEqual(hookTimeouts(config), { PermissionRequest: 150 });
+ * config.approval.timeout_secs = 300;
+ * assert.deepEqual(hookTimeouts(config), { PermissionRequest: 330 });
  * ```
  */
 export function hookTimeouts(config: Config): Record<string, number> {
   if (!config.approval.enabled) return {};
   return {
     PermissionRequest: Math.max(
-      HOOK_TIMEOUT_SECS,
+      hookTimeoutSecs("PermissionRequest"),
       config.approval.timeout_secs + APPROVAL_HOOK_MARGIN_SECS,
     ),
   };
 }
 
 /**
- * The events to register: those the configuration turns on (`hooks.events`; when `"*"`
- * is on, every known event not turned off), in the order `templates` lists them, then
- * (with approvals on) {@linkcode APPROVAL_ACTIVITY_EVENTS}, then `extra`. Events that
- * are off are otherwise left out because each registered event costs a process start per
- * occurrence, even when the hook then skips it.
+ * The events to register: every event in `HOOKED_EVENTS` (the same list the plugin's
+ * `hooks/hooks.json` holds), then events the configuration turns on that the list does not
+ * name (`hooks.events`), then `extra`. Whether an event notifies stays the config's
+ * choice, made by the daemon, which also follows the activity events.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { defaultConfig } from "../../core/config/config.ts";
+ * import { HOOKED_EVENTS } from "./hooked_events.ts";
  * import { eventsToRegister } from "./install_hooks.ts";
  *
- * assert.deepEqual(eventsToRegister(defaultConfig(), ["SessionEnd"]), [
- *   "Notification", "PermissionRequest", "Stop", "PostToolUseFailure", "SessionEnd",
+ * const config = defaultConfig();
+ * config.hooks.events.TaskCompleted = true;
+ * assert.deepEqual(eventsToRegister(config, ["Setup"]), [
+ *   ...HOOKED_EVENTS.map((entry) => entry.event), "TaskCompleted", "Setup",
  * ]);
  * ```
  */
 export function eventsToRegister(config: Config, extra: readonly string[] = []): string[] {
   const switches = config.hooks.events;
-  const on = (event: string) =>
-    Object.hasOwn(switches, event) ? switches[event] === true : switches["*"] === true;
-  const known = KNOWN_HOOK_EVENTS.filter(on);
-  const others = Object.keys(switches).filter((event) =>
-    event !== "*" && switches[event] === true && !known.includes(event)
-  );
-  const activity = config.approval.enabled ? APPROVAL_ACTIVITY_EVENTS : [];
-  return [...new Set([...known, ...others, ...activity, ...extra])];
+  const others = Object.keys(switches).filter((event) => event !== "*" && switches[event] === true);
+  return [...new Set([...HOOKED_EVENTS.map((entry) => entry.event), ...others, ...extra])];
+}
+
+/** Whether the configuration turns `event` on (`hooks.events`, else its `"*"`). */
+export function eventIsOn(config: Config, event: string): boolean {
+  const switches = config.hooks.events;
+  return (Object.hasOwn(switches, event) ? switches[event] : switches["*"]) === true;
 }
 
 /** What {@linkcode installHooks} did. */
@@ -114,7 +105,7 @@ export interface InstallHooksOptions {
   command: string;
   /** The events to register. */
   events: readonly string[];
-  /** Hook timeouts by event (see {@linkcode hookTimeouts}). @default {10 s for each} */
+  /** Hook timeouts by event (see {@linkcode hookTimeouts}). @default {each event's in `HOOKED_EVENTS`} */
   timeouts?: Readonly<Record<string, number>>;
   /** The time used to name the backup. @default {new Date()} */
   now?: Date;

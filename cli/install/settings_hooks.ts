@@ -18,9 +18,7 @@ import {
   toJsonNode,
 } from "./json_document.ts";
 import { isClaudeNtfyHookCommand } from "./hook_command_line.ts";
-
-/** Seconds Claude Code gives the hook before it gives up on it. */
-export const HOOK_TIMEOUT_SECS = 10;
+import { hookTimeoutSecs } from "./hooked_events.ts";
 
 /** What {@linkcode addHookEntries} did, event by event. */
 export interface HookChanges {
@@ -114,11 +112,11 @@ function removeOurs(entries: JsonArray, keep?: JsonNode): boolean {
  *
  * An event without a claude-ntfy entry gets a new group
  * `{ "matcher": "", "hooks": [{ "type": "command", "command": …, "timeout": 10 }] }` at
- * the end of its array (the timeout is `timeouts[event]` when given). An event with one
- * keeps it where it is, with its matcher and timeout: only the command is replaced (a
- * missing timeout added, one shorter than `timeouts[event]` raised); further claude-ntfy
- * entries for the same event are removed, so it never notifies twice. Entries of other
- * tools are never touched.
+ * the end of its array (the timeout is `timeouts[event]` when given, else the event's in
+ * `HOOKED_EVENTS`: 120 s for `PermissionRequest`). An event with one keeps it where it
+ * is, with its matcher and timeout: only the command is replaced (a missing timeout added,
+ * one shorter than `timeouts[event]` raised); further claude-ntfy entries for the same
+ * event are removed, so it never notifies twice. Entries of other tools are never touched.
  *
  * @throws {TypeError} when the document, its `hooks` or an event's value has the wrong type.
  *
@@ -145,7 +143,7 @@ export function addHookEntries(
   const changes: HookChanges = { added: [], updated: [], unchanged: [] };
   let hooks = hooksObject(root);
   for (const event of options.events) {
-    const timeout = options.timeouts?.[event] ?? HOOK_TIMEOUT_SECS;
+    const timeout = options.timeouts?.[event] ?? hookTimeoutSecs(event);
     const entries = hooks === undefined ? undefined : eventArray(hooks, event);
     const existing = entries?.items.flatMap((group) =>
       handlersOf(group)?.items.filter(isOurs) ?? []

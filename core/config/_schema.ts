@@ -16,6 +16,7 @@ export type FieldKind =
   | "non_negative_number"
   | "string_list"
   | "send_format"
+  | "sequence_mode"
   | "log_level"
   | "server_url"
   | "topic"
@@ -44,6 +45,7 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = {
   "ntfy.timeout_secs": { kind: "positive_number", max: 3600 },
   "ntfy.send_format": { kind: "send_format" },
   "ntfy.click": { kind: "string", optional: true },
+  "ntfy.sequence": { kind: "sequence_mode" },
   "hooks.enabled": { kind: "boolean" },
   "hooks.never_filter_decision_hooks": { kind: "boolean" },
   "hooks.decision_hook_priority": { kind: "priority" },
@@ -56,6 +58,8 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = {
   "daemon.max_queue_size": { kind: "positive_integer" },
   "daemon.retry_attempts": { kind: "non_negative_integer" },
   "daemon.retry_delay_secs": { kind: "non_negative_number" },
+  "daemon.digest_after": { kind: "non_negative_integer" },
+  "daemon.digest_window_secs": { kind: "positive_number", max: 3600 },
   "approval.enabled": { kind: "boolean" },
   "approval.timeout_secs": { kind: "positive_integer", max: 3600 },
   "approval.reply_topic": { kind: "topic_name", optional: true },
@@ -101,6 +105,7 @@ const EXPECTED: Readonly<Record<FieldKind, string>> = {
   non_negative_number: "a number of 0 or more",
   string_list: "a list of strings",
   send_format: `"json" or "text"`,
+  sequence_mode: `"auto", "on" or "off"`,
   log_level: `one of "error", "warn", "info", "debug", "trace"`,
   server_url: "an http(s) URL",
   topic: "a topic name (letters, digits, - and _, at most 64) or a topic URL",
@@ -146,6 +151,10 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
         : fail(kind);
     case "send_format":
       return value === "json" || value === "text" ? { ok: true, value } : fail(kind);
+    case "sequence_mode":
+      return value === "auto" || value === "on" || value === "off"
+        ? { ok: true, value }
+        : fail(kind);
     case "log_level":
       return typeof value === "string" && LOG_LEVELS.includes(value)
         ? { ok: true, value }
@@ -193,6 +202,7 @@ export function coerceText(kind: FieldKind, text: string): unknown {
       }
       return trimmed === "" ? [] : trimmed.split(",").map((entry) => entry.trim()).filter(Boolean);
     case "send_format":
+    case "sequence_mode":
     case "log_level":
       return trimmed.toLowerCase();
     default:

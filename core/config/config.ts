@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Priority, SendFormat } from "../../protocol/mod.ts";
+import type { Priority, SendFormat, SequenceMode } from "../../protocol/mod.ts";
 
 /** Log levels the daemon understands. */
 export type LogLevel = "error" | "warn" | "info" | "debug" | "trace";
@@ -34,6 +34,12 @@ export interface NtfyConfig {
   send_format: SendFormat;
   /** URL opened when a notification is tapped; may use template variables (addition). */
   click?: string;
+  /**
+   * Whether ntfy sequence ids are sent, so that an update replaces a notification and a
+   * clear dismisses it (ntfy 2.16 and later; addition). `auto` stops on a server that
+   * turns out older. @default {"auto"}
+   */
+  sequence: SequenceMode;
 }
 
 /** `[hooks]`: which events notify, where and how loudly. */
@@ -90,6 +96,14 @@ export interface DaemonConfig {
   retry_attempts: number;
   /** @default {5} */
   retry_delay_secs: number;
+  /**
+   * Notifications to one topic sent one by one within `digest_window_secs`; more become one
+   * digest naming each. 0 turns that off; what waits for a server that answered 429 still
+   * goes as one digest (addition). @default {3}
+   */
+  digest_after: number;
+  /** The window of `digest_after`, in seconds (addition). @default {10} */
+  digest_window_secs: number;
 }
 
 /** `[approval]`: answering permission requests from the phone (addition). */
@@ -99,7 +113,10 @@ export interface ApprovalConfig {
    * goes back to Claude Code. @default {false}
    */
   enabled: boolean;
-  /** Seconds to wait for an answer from the phone, at most 3600. @default {120} */
+  /**
+   * Seconds to wait for an answer from the phone, at most 3600. The default fits the
+   * `PermissionRequest` hook's 120 s timeout with a margin. @default {90}
+   */
   timeout_secs: number;
   /**
    * The topic the phone's answers are posted to: separate from the notification topic and
@@ -161,6 +178,7 @@ export function defaultConfig(): Config {
       default_tags: [],
       timeout_secs: 10,
       send_format: "json",
+      sequence: "auto",
     },
     hooks: {
       enabled: true,
@@ -202,7 +220,9 @@ export function defaultConfig(): Config {
       max_queue_size: 1000,
       retry_attempts: 3,
       retry_delay_secs: 5,
+      digest_after: 3,
+      digest_window_secs: 10,
     },
-    approval: { enabled: false, timeout_secs: 120 },
+    approval: { enabled: false, timeout_secs: 90 },
   };
 }

@@ -85,6 +85,8 @@ export class DurableQueue {
         delivery.retryDelayMs(attempt, error, this.#settings.retryDelaySecs * 1000),
       retryAttempts: options.settings.retryAttempts,
       concurrency: options.concurrency,
+      // Always paced: a 429 then never costs an attempt, whether or not digests are on.
+      pacing: { ...options.pacing, ...pacingSettings(options.settings) },
       onEvent: (event) => this.#onDeliveryEvent(event),
     });
   }
@@ -152,7 +154,7 @@ export class DurableQueue {
   /** Changes the settings (on reload). */
   configure(settings: QueueSettings): void {
     this.#settings = settings;
-    this.#engine.configure({ retryAttempts: settings.retryAttempts });
+    this.#engine.configure({ retryAttempts: settings.retryAttempts, ...pacingSettings(settings) });
   }
 
   /** Whether the journal holds a live task with this id. */
@@ -281,11 +283,35 @@ export class DurableQueue {
   }
 
   #onDeliveryEvent(event: DeliveryEvent): void {
+    if (event.type === "rate-limited") {
+      // Not an attempt: the tasks wait for the server and stay in the journal as they are.
+      const [first] = event.entries;
+      const fields = {
+        topic: first?.task.target.topic,
+        count: event.entries.length,
+        delayMs: Math.round(event.delayMs),
+        error: event.error,
+      };
+      // Once per pause: the other requests that were under way are refused too.
+      if (event.paused) this.#log.warn("ntfy's rate limit: holding notifications", fields);
+      else this.#log.debug("ntfy's rate limit: held with the others", fields);
+      return;
+    }
     const { entry } = event;
     const fields = { id: entry.id, topic: entry.task.target.topic, event: entry.task.origin.event };
     if (event.type === "delivered") {
       this.#journal.markDone(entry.id);
-      this.#log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
+      if (event.dropped !== undefined) {
+        this.#log.debug("done without sending", { ...fields, reason: event.dropped });
+      } else if (event.digestOf !== undefined) {
+        this.#log.debug("delivered in a digest", {
+          ...fields,
+          ntfyId: event.ntfyId,
+          digestOf: event.digestOf,
+        });
+      } else {
+        this.#log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
+      }
     } else if (event.type === "retry") {
       this.#journal.markAttempt(entry.id, entry.attempts, event.error);
       this.#log.warn("delivery failed, will retry", {
@@ -310,4 +336,12 @@ export class DurableQueue {
       );
     }
   }
+}
+
+/** The engine's pacing settings from the queue's. */
+function pacingSettings(settings: QueueSettings): { digestAfter: number; windowMs: number } {
+  return {
+    digestAfter: settings.digestAfter ?? 0,
+    windowMs: (settings.digestWindowSecs ?? 10) * 1000,
+  };
 }

@@ -67,7 +67,7 @@ async function runWithPhone(tap: "Allow" | "Deny") {
     );
     assert.equal(init.code, 0, init.stderr);
     const settings = JSON.parse(await Deno.readTextFile(`${project}/.claude/settings.json`));
-    assert.equal(settings.hooks.PermissionRequest[0].hooks[0].timeout, 150);
+    assert.equal(settings.hooks.PermissionRequest[0].hooks[0].timeout, 120);
     // Started now rather than by the first hook, so the permission request finds it up.
     const started = await home.run(["daemon", "start", "--detach"], inProject);
     assert.equal(started.code, 0, started.stderr);

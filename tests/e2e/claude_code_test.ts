@@ -15,6 +15,7 @@ import { createTestHome, processAlive } from "../support/cli_process.ts";
 import { waitFor } from "../support/wait_for.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
 import { readPidFile } from "../../core/state_dir.ts";
+import { HOOKED_EVENTS } from "../../cli/install/hooked_events.ts";
 
 const FINAL_TEXT = "I could not clean dist: the permission was not granted.";
 
@@ -43,12 +44,10 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} runs the installed hook: its permi
     );
     assert.equal(init.code, 0, init.stderr);
     const settings = JSON.parse(await Deno.readTextFile(`${project}/.claude/settings.json`));
-    assert.deepEqual(Object.keys(settings.hooks), [
-      "Notification",
-      "PermissionRequest",
-      "Stop",
-      "PostToolUseFailure",
-    ]);
+    assert.deepEqual(
+      Object.keys(settings.hooks),
+      HOOKED_EVENTS.map((entry) => entry.event),
+    );
     const config = await Deno.readTextFile(`${stateDir}/config.toml`);
     const topic = /^default_topic = "([^"]+)"$/m.exec(config)?.[1];
     assert.ok(topic !== undefined, `no default_topic in:\n${config}`);

@@ -91,7 +91,7 @@ export class TopicStreams {
     this.#refusing = value;
   }
 
-  /** Caches a published message and sends it to the streams of its topic. */
+  /** Caches an event (a message, or the clear or delete of one) and sends it to its topic's streams. */
   publish(event: MessageEvent): void {
     this.#cache.push(event);
     const bytes = line(event);

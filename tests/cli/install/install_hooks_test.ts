@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { defaultConfig } from "../../../core/config/config.ts";
 import {
+  eventIsOn,
   eventsToRegister,
   installHooks,
   uninstallHooks,
 } from "../../../cli/install/install_hooks.ts";
+import { HOOKED_EVENTS } from "../../../cli/install/hooked_events.ts";
 
 const COMMAND = "/usr/bin/deno run -A --quiet --no-prompt '/opt/my tools/dist/claude-ntfy.js' hook";
 const EVENTS = ["Notification", "PermissionRequest", "Stop", "PostToolUseFailure"];
@@ -216,28 +218,36 @@ Deno.test("uninstallHooks() leaves a missing file missing and a file without our
   });
 });
 
-Deno.test("eventsToRegister() takes the events the config turns on, then the extra ones", () => {
+Deno.test("eventsToRegister() takes every hooked event, whatever the config says, then the others it turns on and the extra ones", () => {
   const config = defaultConfig();
-  assert.deepEqual(eventsToRegister(config), EVENTS);
+  const hooked = HOOKED_EVENTS.map((entry) => entry.event);
+  assert.deepEqual(eventsToRegister(config), hooked);
   config.hooks.events.Stop = false;
-  config.hooks.events.SessionStart = true;
   config.hooks.events.Setup = true;
-  assert.deepEqual(eventsToRegister(config, ["Stop", "Notification"]), [
-    "Notification",
-    "PermissionRequest",
-    "PostToolUseFailure",
-    "SessionStart",
+  assert.deepEqual(eventsToRegister(config, ["Stop", "TaskCompleted"]), [
+    ...hooked,
     "Setup",
-    "Stop",
+    "TaskCompleted",
   ]);
 });
 
-Deno.test('eventsToRegister() with "*" on takes every known event not turned off', () => {
+Deno.test('eventsToRegister() never registers "*" and registers the activity events even when they are off', () => {
   const config = defaultConfig();
   config.hooks.events = { "*": true, PreToolUse: false };
   const events = eventsToRegister(config);
-  assert.ok(events.includes("SessionEnd"));
-  assert.ok(events.includes("Stop"));
-  assert.ok(!events.includes("PreToolUse"));
+  for (
+    const event of ["SessionStart", "UserPromptSubmit", "PreToolUse", "PostToolUse", "SessionEnd"]
+  ) {
+    assert.ok(events.includes(event), event);
+  }
   assert.ok(!events.includes("*"));
+});
+
+Deno.test('eventIsOn() follows hooks.events, else its "*"', () => {
+  const config = defaultConfig();
+  assert.equal(eventIsOn(config, "Stop"), true);
+  assert.equal(eventIsOn(config, "PreToolUse"), false);
+  assert.equal(eventIsOn(config, "TaskCompleted"), false);
+  config.hooks.events["*"] = true;
+  assert.equal(eventIsOn(config, "TaskCompleted"), true);
 });

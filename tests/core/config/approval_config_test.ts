@@ -18,8 +18,8 @@ function load(text: string) {
   });
 }
 
-Deno.test("approvals are off by default, with a 120 s timeout and no reply topic", () => {
-  assert.deepEqual(defaultConfig().approval, { enabled: false, timeout_secs: 120 });
+Deno.test("approvals are off by default, with a 90 s timeout and no reply topic", () => {
+  assert.deepEqual(defaultConfig().approval, { enabled: false, timeout_secs: 90 });
 });
 
 Deno.test("[approval] keys load and are checked", () => {
@@ -61,7 +61,7 @@ Deno.test("configTemplate() leaves approvals off, commented, unless given a repl
   assert.deepEqual(warnings, []);
   assert.deepEqual(config.approval, {
     enabled: true,
-    timeout_secs: 120,
+    timeout_secs: 90,
     reply_topic: "claude-reply-xyz",
   });
 });

@@ -31,6 +31,9 @@ Deno.test("configTemplate() mentions every key, commented out at its default", (
       "# decision_hook_priority = 4",
       "# autostart = true",
       "# retry_delay_secs = 5",
+      '# sequence = "auto"',
+      "# digest_after = 3",
+      "# digest_window_secs = 10",
     ]
   ) assert.ok(text.includes(`\n${line}\n`), line);
 });
