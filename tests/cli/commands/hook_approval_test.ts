@@ -58,6 +58,17 @@ async function approvalMessage(ntfy: NtfyTestServer, n = 1): Promise<ReceivedMes
   return withButtons()[n - 1]!;
 }
 
+/** Waits until the phone shows no notification with answer buttons (the daemon cleared it). */
+async function clearedOnPhone(ntfy: NtfyTestServer): Promise<void> {
+  await waitFor(
+    () => ntfy.notifications().every((message) => (message.actions?.length ?? 0) === 0),
+    {
+      what: () => `the approval notification to be cleared: ${JSON.stringify(ntfy.events)}`,
+      timeoutMs: 10_000,
+    },
+  );
+}
+
 async function daemonLog(home: TestHome): Promise<string> {
   return await Deno.readTextFile(home.paths.logPath).catch(() => "");
 }
@@ -78,8 +89,10 @@ Deno.test("Allow, Deny and Always allow on the phone reach the hook's stdout as 
   equal(first.topic, "claude-approvals");
   equal(first.title, "webapp: allow Bash?");
   deepStrictEqual(buttonLabels(first), ["Allow", "Deny", "Always allow"]);
+  deepStrictEqual(ntfy.notifications().map((message) => message.id), [first.id], "on the phone");
   await tapButton(first, "Allow");
   deepStrictEqual(await allowed, { code: 0, stdout: ALLOW, stderr: "" });
+  await clearedOnPhone(ntfy);
 
   const denied = home.run(["hook"], { stdin: permissionRequest() });
   await tapButton(await approvalMessage(ntfy, 2), "Deny");
@@ -113,6 +126,7 @@ Deno.test("no answer within approval.timeout_secs: the hook prints nothing and e
   ok(performance.now() - started >= 2_000, "it waited for the phone");
   await approvalMessage(ntfy);
   await logSays(home, 'outcome="no answer in time"');
+  await clearedOnPhone(ntfy);
 });
 
 Deno.test("a replayed answer for another request decides nothing", async () => {
@@ -197,6 +211,7 @@ Deno.test("answered at the terminal: the session's PostToolBatch ends the wait w
   deepStrictEqual(await waiting, { code: 0, stdout: "", stderr: "" });
   ok(performance.now() - started < 30_000, "well before the 60 s timeout");
   await logSays(home, "answered at the terminal (the tool's batch ended)");
+  await clearedOnPhone(ntfy);
 });
 
 Deno.test("the daemon stopping while a hook waits: no decision, nothing spooled, nothing sent twice", async () => {
@@ -210,6 +225,7 @@ Deno.test("the daemon stopping while a hook waits: no decision, nothing spooled,
   await logSays(home, 'outcome="the daemon is stopping"');
   const spooled = [...Deno.readDirSync(home.paths.spoolDir)].map((entry) => entry.name);
   deepStrictEqual(spooled, [], "the hook spooled nothing: the daemon had the event");
+  await clearedOnPhone(ntfy);
 });
 
 Deno.test("the daemon killed while a hook waits: no decision, nothing spooled, nothing sent twice", async () => {
@@ -239,7 +255,7 @@ Deno.test("the daemon killed while a hook waits: no decision, nothing spooled, n
   equal(published.length, 1, "the first request's notification went out once");
 });
 
-Deno.test("a hook that goes away (Esc at the terminal) ends its wait in the daemon", async () => {
+Deno.test("a hook that goes away (Esc at the terminal) ends its wait; the notification is cleared", async () => {
   await using ntfy = await startNtfyServer();
   await using home = await approvalHome(ntfy);
   const child = new Deno.Command(Deno.execPath(), {
@@ -259,6 +275,7 @@ Deno.test("a hook that goes away (Esc at the terminal) ends its wait in the daem
   const output = await child.output();
   equal(new TextDecoder().decode(output.stdout), "");
   await logSays(home, 'outcome="the hook went away"');
+  await clearedOnPhone(ntfy);
 });
 
 Deno.test("with approvals off a PermissionRequest hook answers at once, with no buttons and no output", async () => {
