@@ -12,6 +12,7 @@ import {
   type HeldTask,
   type HookContext,
   type NotificationTask,
+  type PermissionDecision,
   ProtocolError,
   type Response,
 } from "../protocol/mod.ts";
@@ -246,9 +247,18 @@ export class DaemonClient {
   async event(
     payload: Uint8Array,
     context: HookContext,
-  ): Promise<{ readonly taskId?: string; readonly skipped?: string }> {
+  ): Promise<{
+    readonly taskId?: string;
+    readonly skipped?: string;
+    readonly decision?: PermissionDecision;
+  }> {
     const response = await this.#request({ type: "event", payload, context });
-    return response.type === "ok" ? { taskId: response.taskId, skipped: response.skipped } : {};
+    if (response.type !== "ok") return {};
+    return {
+      taskId: response.taskId,
+      skipped: response.skipped,
+      ...(response.decision === undefined ? {} : { decision: response.decision }),
+    };
   }
 
   /**

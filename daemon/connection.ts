@@ -98,6 +98,7 @@ export class ClientConnection {
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   #flushing = false;
+  readonly #gone = new AbortController();
   /** Last time bytes arrived (ms, monotonic). */
   lastActivity = performance.now();
 
@@ -127,6 +128,11 @@ export class ClientConnection {
   /** Whether the connection has closed. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Requests being answered now: a connection waiting on one is not idle. */
+  get inFlight(): number {
+    return this.#inFlight;
   }
 
   /** Reads and answers frames until the client goes away or the connection is closed. */
@@ -222,7 +228,7 @@ export class ClientConnection {
     }
     let answer: Response | Promise<Response>;
     try {
-      answer = this.#context.handle(request);
+      answer = this.#context.handle(request, this.#gone.signal);
     } catch (error) {
       answer = errorResponse(request.id, error);
     }
@@ -345,6 +351,7 @@ export class ClientConnection {
     this.#closed = true;
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#gone.abort();
     try {
       this.#conn.close();
     } catch (error) {

@@ -22,6 +22,8 @@ import { EventConfigCache } from "./config_cache.ts";
 import { type EventIntake, type TakeEvent, takeEvent as takeEventWith } from "./event_intake.ts";
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
 import { errorMessage } from "../protocol/error_message.ts";
+import { ApprovalDesk } from "./approval/mod.ts";
+import type { HookContext } from "../protocol/mod.ts";
 
 export * from "./daemon_options.ts";
 
@@ -56,9 +58,29 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   const hosts = new HostPermissions();
   const acceptTask = createTaskAcceptor({ queue, hosts, log });
-  const intake: EventIntake = { configFor: options.configFor ?? configOverHome(), acceptTask, log };
+  const approvals = new ApprovalDesk({
+    acceptTask,
+    log,
+    stateDir: paths.stateDir,
+    ...options.approvals,
+  });
+  const intake: EventIntake = {
+    configFor: options.configFor ?? configOverHome(),
+    acceptTask,
+    log,
+    observe: (event) => approvals.observe(event),
+  };
   const takeEvent: TakeEvent = (payload, context, id) =>
     takeEventWith(payload, context, intake, id);
+  // A hook that waits for a decision may get one from the phone, until it goes away.
+  const answerEvent = (payload: Uint8Array, context: HookContext, hookGone?: AbortSignal) => {
+    const waitLimitMs = context.decisionWaitMs;
+    if (hookGone === undefined || waitLimitMs === undefined) return takeEvent(payload, context);
+    return takeEventWith(payload, context, {
+      ...intake,
+      approve: (toSend) => approvals.ask({ ...toSend, waitLimitMs, signal: hookGone }),
+    });
+  };
   const stopping = new AbortController();
   const status = () => statusSnapshot({ version, socketPath: paths.socketPath, stats, queue });
   function reload(): void {
@@ -75,7 +97,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   }
   const handle = createRequestHandler({
     acceptTask,
-    takeEvent,
+    takeEvent: answerEvent,
     queue,
     status,
     reload,
@@ -117,6 +139,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   async function stop(): Promise<void> {
     log.info("shutting down", { reason: String(stopping.signal.reason), queued: queue.size });
+    // Waiting hooks get their answer (no decision) and the notifications' clears are queued.
+    await approvals.close();
     queue.stopAccepting();
     await served;
     await spool.close();

@@ -6,6 +6,7 @@
  */
 
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
+import type { ApprovalDeskOptions } from "./approval/approval_desk.ts";
 import type { DaemonStatus } from "../protocol/mod.ts";
 import type { DaemonPaths } from "../client/paths.ts";
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection.ts";
@@ -75,6 +76,10 @@ export interface DaemonOptions {
    * but `fsync`. @default {"fsync"}
    */
   readonly durability?: Durability;
+  /** Approval timing and I/O, for tests. @default {the real clock, fetch and timings} */
+  readonly approvals?: Partial<
+    Pick<ApprovalDeskOptions, "fetch" | "lingerMs" | "now" | "random" | "subscription">
+  >;
 }
 
 /** A started daemon. */

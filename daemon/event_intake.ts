@@ -6,18 +6,35 @@
  * @module
  */
 
-import { ErrorCode, type HookContext, type NotificationTask } from "../protocol/mod.ts";
+import {
+  ErrorCode,
+  type HookContext,
+  type NotificationTask,
+  type PermissionDecision,
+} from "../protocol/mod.ts";
+import type { Config } from "../core/config/config.ts";
 import { ConfigError } from "../core/config/config_error.ts";
+import type { HookEvent } from "../core/events/hook_event.ts";
 import { HookInputError } from "../core/events/hook_input_error.ts";
 import { type ConfigForEvent, resolveHookEvent } from "../core/events/resolve_hook_event.ts";
 import { TemplateError } from "../core/templates/template_error.ts";
 import { DaemonError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 
-/** What became of an event. */
+/** What became of an event, and the phone's decision when one was asked for and given. */
 export type EventOutcome =
-  | { readonly taskId: string }
+  | { readonly taskId: string; readonly decision?: PermissionDecision }
   | { readonly skipped: string };
+
+/** A resolved event with a notification to send. */
+export interface EventToSend {
+  /** The event. */
+  readonly event: HookEvent;
+  /** Its notification. */
+  readonly task: NotificationTask;
+  /** The configuration it resolved with. */
+  readonly config: Config;
+}
 
 /** Resolves a raw event and queues its task (see {@linkcode takeEvent}), bound to a daemon. */
 export type TakeEvent = (
@@ -34,6 +51,16 @@ export interface EventIntake {
   acceptTask(task: NotificationTask, id?: string): Promise<string>;
   /** Where config warnings and skips are logged. */
   readonly log: Logger;
+  /** Sees every event taken in, sent or skipped (approvals end when a session moves on). */
+  readonly observe?: (event: HookEvent) => void;
+  /**
+   * Sends an event's notification in place of `acceptTask` and waits for a decision, when
+   * it applies (a permission request whose hook waits, approvals on); resolves with
+   * `undefined` when it does not, and the task goes to `acceptTask`.
+   */
+  readonly approve?: (
+    toSend: EventToSend,
+  ) => Promise<{ readonly taskId: string; readonly decision?: PermissionDecision } | undefined>;
 }
 
 /**
@@ -87,6 +114,7 @@ export async function takeEvent(
   }
   const { event, resolution, configWarnings } = resolved;
   for (const warning of configWarnings) intake.log.warn("config", { warning });
+  intake.observe?.(event);
   if (resolution.kind === "skip") {
     intake.log.debug("event skipped", { event: event.name, reason: resolution.reason });
     return { skipped: resolution.reason };
@@ -94,5 +122,11 @@ export async function takeEvent(
   for (const warning of resolution.warnings) {
     intake.log.warn("template", { event: event.name, warning });
   }
+  const approved = await intake.approve?.({
+    event,
+    task: resolution.task,
+    config: resolved.config,
+  });
+  if (approved !== undefined) return approved;
   return { taskId: await intake.acceptTask(resolution.task, taskId) };
 }

@@ -13,7 +13,10 @@ import { errorMessage } from "../protocol/error_message.ts";
 export interface ServerLimits {
   /** Connections open at once; more are closed at once. @default {1024} */
   readonly maxConnections: number;
-  /** A connection with no bytes for this long is closed. @default {60000} */
+  /**
+   * A connection with no bytes for this long, and no request being answered, is closed.
+   * @default {60000}
+   */
   readonly idleTimeoutMs: number;
   /** A connection stuck inside a frame for this long is closed. @default {5000} */
   readonly partialFrameTimeoutMs: number;
@@ -149,8 +152,10 @@ export class UnixServer {
     const now = performance.now();
     for (const connection of this.#connections) {
       const quiet = now - connection.lastActivity;
+      // A client waiting on an answer (a hook waiting for the phone) is not idle.
+      const idle = quiet > this.#limits.idleTimeoutMs && connection.inFlight === 0;
       if (
-        quiet > this.#limits.idleTimeoutMs ||
+        idle ||
         (connection.partialFrameBytes > 0 && quiet > this.#limits.partialFrameTimeoutMs)
       ) {
         this.#context.log.debug("closing a stalled connection", {

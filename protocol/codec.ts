@@ -25,6 +25,7 @@ import {
 } from "./messages.ts";
 import { validateTask } from "./task.ts";
 import { validateEventRequest } from "./event_request.ts";
+import { validatePermissionDecision } from "./permission_decision.ts";
 import { MsgpackDecoder } from "./msgpack_decoder.ts";
 import { MsgpackEncoder } from "./msgpack_encoder.ts";
 import {
@@ -36,7 +37,10 @@ import {
 } from "./_validate.ts";
 import { errorMessage } from "./error_message.ts";
 
-/** Deepest nesting a message needs is 6 (submit > task > message > actions > [i] > headers). */
+/**
+ * Deepest nesting a message needs is 7 (ok > decision > updatedPermissions > [i] > rules >
+ * [j] > rule).
+ */
 const MAX_DEPTH = 16;
 
 const encoder = new MsgpackEncoder();
@@ -392,12 +396,16 @@ export function decodeResponse(payload: Uint8Array): Response {
       if (count !== undefined && !nonNegativeInteger(count)) {
         throw fail('"count" must be an integer');
       }
+      const decision = record.decision === undefined || record.decision === null
+        ? undefined
+        : validatePermissionDecision(record.decision, fail);
       return {
         type: "ok",
         id,
         ...(taskId === undefined ? {} : { taskId }),
         ...(count === undefined ? {} : { count }),
         ...(skipped === undefined ? {} : { skipped }),
+        ...(decision === undefined ? {} : { decision }),
       };
     }
     case "queue":

@@ -24,6 +24,8 @@ export const EVENT_LIMITS = {
   maxEnvNameChars: 128,
   /** An environment variable's value. */
   maxEnvValueChars: 4096,
+  /** How long a hook may say it waits for a decision: one day. */
+  maxDecisionWaitMs: 24 * 3600 * 1000,
 } as const;
 
 /** The environment variables a hook forwards: the ones the configuration reads. */
@@ -109,6 +111,15 @@ function validateContext(value: unknown, fail: Fail): HookContext {
     throw fail('"context.receivedAt" must be a non-negative integer');
   }
   const truncated = optionalBoolean(value, "truncated", fail);
+  const decisionWaitMs = value.decisionWaitMs ?? undefined;
+  if (
+    decisionWaitMs !== undefined &&
+    (!nonNegativeInteger(decisionWaitMs) || decisionWaitMs > EVENT_LIMITS.maxDecisionWaitMs)
+  ) {
+    throw fail(
+      `"context.decisionWaitMs" must be an integer from 0 to ${EVENT_LIMITS.maxDecisionWaitMs}`,
+    );
+  }
   const projectConfig = value.projectConfig === undefined || value.projectConfig === null
     ? undefined
     : bytes(
@@ -125,6 +136,7 @@ function validateContext(value: unknown, fail: Fail): HookContext {
     ...(projectDir === undefined ? {} : { projectDir }),
     ...(truncated === undefined ? {} : { truncated }),
     ...(projectConfig === undefined ? {} : { projectConfig }),
+    ...(decisionWaitMs === undefined ? {} : { decisionWaitMs }),
   };
 }
 

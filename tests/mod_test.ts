@@ -8,6 +8,7 @@ import * as testing from "../client/fake_daemon.ts";
 /** The protocol's runtime exports. */
 const PROTOCOL_VALUES = [
   "CONNECTION_ERROR_ID",
+  "DECISION_LIMITS",
   "DEFAULT_MAX_FRAME_BYTES",
   "EVENT_LIMITS",
   "ErrorCode",
@@ -36,6 +37,7 @@ const PROTOCOL_VALUES = [
   "isForwardedEnvName",
   "readFrameHeader",
   "validateEventRequest",
+  "validatePermissionDecision",
   "validateTask",
   "writeFrameHeader",
 ];
@@ -74,6 +76,8 @@ const PROTOCOL_TYPES = [
   "NtfyAuth",
   "NtfyTarget",
   "OkResponse",
+  "PermissionDecision",
+  "PermissionUpdate",
   "PingRequest",
   "Priority",
   "ProtocolErrorOptions",

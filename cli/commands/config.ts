@@ -24,6 +24,7 @@ import { maskSecrets } from "../../core/config/mask_secrets.ts";
 import { SECRET_MASK } from "../../core/secret_mask.ts";
 import { tomlValue, writeConfigValue } from "../../core/config/write_config_value.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
+import { enableApproval } from "../install/enable_approval.ts";
 
 const HELP = `Usage: claude-ntfy config <action> [options]
 
@@ -185,9 +186,29 @@ const set = action({ global: { type: "boolean" } }, (context, values, positional
   if (positionals.length !== 2) throw new UsageError("config set takes KEY VALUE");
   const [key, text] = positionals as [string, string];
   const value = parseConfigValue(key, text);
-  write(context, targetPath(context, values.global ?? false), key, value);
+  const path = targetPath(context, values.global ?? false);
+  if (key === "approval.enabled" && value === true) return approvalOn(context, path);
+  write(context, path, key, value);
   return ExitCode.Ok;
 });
+
+/** `config set approval.enabled true`: also makes a reply topic, and says what else to do. */
+function approvalOn(context: Context, path: string): number {
+  const { config } = load(context);
+  const { newReplyTopic, rewritten } = enableApproval(path, config);
+  const { io } = context;
+  io.stdout(`Updated ${path}: approval.enabled = true\n`);
+  if (newReplyTopic !== undefined) {
+    io.stdout(`Updated ${path}: approval.reply_topic = "${newReplyTopic}" (new, random)\n`);
+  }
+  if (rewritten) io.stderr(`warning: ${path} was rewritten in full; its comments are gone\n`);
+  io.stdout(
+    "Whoever can read your topic can answer too: prefer a token (ntfy.auth_token) or your own\n" +
+      'server. With approval.timeout_secs over 90, run "claude-ntfy init --install-hooks"\n' +
+      "again, so that Claude Code lets the PermissionRequest hook wait that long.\n",
+  );
+  return ExitCode.Ok;
+}
 
 const hook = action({
   topic: { type: "string" },

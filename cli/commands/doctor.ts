@@ -20,6 +20,7 @@ Checks the setup and prints a checklist: ✓ fine, ! works but should be fixed,
 ✗ broken, - not checked. Each problem comes with a line saying how to fix it.
 
 Checked: the config loads (files, warnings); a topic is set and is not guessable;
+approvals from the phone (when on) are not open to anyone on a public server;
 config files holding a token are private (0600); the daemon answers a ping; the state
 folder, socket and token file are private (0700/0600); the claude-ntfy Claude Code
 plugin is enabled, or claude-ntfy's hooks are registered in ~/.claude/settings.json and

@@ -11,7 +11,8 @@
  * It must never block or break Claude Code: it never exits with 2 (Claude Code's
  * "blocking error"), never hangs on stdin, and prints nothing on stdout unless asked to
  * (`--dry-run`), since Claude Code adds a hook's stdout to the model's context for some
- * events.
+ * events. The one exception is a `PermissionRequest` answered from the phone (see
+ * `cli/hook/permission_decision.ts`): it prints the decision Claude Code reads.
  *
  * @module
  */
@@ -26,6 +27,7 @@ import { requestOnce } from "../../client/request_once.ts";
 import { daemonConnectOptions } from "../connect_daemon.ts";
 import { errorLine, oneLine } from "../hook/one_line.ts";
 import { HOOK_FLAGS } from "../hook/hook_flags.ts";
+import { isPermissionRequest } from "../hook/is_permission_request.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 
@@ -41,6 +43,10 @@ Options:
   --no-daemon        Publish directly instead of through the daemon
   -v, --verbose      Say on stderr why an event was skipped and where it went
   -h, --help         Show this help
+
+For a PermissionRequest with approvals on ([approval] in the config), the hook waits for
+the answer from the phone and prints Claude Code's decision JSON; with no answer it prints
+nothing.
 
 Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
 `;
@@ -86,6 +92,10 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   const job = { io, flags, payload, context, projectDir };
   if (flags["dry-run"] || flags["no-daemon"]) return await (await fallback()).resolveHere(job);
   const paths = daemonPathsFor(io, { projectDir, stateDir: flags["state-dir"] });
+  if (isPermissionRequest(payload, context.hookName)) {
+    // The one event that may wait for an answer from the phone.
+    return await (await import("../hook/permission_decision.ts")).askForDecision(job, paths);
+  }
   let answer;
   try {
     answer = await requestOnce(daemonConnectOptions(paths, "hook"), {

@@ -10,7 +10,8 @@ import { projectDirOf } from "../project_dir.ts";
 import { readCommandLine, usageError } from "../command_line.ts";
 import { configTemplate } from "../../core/config/config_template.ts";
 import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
-import { generateTopic } from "../../core/config/generate_topic.ts";
+import { generateReplyTopic, generateTopic } from "../../core/config/generate_topic.ts";
+import { enableApproval } from "../install/enable_approval.ts";
 import { writePrivateFile } from "../../core/config/write_private_file.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
 import { findHookLauncher, type FoundLauncher } from "../install/hook_launcher.ts";
@@ -21,6 +22,7 @@ import {
   EVENT_NAME_PATTERN,
   eventIsOn,
   eventsToRegister,
+  hookTimeouts,
   installHooks,
 } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
@@ -29,7 +31,7 @@ import { readPluginStates } from "../install/claude_plugins.ts";
 import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy init [--global] [--force] [--project DIR] [--server URL]
-                        [--install-hooks [--events E1,E2]]
+                        [--approval] [--install-hooks [--events E1,E2]]
 
 Writes a commented config.toml with a new private topic (mode 0600) and shows how to
 subscribe to it.
@@ -61,6 +63,9 @@ Options:
   --project DIR     the project (default: $CLAUDE_PROJECT_DIR, else the current folder)
   --server URL      the ntfy server (default: https://ntfy.sh)
   --force           replace an existing config file
+  --approval        answer permission requests from the phone: the config turns
+                    [approval] on with a new random reply topic (see the README's
+                    security notes: whoever reads your topic can answer too)
   --install-hooks   register the hook in Claude Code's settings.json
   --events E1,E2    register these events too (with --install-hooks)
   -h, --help        show this help
@@ -113,6 +118,7 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
       force: { type: "boolean" },
       project: { type: "string" },
       server: { type: "string" },
+      approval: { type: "boolean" },
       "install-hooks": { type: "boolean" },
       events: { type: "string" },
     },
@@ -156,11 +162,36 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   const register = () =>
     registerHooks(io, { global, home: home ?? "", project, extraEvents, dependencies });
   const topic = generateTopic();
+  const replyTopic = values.approval ? generateReplyTopic() : undefined;
   try {
-    writePrivateFile(path, configTemplate({ topic, serverUrl: server }), {
+    writePrivateFile(path, configTemplate({ topic, serverUrl: server, replyTopic }), {
       overwrite: values.force ?? false,
     });
   } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists && values.approval) {
+      // Kept, with approvals turned on in it.
+      try {
+        const current = loadConfig({
+          homeDir: home ?? "",
+          ...(global ? {} : { projectDir: project }),
+          env: io.env,
+        }).config;
+        const { newReplyTopic } = enableApproval(path, current);
+        io.stdout(
+          `Kept ${path}; approvals are on in it${
+            newReplyTopic === undefined ? "" : ` (new reply topic ${newReplyTopic})`
+          }.\n`,
+        );
+      } catch (failure) {
+        io.stderr(
+          `claude-ntfy init: cannot turn approvals on in ${path}: ${errorMessage(failure)}\n`,
+        );
+        return ExitCode.Error;
+      }
+      if (!installing) return ExitCode.Ok;
+      io.stdout("\n");
+      return register();
+    }
     if (error instanceof Deno.errors.AlreadyExists && installing) {
       io.stdout(`Kept ${path} (it exists; --force would replace it and its topic).\n\n`);
       return register();
@@ -187,6 +218,11 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
       (server === "https://ntfy.sh" ? "\n" : ` and the server ${server}\n`) +
       `  browser:  ${url}\n` +
       `  terminal: curl -s ${url}/json\n\n` +
+      (replyTopic === undefined ? "" : (
+        `Approvals are on: a permission request's notification has Allow and Deny buttons.\n` +
+        `Answers go to the reply topic ${replyTopic} (no need to subscribe to it). Anyone\n` +
+        `who can read your topic can answer too: prefer a token or your own server.\n\n`
+      )) +
       (installing ? "" : (
         `Then register the hook in ~/.claude/settings.json (or the project's .claude/settings.json),\n` +
         `or let "claude-ntfy init --install-hooks" do it:\n` +
@@ -262,6 +298,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
       settingsPath: path,
       command: hookCommandLine(lasting.launcher),
       events,
+      timeouts: hookTimeouts(config),
       now: (options.dependencies.now ?? (() => new Date()))(),
     });
   } catch (error) {

@@ -93,8 +93,8 @@ export function secretFileChecks(context: CliContext): DoctorCheck[] {
     } catch {
       continue;
     }
-    const ntfy = parseConfigText(text, file).layer.ntfy;
-    if (!ntfy?.auth_token && !ntfy?.password) continue;
+    const { ntfy, approval } = parseConfigText(text, file).layer;
+    if (!ntfy?.auth_token && !ntfy?.password && !approval?.reply_token) continue;
     holding++;
     const mode = modeOf(file);
     if (mode !== undefined && (mode & 0o077) !== 0) exposed.push(`${file} (mode ${octal(mode)})`);

@@ -12,6 +12,7 @@ import { bundleCheck, installedHookChecks } from "../install/install_checks.ts";
 import { configChecks, secretFileChecks, topicChecks } from "./config_checks.ts";
 import { daemonCheck, permissionCheck } from "./daemon_checks.ts";
 import { sendCheck } from "./send_check.ts";
+import { approvalChecks } from "../install/approval_checks.ts";
 import { pluginOptionEnv, readPluginStates } from "../install/claude_plugins.ts";
 import { homeDirectory } from "../daemon_paths.ts";
 
@@ -70,6 +71,7 @@ export async function runDoctorChecks(
   return [
     ...configChecks(context),
     ...topicChecks(context),
+    ...approvalChecks(context.config),
     ...secretFileChecks(context),
     await daemonCheck(context),
     permissionCheck(context),

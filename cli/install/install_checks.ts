@@ -5,6 +5,7 @@
  */
 
 import type { Config } from "../../core/config/config.ts";
+import { approvalHookChecks } from "./approval_checks.ts";
 import { check, type DoctorCheck } from "./doctor_check.ts";
 import { hookCommandKind } from "./hook_command_line.ts";
 import {
@@ -221,6 +222,7 @@ export function installedHookChecks(context: InstallCheckContext): DoctorCheck[]
       ),
     );
   }
+  checks.push(...approvalHookChecks(context.config, found));
   const commands = [...new Set(found.map((hook) => hook.command))];
   checks.push(...hookRuntimeChecks(commands));
   // The program that starts Deno has its own check just above.

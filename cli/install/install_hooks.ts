@@ -6,7 +6,7 @@
  */
 
 import type { Config } from "../../core/config/config.ts";
-import { HOOKED_EVENTS } from "./hooked_events.ts";
+import { HOOKED_EVENTS, hookTimeoutSecs } from "./hooked_events.ts";
 import { editSettingsFile } from "./settings_file.ts";
 import {
   addHookEntries,
@@ -17,6 +17,37 @@ import {
 
 /** Event names as Claude Code spells them. */
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
+
+/** Seconds a `PermissionRequest` hook gets beyond `approval.timeout_secs`. */
+export const APPROVAL_HOOK_MARGIN_SECS = 30;
+
+/**
+ * The `timeout` of each event's hook in settings.json where it differs from
+ * `HOOKED_EVENTS`: with approvals on, a `PermissionRequest` hook waits for the phone, so it
+ * gets `approval.timeout_secs` and a margin when that is longer than its 120 s (Claude
+ * Code kills a hook at its timeout).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultConfig } from "../../core/config/config.ts";
+ * import { hookTimeouts } from "./install_hooks.ts";
+ *
+ * const config = defaultConfig();
+ * config.approval.enabled = true;
+ * config.approval.timeout_secs = 300;
+ * assert.deepEqual(hookTimeouts(config), { PermissionRequest: 330 });
+ * ```
+ */
+export function hookTimeouts(config: Config): Record<string, number> {
+  if (!config.approval.enabled) return {};
+  return {
+    PermissionRequest: Math.max(
+      hookTimeoutSecs("PermissionRequest"),
+      config.approval.timeout_secs + APPROVAL_HOOK_MARGIN_SECS,
+    ),
+  };
+}
 
 /**
  * The events to register: every event in `HOOKED_EVENTS` (the same list the plugin's
@@ -74,6 +105,8 @@ export interface InstallHooksOptions {
   command: string;
   /** The events to register. */
   events: readonly string[];
+  /** Hook timeouts by event (see {@linkcode hookTimeouts}). @default {each event's in `HOOKED_EVENTS`} */
+  timeouts?: Readonly<Record<string, number>>;
   /** The time used to name the backup. @default {new Date()} */
   now?: Date;
 }

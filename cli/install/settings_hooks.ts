@@ -29,6 +29,8 @@ export interface FoundHook {
   readonly command: string;
   /** Its group's matcher (`""` when it has none). */
   readonly matcher: string;
+  /** Its `timeout` in seconds, when it has one. */
+  readonly timeout?: number;
 }
 
 type Json = Record<string, unknown>;
@@ -108,9 +110,10 @@ function removePlaces(text: string, event: string, places: readonly Place[]): st
  *
  * An event without a claude-ntfy entry gets a new group
  * `{ "matcher": "", "hooks": [{ "type": "command", "command": …, "timeout": 10 }] }` at
- * the end of its array (the timeout is the event's in `HOOKED_EVENTS`: 120 s for
- * `PermissionRequest`). An event with one keeps it where it is, with its matcher and
- * timeout: only the command is replaced (and a missing timeout added); further
+ * the end of its array (the timeout is `timeouts[event]` when given, else the event's in
+ * `HOOKED_EVENTS`: 120 s for `PermissionRequest`). An event with one keeps it where it is,
+ * with its matcher and timeout: only the command is replaced (a missing timeout added, one
+ * shorter than `timeouts[event]` raised); further
  * claude-ntfy entries for the same event are removed, so it never notifies twice.
  * Entries of other tools, and every other byte of the text, are left as they were.
  *
@@ -133,7 +136,11 @@ function removePlaces(text: string, event: string, places: readonly Place[]): st
  */
 export function addHookEntries(
   text: string,
-  options: { command: string; events: readonly string[] },
+  options: {
+    command: string;
+    events: readonly string[];
+    timeouts?: Readonly<Record<string, number>>;
+  },
 ): { text: string; changes: HookChanges } {
   const changes: HookChanges = { added: [], updated: [], unchanged: [] };
   for (const event of options.events) {
@@ -141,10 +148,11 @@ export function addHookEntries(
     const groups = eventGroups(hooks, event);
     const ours = ourPlaces(groups ?? []);
     const first = ours[0];
+    const timeout = options.timeouts?.[event] ?? hookTimeoutSecs(event);
     if (first === undefined) {
       const group = {
         matcher: "",
-        hooks: [{ type: "command", command: options.command, timeout: hookTimeoutSecs(event) }],
+        hooks: [{ type: "command", command: options.command, timeout }],
       };
       text = hooks === undefined
         ? insertJsonc(text, ["hooks"], { [event]: [group] })
@@ -159,8 +167,14 @@ export function addHookEntries(
     if (first.value.command !== options.command) {
       text = replaceJsonc(text, [...path, "command"], options.command);
     }
-    if (first.value.timeout === undefined) {
-      text = insertJsonc(text, [...path, "timeout"], hookTimeoutSecs(event));
+    const current = first.value.timeout;
+    if (current === undefined) {
+      text = insertJsonc(text, [...path, "timeout"], timeout);
+    } else if (
+      options.timeouts?.[event] !== undefined && typeof current === "number" && current < timeout
+    ) {
+      // Too short for the wait approvals need: Claude Code would kill the hook first.
+      text = replaceJsonc(text, [...path, "timeout"], timeout);
     }
     if (ours.length > 1) text = removePlaces(text, event, ours.slice(1));
     (text === before ? changes.unchanged : changes.updated).push(event);
@@ -229,7 +243,15 @@ export function findHookEntries(settings: unknown): FoundHook[] {
     for (const group of groups) {
       const matcher = isObject(group) && typeof group.matcher === "string" ? group.matcher : "";
       for (const handler of handlersOf(group) ?? []) {
-        if (isOurs(handler)) found.push({ event, command: handler.command, matcher });
+        if (isOurs(handler)) {
+          const timeout = typeof handler.timeout === "number" ? handler.timeout : undefined;
+          found.push({
+            event,
+            command: handler.command,
+            matcher,
+            ...(timeout === undefined ? {} : { timeout }),
+          });
+        }
       }
     }
   }

@@ -6,6 +6,7 @@
  */
 
 import { parsePriority } from "../ntfy/priority.ts";
+import { TOPIC_PATTERN } from "../../protocol/task.ts";
 
 /** The kinds of value a key can hold. */
 export type FieldKind =
@@ -21,7 +22,8 @@ export type FieldKind =
   | "sequence_mode"
   | "log_level"
   | "server_url"
-  | "topic";
+  | "topic"
+  | "topic_name";
 
 /** What a key accepts. */
 export interface FieldSpec {
@@ -61,6 +63,10 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = {
   "daemon.retry_delay_secs": { kind: "non_negative_number" },
   "daemon.digest_after": { kind: "non_negative_integer" },
   "daemon.digest_window_secs": { kind: "positive_number", max: 3600 },
+  "approval.enabled": { kind: "boolean" },
+  "approval.timeout_secs": { kind: "positive_integer", max: 3600 },
+  "approval.reply_topic": { kind: "topic_name", optional: true },
+  "approval.reply_token": { kind: "string", secret: true, optional: true },
 };
 
 /** Every table of per-event (or per-name) values, by `section.key`, with the values' kind. */
@@ -75,7 +81,7 @@ export const MAPS: Readonly<Record<string, FieldKind>> = {
 };
 
 /** The sections of the file. */
-export const SECTIONS = ["ntfy", "hooks", "templates", "daemon"] as const;
+export const SECTIONS = ["ntfy", "hooks", "templates", "daemon", "approval"] as const;
 
 const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"];
 
@@ -94,6 +100,7 @@ const EXPECTED: Readonly<Record<FieldKind, string>> = {
   log_level: `one of "error", "warn", "info", "debug", "trace"`,
   server_url: "an http(s) URL",
   topic: "a topic name (letters, digits, - and _, at most 64) or a topic URL",
+  topic_name: "a topic name (letters, digits, - and _, at most 64)",
 };
 
 /** The outcome of checking one value. */
@@ -149,6 +156,10 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
         : fail(kind);
     case "topic":
       return typeof value === "string" ? { ok: true, value } : fail(kind);
+    case "topic_name":
+      return typeof value === "string" && TOPIC_PATTERN.test(value)
+        ? { ok: true, value }
+        : fail(kind);
   }
 }
 

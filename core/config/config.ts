@@ -106,6 +106,31 @@ export interface DaemonConfig {
   digest_window_secs: number;
 }
 
+/** `[approval]`: answering permission requests from the phone (addition). */
+export interface ApprovalConfig {
+  /**
+   * Whether a permission request's notification gets Allow / Deny buttons whose answer
+   * goes back to Claude Code. @default {false}
+   */
+  enabled: boolean;
+  /**
+   * Seconds to wait for an answer from the phone, at most 3600. The default fits the
+   * `PermissionRequest` hook's 120 s timeout with a margin. @default {90}
+   */
+  timeout_secs: number;
+  /**
+   * The topic the phone's answers are posted to: separate from the notification topic and
+   * random; unset lets the daemon make one on first use (kept in its state folder).
+   */
+  reply_topic?: string;
+  /**
+   * The token the buttons send with an answer, instead of `ntfy.auth_token` or the
+   * username and password: best a token that may only write to the reply topic, since
+   * whoever reads a notification can see it.
+   */
+  reply_token?: string;
+}
+
 /** The whole configuration, every default filled in. */
 export interface Config {
   /** `[ntfy]` */
@@ -116,6 +141,8 @@ export interface Config {
   templates: TemplatesConfig;
   /** `[daemon]` */
   daemon: DaemonConfig;
+  /** `[approval]` */
+  approval: ApprovalConfig;
 }
 
 /** One layer of configuration (a file, the environment, flags): any subset of {@linkcode Config}. */
@@ -196,5 +223,6 @@ export function defaultConfig(): Config {
       digest_after: 3,
       digest_window_secs: 10,
     },
+    approval: { enabled: false, timeout_secs: 90 },
   };
 }

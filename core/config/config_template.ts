@@ -10,6 +10,11 @@ export interface ConfigTemplateOptions {
   topic: string;
   /** The server. @default {"https://ntfy.sh"} */
   serverUrl?: string;
+  /**
+   * A reply topic: turns approvals from the phone on (see `[approval]`); without one the
+   * section is written commented out, off.
+   */
+  replyTopic?: string;
 }
 
 /**
@@ -145,5 +150,25 @@ default_topic = ${JSON.stringify(options.topic)}
 # as one digest naming each (0: never); so do those waiting for a server that answered 429.
 # digest_after = 3
 # digest_window_secs = 10
+
+# Answer permission requests from the phone: the notification gets Allow / Deny (and
+# "Always allow") buttons, and the answer goes back to Claude Code. Whoever can read the
+# notification topic can answer too: use a token (or a self-hosted server), best with a
+# reply_token that may only write to the reply topic.
+[approval]
+${approvalLines(options.replyTopic)}
 `;
+}
+
+function approvalLines(replyTopic: string | undefined): string {
+  const comment = replyTopic === undefined ? "# " : "";
+  return `${comment}enabled = ${replyTopic !== undefined}
+# Seconds to wait for an answer (at most 3600); then Claude Code asks as usual. Above 90,
+# run "claude-ntfy init --install-hooks" again (the hook's own timeout must be longer).
+# timeout_secs = 90
+# Where the phone posts its answers: random, not your notification topic. Empty: the
+# daemon makes one on first use.
+${comment}reply_topic = ${JSON.stringify(replyTopic ?? "")}
+# Token sent with an answer instead of auth_token (best: write-only on reply_topic).
+# reply_token = ""`;
 }

@@ -7,6 +7,7 @@
  */
 
 import type { HookContext } from "../../protocol/mod.ts";
+import type { Config } from "../config/config.ts";
 import type { LoadedConfig } from "../config/load_config.ts";
 import type { HookEvent } from "./hook_event.ts";
 import { parseHookInput } from "./parse_hook_input.ts";
@@ -23,6 +24,8 @@ export interface HookEventResolution {
   readonly resolution: Resolution;
   /** Warnings from loading the configuration (unknown keys and the like). */
   readonly configWarnings: readonly string[];
+  /** The configuration the event resolved with (shared: treat it as read-only). */
+  readonly config: Config;
 }
 
 /**
@@ -74,5 +77,5 @@ export function resolveHookEvent(
     projectDir,
     now: context.receivedAt,
   });
-  return { event, projectDir, resolution, configWarnings: loaded.warnings };
+  return { event, projectDir, resolution, configWarnings: loaded.warnings, config: loaded.config };
 }

@@ -29,8 +29,10 @@ async function run(
   }).spawn();
   if (stdin !== undefined) {
     const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
+    // The launcher may exit without reading stdin (no Deno to hand it to): a closed pipe
+    // is then the expected end, not a failure.
+    await writer.write(new TextEncoder().encode(stdin)).catch(() => {});
+    await writer.close().catch(() => {});
   }
   const output = await child.output();
   const decoder = new TextDecoder();

@@ -13,7 +13,8 @@
  *
  * Deliberate differences from ntfy: attachments are off (as on a default self-hosted
  * server), e-mail forwarding is on (as on ntfy.sh), natural-language delays are not
- * understood, and only the publish side exists (no subscriptions, no web app).
+ * understood, and there is no web app. Subscribing (`GET /<topic>/json`) is in
+ * `_ntfy_subscribe.ts`: tests play the phone with it.
  *
  * @module
  */
@@ -44,7 +45,10 @@ import type {
   ReceivedMessage,
 } from "./ntfy_server_options.ts";
 
+import { type SubscribeRequest, TopicStreams } from "./_ntfy_subscribe.ts";
+
 export * from "./ntfy_server_options.ts";
+export type { SubscribeRequest } from "./_ntfy_subscribe.ts";
 
 const MESSAGE_LIMIT = 4096;
 const JSON_LIMIT = MESSAGE_LIMIT * 2;
@@ -76,6 +80,7 @@ interface Visitor {
 
 type Route =
   | { readonly kind: "health" }
+  | { readonly kind: "subscribe" }
   | { readonly kind: "publish"; readonly sequenceId?: string }
   | { readonly kind: "clear" | "delete"; readonly topic: string; readonly sequenceId: string };
 
@@ -103,6 +108,7 @@ export class NtfyTestServer implements AsyncDisposable {
   readonly #waiters = new Set<Waiter>();
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   readonly #closing = new AbortController();
+  readonly #streams: TopicStreams;
   #mode: NtfyFault | "ok" = "ok";
   #sequenceIds: boolean;
   #requests = 0;
@@ -115,6 +121,7 @@ export class NtfyTestServer implements AsyncDisposable {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#sequenceIds = options.sequenceIds ?? true;
+    this.#streams = new TopicStreams({ keepaliveMs: options.keepaliveMs });
     this.#server = Deno.serve(
       { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
       (request, info) => this.#handle(request, info),
@@ -134,6 +141,26 @@ export class NtfyTestServer implements AsyncDisposable {
   /** Every accepted message, oldest first (a live array; copy it to keep a snapshot). */
   get messages(): readonly ReceivedMessage[] {
     return this.#messages;
+  }
+
+  /** Subscribe requests (`GET /<topic>/json`) so far, oldest first. */
+  get subscriptions(): readonly SubscribeRequest[] {
+    return this.#streams.requests;
+  }
+
+  /** Subscription streams open now. */
+  get openStreams(): number {
+    return this.#streams.open;
+  }
+
+  /** Ends every subscription stream from the server's side; returns how many were open. */
+  dropStreams(): number {
+    return this.#streams.dropAll();
+  }
+
+  /** While true, new subscriptions are refused with 503. */
+  refuseSubscriptions(refusing: boolean): void {
+    this.#streams.refusing = refusing;
   }
 
   /** Every accepted message, clear and delete, oldest first (a live array). */
@@ -237,6 +264,7 @@ export class NtfyTestServer implements AsyncDisposable {
         waiter.reject(new Error(`Server closed while waiting for ${waiter.count} ntfy messages`));
       }
       this.#waiters.clear();
+      this.#streams.close();
       await this.#server.shutdown();
     })();
     return this.#closed;
@@ -256,13 +284,17 @@ export class NtfyTestServer implements AsyncDisposable {
     const url = new URL(request.url);
     const route = this.#route(request.method, url.pathname);
     try {
-      if (route !== undefined && route.kind !== "health") {
+      if (route !== undefined && route.kind !== "health" && route.kind !== "subscribe") {
         const fault = this.#faults.shift() ?? (this.#mode === "ok" ? undefined : this.#mode);
         if (fault) return await this.#fault(fault, request);
       }
       const visitor = this.#authenticate(request.headers, url.searchParams);
       if (route === undefined) throw ntfyError(40401);
       if (route.kind === "health") return json({ healthy: true });
+      if (route.kind === "subscribe") {
+        if (this.#options.requireAuth && visitor.user === undefined) throw ntfyError(40301);
+        return this.#streams.subscribe(request, url);
+      }
       this.#limitRequests(info.remoteAddr.hostname);
       if (route.kind === "publish") {
         return json(await this.#publish(request, url, visitor, route.sequenceId));
@@ -278,6 +310,7 @@ export class NtfyTestServer implements AsyncDisposable {
   #route(method: string, path: string): Route | undefined {
     const isWrite = method === "PUT" || method === "POST";
     if (method === "GET" && path === "/v1/health") return { kind: "health" };
+    if (TopicStreams.matches(method, path)) return { kind: "subscribe" };
     if (isWrite && (path === "/" || TOPIC_PATTERN.test(path.slice(1)))) return { kind: "publish" };
     if ((isWrite || method === "GET") && PUBLISH_PATH.test(path)) return { kind: "publish" };
     if (!this.#sequenceIds) return undefined;
@@ -470,7 +503,7 @@ export class NtfyTestServer implements AsyncDisposable {
     }) as unknown as ReceivedMessage;
     this.#record(record);
 
-    return compact({
+    const event = compact({
       id,
       sequence_id: sequenceId,
       time,
@@ -487,6 +520,8 @@ export class NtfyTestServer implements AsyncDisposable {
       attachment,
       content_type: markdown ? "text/markdown" : undefined,
     });
+    this.#streams.publish(event as Parameters<TopicStreams["publish"]>[0]);
+    return event;
   }
 
   /** A clear or delete of a sequence: recorded, applied to the phone view, answered. */
@@ -504,7 +539,7 @@ export class NtfyTestServer implements AsyncDisposable {
     this.#events.push({ event, id, topic, sequenceId, time: nowSecs });
     if (kind === "clear") this.#phone.clear(topic, sequenceId, nowSecs);
     else this.#phone.delete(topic, sequenceId, nowSecs);
-    return {
+    const answer = {
       id,
       sequence_id: sequenceId,
       time: nowSecs,
@@ -512,6 +547,8 @@ export class NtfyTestServer implements AsyncDisposable {
       event,
       topic,
     };
+    this.#streams.publish(answer);
+    return answer;
   }
 
   #record(message: ReceivedMessage): void {

@@ -66,6 +66,8 @@ export interface NtfyServerOptions {
   now?: () => number;
   /** Called with each accepted message, right after it is recorded. */
   onMessage?: (message: ReceivedMessage) => void;
+  /** Pause between keepalive events on subscriptions. @default {45000} */
+  keepaliveMs?: number;
 }
 
 /** What happened at the server, in order: a message, or a sequence cleared or deleted. */
