@@ -3,16 +3,26 @@
  *
  * This module is the public API for other programs: the wire protocol (typed messages,
  * length-prefixed msgpack frames, the notification task) and a client for a running
- * claude-ntfy daemon.
+ * claude-ntfy daemon. `@claude-ntfy/claude-ntfy/protocol` is the protocol alone, and
+ * `@claude-ntfy/claude-ntfy/testing` a stand-in daemon to test against.
  *
- * @example Ping a running daemon
- * ```ts ignore
- * import { connect, resolveDaemonPaths } from "@claude-ntfy/claude-ntfy";
+ * @example Send a notification through a daemon
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveDaemonPaths, submitOnce } from "@claude-ntfy/claude-ntfy";
+ * import { startFakeDaemon } from "@claude-ntfy/claude-ntfy/testing";
  *
- * const paths = resolveDaemonPaths({ homeDir: Deno.env.get("HOME")! });
- * const client = await connect({ socketPath: paths.socketPath, tokenPath: paths.tokenPath });
- * console.log(`round trip ${await client.ping()} ms`);
- * await client.close();
+ * // The user's daemon is at resolveDaemonPaths({ homeDir }): its socketPath and tokenPath.
+ * assert.equal(resolveDaemonPaths({ homeDir: "/home/ada" }).tokenPath, "/home/ada/.claude/ntfy-service/daemon.token");
+ *
+ * // Here, a stand-in that keeps what it is sent.
+ * await using daemon = await startFakeDaemon();
+ * const id = await submitOnce(daemon.connectOptions, {
+ *   target: { serverUrl: "https://ntfy.sh", topic: "claude-alerts-x7q2" },
+ *   message: { title: "deploy finished", body: "All green.", tags: ["rocket"] },
+ *   origin: { event: "deploy", createdAt: Date.now() },
+ * });
+ * assert.equal(daemon.tasks[0]?.id, id);
  * ```
  *
  * @module

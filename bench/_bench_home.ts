@@ -11,6 +11,8 @@ import { sleep, waitUntil } from "./_stats.ts";
 export const REPO_ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/, "");
 /** The bundled CLI, as installed. */
 export const BUNDLE = `${REPO_ROOT}/dist/claude-ntfy.js`;
+/** The hook's own bundle: what `init --install-hooks` registers. */
+export const HOOK_BUNDLE = `${REPO_ROOT}/dist/hook/claude-ntfy-hook.js`;
 /** The flags the README gives for the hook command. */
 export const HOOK_RUN_FLAGS = ["run", "-A", "--quiet", "--no-prompt"];
 
@@ -187,8 +189,9 @@ export class BenchHome {
 
 function configToml(ntfyUrl: string): string {
   // A queue far above anything the benchmark holds, so Submits are never refused with
-  // QUEUE_FULL; warnings only, so logging costs nothing on the hot path.
-  // Notifications go at once (no hold): the benchmark measures delivery, not waiting.
+  // QUEUE_FULL; warnings only, so logging costs nothing on the hot path; no digests, since
+  // every message's own arrival is timed. Notifications go at once (no hold): the benchmark
+  // measures delivery, not waiting.
   return `[ntfy]
 server_url = "${ntfyUrl}"
 default_topic = "bench"
@@ -199,5 +202,6 @@ delay_secs = 0
 [daemon]
 max_queue_size = 10000000
 log_level = "warn"
+digest_after = 0
 `;
 }

@@ -1,3 +1,4 @@
+import { errorMessage } from "../protocol/error_message.ts";
 // Everything the benchmark starts or creates registers how to undo it here, so that child
 // processes and temp folders go away on success, on error and on Ctrl-C alike.
 
@@ -26,7 +27,7 @@ export function cleanupAll(): Promise<void> {
       try {
         await undo();
       } catch (error) {
-        console.error(`bench: cleanup of ${what} failed: ${(error as Error).message}`);
+        console.error(`bench: cleanup of ${what} failed: ${errorMessage(error)}`);
       }
     }
   })();

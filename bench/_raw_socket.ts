@@ -3,12 +3,7 @@
 
 import { decodeResponse, encodeRequest, FrameDecoder, PROTOCOL_VERSION } from "../protocol/mod.ts";
 import { onCleanup, stopChild } from "./_cleanup.ts";
-
-/** Writes all of `bytes`. */
-export async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
-}
+import { writeAll } from "../client/write_all.ts";
 
 /** `count` copies of `frame`, back to back. */
 export function repeatFrame(frame: Uint8Array, count: number): Uint8Array {

@@ -150,8 +150,7 @@ function hookSplit(figures: Record<string, unknown>) {
   return {
     denoStartMs: p50("empty"),
     bundleLoadMs: p50("help") - p50("empty"),
-    resolveMs: p50("dryRun") - p50("help"),
-    socketMs: p50("hook") - p50("dryRun"),
+    exchangeMs: p50("hook") - p50("help"),
   };
 }
 
@@ -219,11 +218,9 @@ async function main(): Promise<number> {
   const split = hookSplit(context.figures);
   if (split) {
     console.log(
-      `\nHook wall time, p50 split: Deno start ${split.denoStartMs.toFixed(1)} ms + bundle load ` +
-        `${split.bundleLoadMs.toFixed(1)} ms + stdin/config/template ${
-          split.resolveMs.toFixed(1)
-        } ms ` +
-        `+ connect/hello/submit/close ${split.socketMs.toFixed(1)} ms.`,
+      `\nHook wall time, p50 split: Deno start ${split.denoStartMs.toFixed(1)} ms + hook bundle ` +
+        `load ${split.bundleLoadMs.toFixed(1)} ms + stdin, context and the event's journaled ` +
+        `round trip ${split.exchangeMs.toFixed(1)} ms.`,
     );
     context.figures.hookSplit = split;
   }

@@ -10,6 +10,7 @@ import type { Config } from "../core/config/config.ts";
 import { type DaemonPaths, STATE_DIR_NAME } from "../client/paths.ts";
 import { daemonPathsFor, homeDirectory } from "./daemon_paths.ts";
 import type { CliIo } from "./io.ts";
+import { projectDirOf } from "./project_dir.ts";
 
 /** The resolved configuration and paths for one command run. */
 export interface CliContext {
@@ -45,7 +46,7 @@ export interface ContextOptions {
  */
 export function resolveContext(io: CliIo, options: ContextOptions = {}): CliContext {
   const homeDir = homeDirectory(io);
-  const projectDir = options.projectDir ?? io.env("CLAUDE_PROJECT_DIR") ?? io.cwd;
+  const projectDir = projectDirOf(io, options.projectDir);
   const loaded = loadConfig({ projectDir, homeDir, env: io.env });
   const projectStateDir = `${projectDir}/${STATE_DIR_NAME}`;
   const paths = daemonPathsFor(io, {

@@ -9,16 +9,32 @@ import type { CliContext } from "./context.ts";
 import { daemonPermissionFlags, type PermissionScope } from "./daemon_permissions.ts";
 import { ensurePrivateDir } from "../core/state_dir.ts";
 import { type DaemonPaths, dirname } from "../client/paths.ts";
-import { requestOnce } from "../client/client.ts";
+import { requestOnce } from "../client/request_once.ts";
+import { daemonConnectOptions } from "./connect_daemon.ts";
 import { delay } from "../client/schedule.ts";
 import { ErrorCode, MIN_PROTOCOL_VERSION } from "../protocol/mod.ts";
 import { RemoteError } from "../client/errors.ts";
+import { readPluginStates } from "./install/claude_plugins.ts";
 
-/** The files to launch the daemon from: this program's own entry and, if any, its deno.json. */
+/**
+ * The CLI entry beside the hook's own entry (`cli/hook_main.ts` or its bundle), which
+ * knows only the hook: the daemon is started through the whole CLI.
+ */
+function cliEntry(entry: string): string {
+  if (entry.endsWith("/dist/hook/claude-ntfy-hook.js")) {
+    return entry.replace(/\/hook\/claude-ntfy-hook\.js$/, "/claude-ntfy.js");
+  }
+  if (entry.endsWith("/cli/hook_main.ts")) return entry.replace(/hook_main\.ts$/, "main.ts");
+  return entry;
+}
+
+/** The files to launch the daemon from: this program's CLI entry and, if any, its deno.json. */
 function launchTarget(): { entry: string; configFile?: string } {
-  const entry = Deno.mainModule.startsWith("file://")
-    ? decodeURIComponent(new URL(Deno.mainModule).pathname)
-    : Deno.mainModule;
+  const entry = cliEntry(
+    Deno.mainModule.startsWith("file://")
+      ? decodeURIComponent(new URL(Deno.mainModule).pathname)
+      : Deno.mainModule,
+  );
   if (entry.endsWith(".js")) return { entry };
   for (let dir = dirname(entry); dir !== "/"; dir = dirname(dir)) {
     try {
@@ -31,11 +47,28 @@ function launchTarget(): { entry: string; configFile?: string } {
   return { entry };
 }
 
-/** What the daemon must reach: its paths, the config files and every ntfy server named. */
+/**
+ * What the daemon must reach: its paths, the config files and every ntfy server named, in
+ * the config or in the saved options of the enabled claude-ntfy plugin (whose hooks send
+ * them along with each event, and may find a daemon started from a shell without them).
+ */
 export function daemonScope(context: CliContext): PermissionScope {
   const servers = new Set<string>([context.config.ntfy.server_url]);
-  for (const topic of Object.values(context.config.hooks.topics)) {
-    if (/^https?:\/\//.test(topic)) servers.add(new URL(topic).origin);
+  const urls = [...Object.values(context.config.hooks.topics)];
+  const { plugins } = readPluginStates({
+    homeDir: context.homeDir,
+    projectDir: context.projectDir,
+  });
+  for (const plugin of plugins.filter((each) => each.active)) {
+    urls.push(plugin.options.server ?? "", plugin.options.topic ?? "");
+  }
+  for (const url of urls) {
+    if (!/^https?:\/\//.test(url)) continue;
+    try {
+      servers.add(new URL(url).origin);
+    } catch {
+      // Not a URL after all: the hook reports the config error when it is used.
+    }
   }
   return {
     paths: context.paths,
@@ -140,11 +173,7 @@ export function spawnDetachedDaemon(
  */
 export async function stopOlderDaemon(paths: DaemonPaths, timeoutMs = 10_000): Promise<boolean> {
   try {
-    await requestOnce({
-      socketPath: paths.socketPath,
-      tokenPath: paths.tokenPath,
-      clientName: "claude-ntfy-replace",
-    }, { type: "ping" });
+    await requestOnce(daemonConnectOptions(paths, "replace"), { type: "ping" });
     // It speaks this protocol: not older, leave it be.
     return false;
   } catch (error) {
@@ -154,12 +183,10 @@ export async function stopOlderDaemon(paths: DaemonPaths, timeoutMs = 10_000): P
     }
   }
   try {
-    await requestOnce({
-      socketPath: paths.socketPath,
-      tokenPath: paths.tokenPath,
-      protocolVersion: MIN_PROTOCOL_VERSION,
-      clientName: "claude-ntfy-replace",
-    }, { type: "shutdown" });
+    await requestOnce(
+      daemonConnectOptions(paths, "replace", { protocolVersion: MIN_PROTOCOL_VERSION }),
+      { type: "shutdown" },
+    );
   } catch {
     // Nobody answered (or it is already stopping): starting normally reports the rest.
     return false;

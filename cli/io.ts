@@ -12,7 +12,9 @@ export interface CliIo {
   /** Writes text to standard error. */
   stderr(text: string): void;
   /** Standard input as a byte stream. */
-  stdin: ReadableStream<Uint8Array>;
+  readonly stdin: ReadableStream<Uint8Array>;
+  /** Standard input read directly into buffers: cheaper than the stream (the hook uses it). */
+  readonly stdinReader?: { read(buffer: Uint8Array): Promise<number | null> };
   /** Whether standard output is a terminal (colour, live refresh). */
   isTerminal: boolean;
   /** Whether standard input is a terminal (nothing piped in). */
@@ -32,7 +34,11 @@ export function processIo(): CliIo {
   return {
     stdout: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
     stderr: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
-    stdin: Deno.stdin.readable,
+    // A getter: creating the stream costs the hook time it need not spend.
+    get stdin() {
+      return Deno.stdin.readable;
+    },
+    stdinReader: Deno.stdin,
     isTerminal: Deno.stdout.isTerminal(),
     stdinIsTerminal: Deno.stdin.isTerminal(),
     env: (name) => Deno.env.get(name),

@@ -9,7 +9,8 @@
 
 import type { NotificationTask } from "../protocol/mod.ts";
 import type { CliContext } from "./context.ts";
-import { submitOnce } from "../client/client.ts";
+import { submitOnce } from "../client/request_once.ts";
+import { daemonConnectOptions } from "./connect_daemon.ts";
 import {
   ClientError,
   ConnectionClosedError,
@@ -19,6 +20,7 @@ import {
 } from "../client/errors.ts";
 import { writeSpoolFile } from "../core/spool/write_spool_file.ts";
 import { spawnDetachedDaemon } from "./daemon_launch.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** How a task left this process. */
 export interface SubmitOutcome {
@@ -47,10 +49,15 @@ export interface SubmitOptions {
   readonly autostart?: boolean;
 }
 
-/** Publishes directly, loading the publisher only when needed (it is off the hot path). */
+/**
+ * Publishes directly, loading the publisher only when needed (it is off the hot path). A
+ * clear or delete that sequence ids rule out is done without a request, with id `""`.
+ */
 export async function publishDirectly(task: NotificationTask): Promise<string> {
-  const { publish } = await import("../core/ntfy/publisher.ts");
-  return (await publish(task)).id;
+  const { publishWithSequences, SequenceSupport } = await import(
+    "../core/ntfy/sequence_support.ts"
+  );
+  return (await publishWithSequences(task, { support: new SequenceSupport() })).id;
 }
 
 /** Failures after which the task is spooled rather than lost. */
@@ -71,13 +78,10 @@ function viaDaemon(
   context: CliContext,
   options: SubmitOptions,
 ): Promise<string> {
-  return submitOnce({
-    socketPath: context.paths.socketPath,
-    tokenPath: context.paths.tokenPath,
-    connectTimeoutMs: 1_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
-    clientName: "claude-ntfy-hook",
-  }, task);
+  const overrides = options.requestTimeoutMs === undefined
+    ? {}
+    : { requestTimeoutMs: options.requestTimeoutMs };
+  return submitOnce(daemonConnectOptions(context.paths, "hook", overrides), task);
 }
 
 /**
@@ -109,7 +113,7 @@ export async function submitTask(
     return {
       via: "spool",
       id: file,
-      fallbackReason: (error as Error).message,
+      fallbackReason: errorMessage(error),
       startedDaemon,
       daemonNotRunning: notRunning,
     };

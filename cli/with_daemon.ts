@@ -6,7 +6,8 @@
  */
 
 import type { CliContext } from "./context.ts";
-import { connect, type DaemonClient } from "../client/client.ts";
+import type { DaemonClient } from "../client/client.ts";
+import { connectDaemon, type DaemonCaller } from "./connect_daemon.ts";
 import { DaemonNotRunningError } from "../client/errors.ts";
 import { ExitCode } from "./io.ts";
 
@@ -16,18 +17,12 @@ import { ExitCode } from "./io.ts";
  */
 export async function withDaemon(
   context: CliContext,
-  clientName: string,
+  caller: DaemonCaller,
   handlers: { notRunning(): void; work(client: DaemonClient): Promise<number> },
 ): Promise<number> {
   let client: DaemonClient;
   try {
-    client = await connect({
-      socketPath: context.paths.socketPath,
-      tokenPath: context.paths.tokenPath,
-      connectTimeoutMs: 2_000,
-      requestTimeoutMs: 10_000,
-      clientName,
-    });
+    client = await connectDaemon(context.paths, caller);
   } catch (error) {
     if (!(error instanceof DaemonNotRunningError)) throw error;
     handlers.notRunning();

@@ -104,12 +104,29 @@ export function shortSocketDir(inputs: PathInputs): string {
  * `CLAUDE_NTFY_SOCKET`, else `daemon.socket_path`, else `daemon.sock` in the state folder;
  * a path over 107 bytes moves to a short per-user folder, named by a hash of the long path.
  *
- * @example
+ * @param inputs The home folder, and what the caller knows of the project, the config and
+ * the environment.
+ * @returns Every path of the daemon's state.
+ *
+ * @example The user's daemon
  * ```ts
- * import { resolveDaemonPaths } from "./paths.ts";
+ * import assert from "node:assert/strict";
+ * import { resolveDaemonPaths } from "@claude-ntfy/claude-ntfy";
  *
  * const paths = resolveDaemonPaths({ homeDir: "/home/ada" });
- * console.log(paths.socketPath); // "/home/ada/.claude/ntfy-service/daemon.sock"
+ * assert.equal(paths.socketPath, "/home/ada/.claude/ntfy-service/daemon.sock");
+ * assert.equal(paths.tokenPath, "/home/ada/.claude/ntfy-service/daemon.token");
+ * ```
+ *
+ * @example A socket path too long for Linux moves
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MAX_SOCKET_PATH_BYTES, resolveDaemonPaths } from "@claude-ntfy/claude-ntfy";
+ *
+ * const paths = resolveDaemonPaths({ homeDir: `/home/${"a".repeat(120)}`, runtimeDir: "/run/user/1000" });
+ * assert.equal(paths.socketRelocated, true);
+ * assert.ok(paths.socketPath.startsWith("/run/user/1000/claude-ntfy/"));
+ * assert.ok(new TextEncoder().encode(paths.socketPath).length <= MAX_SOCKET_PATH_BYTES);
  * ```
  */
 export function resolveDaemonPaths(inputs: PathInputs): DaemonPaths {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import { errorMessage } from "../protocol/error_message.ts";
+
 /** Why the daemon could not take its state folder. */
 export type InstanceErrorCode =
   | "ALREADY_RUNNING"
@@ -61,7 +63,7 @@ export function ensurePrivateDir(path: string): void {
   } catch (error) {
     throw new InstanceError(
       "STATE_DIR_UNUSABLE",
-      `Cannot create state folder "${path}": ${(error as Error).message}`,
+      `Cannot create state folder "${path}": ${errorMessage(error)}`,
     );
   }
   const info = Deno.statSync(path);
@@ -95,7 +97,7 @@ export function ensurePrivateDir(path: string): void {
         "INSECURE_STATE_DIR",
         `Refusing state folder "${path}": others can read it (mode ${
           mode.toString(8)
-        }) and it cannot be made private: ${(error as Error).message}; run: chmod 700 "${path}"`,
+        }) and it cannot be made private: ${errorMessage(error)}; run: chmod 700 "${path}"`,
       );
     }
   }

@@ -23,6 +23,9 @@ import { DaemonError } from "./errors.ts";
 import type { DaemonStats } from "./stats/daemon_stats.ts";
 import type { Logger } from "./log.ts";
 import type { RequestHandler } from "./request_handler.ts";
+import { errorMessage } from "../protocol/error_message.ts";
+import { concatBytes } from "../protocol/concat_bytes.ts";
+import { writeAll } from "../client/write_all.ts";
 
 /** Limits applied to every connection. */
 export interface ConnectionLimits {
@@ -95,6 +98,7 @@ export class ClientConnection {
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
   #flushing = false;
+  readonly #gone = new AbortController();
   /** Last time bytes arrived (ms, monotonic). */
   lastActivity = performance.now();
 
@@ -126,6 +130,11 @@ export class ClientConnection {
     return this.#closed;
   }
 
+  /** Requests being answered now: a connection waiting on one is not idle. */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
   /** Reads and answers frames until the client goes away or the connection is closed. */
   async serve(): Promise<void> {
     const buffer = new Uint8Array(64 * 1024);
@@ -138,7 +147,7 @@ export class ClientConnection {
           if (!this.#closed) {
             this.#context.log.debug("connection read failed", {
               conn: this.#id,
-              error: (error as Error).message,
+              error: errorMessage(error),
             });
           }
           break;
@@ -192,7 +201,7 @@ export class ClientConnection {
     this.#protocolErrors += 1;
     this.#context.stats.protocolError();
     const code = error instanceof ProtocolError ? error.code : ErrorCode.Internal;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.#context.log.debug("protocol error", { conn: this.#id, code, message });
     this.#send({ type: "error", id, code, message });
   }
@@ -219,7 +228,7 @@ export class ClientConnection {
     }
     let answer: Response | Promise<Response>;
     try {
-      answer = this.#context.handle(request);
+      answer = this.#context.handle(request, this.#gone.signal);
     } catch (error) {
       answer = errorResponse(request.id, error);
     }
@@ -314,18 +323,14 @@ export class ClientConnection {
         const total = this.#pendingBytes;
         this.#pending = [];
         this.#pendingBytes = 0;
-        const bytes = frames.length === 1 ? frames[0]! : concat(frames, total);
-        let written = 0;
-        while (written < bytes.byteLength) {
-          written += await this.#conn.write(bytes.subarray(written));
-        }
+        await writeAll(this.#conn, concatBytes(frames));
         this.#context.stats.bytesWritten(total);
       }
     } catch (error) {
       if (!this.#closed) {
         this.#context.log.debug("connection write failed", {
           conn: this.#id,
-          error: (error as Error).message,
+          error: errorMessage(error),
         });
       }
       this.close();
@@ -346,6 +351,7 @@ export class ClientConnection {
     this.#closed = true;
     this.#pending = [];
     this.#pendingBytes = 0;
+    this.#gone.abort();
     try {
       this.#conn.close();
     } catch (error) {
@@ -358,16 +364,6 @@ export class ClientConnection {
     this.#closeAfterFlush = true;
     this.#flushSoon();
   }
-}
-
-function concat(chunks: Uint8Array[], total: number): Uint8Array {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
 }
 
 /** Turns any thrown value into an `Error` response. */
@@ -385,6 +381,6 @@ export function errorResponse(id: number, error: unknown): Response {
     type: "error",
     id,
     code: ErrorCode.Internal,
-    message: `Internal error: ${error instanceof Error ? error.message : String(error)}`,
+    message: `Internal error: ${errorMessage(error)}`,
   };
 }

@@ -22,6 +22,9 @@ import { EventConfigCache } from "./config_cache.ts";
 import { type EventIntake, type TakeEvent, takeEvent as takeEventWith } from "./event_intake.ts";
 import { SessionTracker } from "./sessions/mod.ts";
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
+import { errorMessage } from "../protocol/error_message.ts";
+import { ApprovalDesk } from "./approval/mod.ts";
+import type { HookContext } from "../protocol/mod.ts";
 
 export * from "./daemon_options.ts";
 
@@ -59,22 +62,30 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const sessions = new SessionTracker();
   // Notifications a restart found held: activity in their sessions can still cancel them.
   sessions.adopt(queue.heldTasks());
+  const approvals = new ApprovalDesk({
+    acceptTask,
+    log,
+    stateDir: paths.stateDir,
+    ...options.approvals,
+  });
   const intake: EventIntake = {
     configFor: options.configFor ?? configOverHome(),
     acceptTask,
     log,
     sessions,
     cancelTask: (id) => queue.cancel(id),
+    observe: (event) => approvals.observe(event),
   };
   const takeEvent: TakeEvent = (payload, context, id) =>
     takeEventWith(payload, context, intake, id);
-  // Events spooled while the daemon was starting happened before any a hook sends it now:
-  // sessions must see them first, in order.
-  let spoolTakenIn!: () => void;
-  const spoolReady = new Promise<void>((resolve) => spoolTakenIn = resolve);
-  const takeLiveEvent: TakeEvent = async (payload, context, id) => {
-    await spoolReady;
-    return await takeEvent(payload, context, id);
+  // A hook that waits for a decision may get one from the phone, until it goes away.
+  const answerEvent = (payload: Uint8Array, context: HookContext, hookGone?: AbortSignal) => {
+    const waitLimitMs = context.decisionWaitMs;
+    if (hookGone === undefined || waitLimitMs === undefined) return takeEvent(payload, context);
+    return takeEventWith(payload, context, {
+      ...intake,
+      approve: (toSend) => approvals.ask({ ...toSend, waitLimitMs, signal: hookGone }),
+    });
   };
   const stopping = new AbortController();
   const status = () =>
@@ -94,11 +105,12 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       logLevel: next.logLevel,
       maxQueueSize: next.maxQueueSize,
       retryAttempts: next.retryAttempts,
+      digestAfter: next.digestAfter ?? 0,
     });
   }
   const handle = createRequestHandler({
     acceptTask,
-    takeEvent: takeLiveEvent,
+    takeEvent: answerEvent,
     queue,
     status,
     reload,
@@ -122,15 +134,18 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     instance.release();
     throw error;
   }
-  const served = server.serve(stopping.signal);
-  // Tasks hooks spooled while no daemon answered: now and as they appear.
-  const spool = admitSpooledTasks(paths.spoolDir, {
+  // Tasks hooks spooled while no daemon answered: now and as they appear. The socket
+  // already listens (hooks connecting now wait in its backlog), but requests are served only
+  // after the spool's first pass, so that notifications keep the order their events came in
+  // and sessions see the spooled events before any a hook sends now.
+  const { spool, firstPass } = admitSpooledTasks(paths.spoolDir, {
     acceptTask,
     takeEvent,
     queue,
     log,
-    onFirstPass: spoolTakenIn,
   });
+  await firstPass;
+  const served = server.serve(stopping.signal);
   const removeSignalListeners = options.handleSignals ?? true
     ? listenForSignals(stopping, reload, log)
     : () => {};
@@ -138,6 +153,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 
   async function stop(): Promise<void> {
     log.info("shutting down", { reason: String(stopping.signal.reason), queued: queue.size });
+    // Waiting hooks get their answer (no decision) and the notifications' clears are queued.
+    await approvals.close();
     queue.stopAccepting();
     await served;
     await spool.close();
@@ -178,7 +195,7 @@ function listenForSignals(stopping: AbortController, reload: () => void, log: Lo
       try {
         reload();
       } catch (error) {
-        log.error("reload failed", { error: (error as Error).message });
+        log.error("reload failed", { error: errorMessage(error) });
       }
     }],
   ];

@@ -6,6 +6,7 @@
  */
 
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
+import type { ApprovalDeskOptions } from "./approval/approval_desk.ts";
 import type { DaemonStatus } from "../protocol/mod.ts";
 import type { DaemonPaths } from "../client/paths.ts";
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS } from "./connection.ts";
@@ -23,6 +24,10 @@ export interface DaemonSettings {
   readonly retryAttempts: number;
   /** Base delay of the exponential backoff, in seconds. */
   readonly retryDelaySecs: number;
+  /** Notifications to one topic sent alone within the window; more go as a digest. @default {0} */
+  readonly digestAfter?: number;
+  /** The digest window, in seconds. @default {10} */
+  readonly digestWindowSecs?: number;
 }
 
 /** Settings fixed for the daemon's lifetime. */
@@ -71,6 +76,10 @@ export interface DaemonOptions {
    * but `fsync`. @default {"fsync"}
    */
   readonly durability?: Durability;
+  /** Approval timing and I/O, for tests. @default {the real clock, fetch and timings} */
+  readonly approvals?: Partial<
+    Pick<ApprovalDeskOptions, "fetch" | "lingerMs" | "now" | "random" | "subscription">
+  >;
 }
 
 /** A started daemon. */

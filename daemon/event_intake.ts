@@ -2,13 +2,20 @@
  * The daemon's side of a raw hook event: let the session tracker see it (which may make
  * notifications held or sent for its session pointless: those are cancelled, or cleared
  * on the phone), resolve it with the event's configuration and what is known of its
- * session, then queue the task it calls for, or say why there is none. The hook's input
- * and config errors become typed answers the hook can print.
+ * session, then queue the task it calls for (or hand a permission request whose hook waits
+ * to the approval desk), or say why there is none. The hook's input and config errors
+ * become typed answers the hook can print.
  *
  * @module
  */
 
-import { ErrorCode, type HookContext, type NotificationTask } from "../protocol/mod.ts";
+import {
+  ErrorCode,
+  type HookContext,
+  type NotificationTask,
+  type PermissionDecision,
+} from "../protocol/mod.ts";
+import type { Config } from "../core/config/config.ts";
 import { ConfigError } from "../core/config/config_error.ts";
 import type { HookEvent } from "../core/events/hook_event.ts";
 import { HookInputError } from "../core/events/hook_input_error.ts";
@@ -23,11 +30,25 @@ import { TemplateError } from "../core/templates/template_error.ts";
 import { DaemonError } from "./errors.ts";
 import type { Logger } from "./log.ts";
 import type { SessionTracker, TrackedNotification } from "./sessions/session_tracker.ts";
+import type { SessionSignal } from "../core/events/session_signal.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
-/** What became of an event. */
+/** What became of an event, and the phone's decision when one was asked for and given. */
 export type EventOutcome =
-  | { readonly taskId: string }
+  | { readonly taskId: string; readonly decision?: PermissionDecision }
   | { readonly skipped: string };
+
+/** A resolved event with a notification to send. */
+export interface EventToSend {
+  /** The event. */
+  readonly event: HookEvent;
+  /** Its notification. */
+  readonly task: NotificationTask;
+  /** The configuration it resolved with. */
+  readonly config: Config;
+  /** Told the notification's task id once it is queued (an approval then waits). */
+  readonly onSent?: (taskId: string) => void;
+}
 
 /** Resolves a raw event and queues its task (see {@linkcode takeEvent}), bound to a daemon. */
 export type TakeEvent = (
@@ -53,6 +74,17 @@ export interface EventIntake {
   cancelTask?(id: string): Promise<boolean>;
   /** The daemon's clock, in ms since the epoch. @default {Date.now} */
   readonly now?: () => number;
+  /** Sees every event taken in, sent or skipped (approvals end when a session moves on). */
+  readonly observe?: (event: HookEvent) => void;
+  /**
+   * Sends an event's notification in place of `acceptTask` and waits for a decision, when
+   * it applies (a permission request whose hook waits, approvals on); resolves with
+   * `undefined` when it does not, and the task goes to `acceptTask`. Calls `toSend.onSent`
+   * with the notification's task id once it is queued, before the wait.
+   */
+  readonly approve?: (
+    toSend: EventToSend,
+  ) => Promise<{ readonly taskId: string; readonly decision?: PermissionDecision } | undefined>;
 }
 
 /**
@@ -67,13 +99,16 @@ export const LATE_HOLD_MS = 1_000;
  * session are taken one at a time, in order: the notifications the event makes pointless
  * are cancelled first (a sent one with a sequence id gets a `clear` task), and a
  * notification that would be a second buzz for what the session already notified is
- * skipped as merged.
+ * skipped as merged. A permission request the approval desk takes is sent at once, never
+ * held, cancelled or merged; its wait for the answer runs outside the session's turn, so
+ * that the events showing it was answered at the terminal get in.
  *
  * @param payload The hook's stdin.
  * @param context The hook's context.
  * @param intake The daemon's configuration and queue.
  * @param taskId The id to queue the task under (spooled events keep their file's name).
- * @returns The queued task's id, or why nothing was queued.
+ * @returns The queued task's id (with the phone's decision, when one was asked for and
+ * given), or why nothing was queued.
  * @throws {DaemonError} with the input error's code (`INVALID_JSON`, …) for a payload that
  * is no hook event, `CONFIG_INVALID` for a configuration that cannot be used, and whatever
  * `acceptTask` throws (`QUEUE_FULL`, `HOST_NOT_PERMITTED`, …).
@@ -105,13 +140,19 @@ export async function takeEvent(
 ): Promise<EventOutcome> {
   const parsed = asDaemonError(() => parseHookEvent(payload, context));
   const { sessions } = intake;
-  if (sessions === undefined) return await takeParsed(parsed, context, intake, taskId);
   const sessionId = parsed.event.payload.session_id;
-  return await sessions.serialize(
-    typeof sessionId === "string" && sessionId !== "" ? sessionId : undefined,
-    () => takeParsed(parsed, context, intake, taskId),
-  );
+  const step = sessions === undefined
+    ? await takeParsed(parsed, context, intake, taskId)
+    : await sessions.serialize(
+      typeof sessionId === "string" && sessionId !== "" ? sessionId : undefined,
+      () => takeParsed(parsed, context, intake, taskId),
+    );
+  // An approval's wait is outside the session's turn: the events that end it must get in.
+  return "answer" in step ? await step.answer : step;
 }
+
+/** An event's outcome, or, for an approval that was sent, the wait for its answer. */
+type Step = EventOutcome | { readonly answer: Promise<EventOutcome> };
 
 /** Runs `step`, turning input, config and template errors into the daemon's answers. */
 function asDaemonError<T>(step: () => T): T {
@@ -133,7 +174,7 @@ async function takeParsed(
   context: HookContext,
   intake: EventIntake,
   taskId: string | undefined,
-): Promise<EventOutcome> {
+): Promise<Step> {
   const at = context.receivedAt;
   const observation = intake.sessions?.observe(parsed.event, {
     at,
@@ -147,34 +188,87 @@ async function takeParsed(
   );
   const { event, resolution, configWarnings } = resolved;
   for (const warning of configWarnings) intake.log.warn("config", { warning });
+  intake.observe?.(event);
   if (resolution.kind === "skip") {
     intake.log.debug("event skipped", { event: event.name, reason: resolution.reason });
     return { skipped: `${resolution.reason}${ended}` };
+  }
+  for (const warning of resolution.warnings) {
+    intake.log.warn("template", { event: event.name, warning });
+  }
+  const approval = await startApproval(
+    { event, task: resolution.task, config: resolved.config },
+    intake,
+  );
+  if (approval !== undefined) {
+    // The desk sent it at once and clears it itself: activity in the session neither
+    // cancels nor clears it, but the dialog's own Notification would be a second buzz.
+    track(observation?.signal, intake, {
+      taskId: approval.taskId,
+      target: resolution.task.target,
+      approval: true,
+      at,
+    });
+    return { answer: approval.answer };
   }
   if (observation?.duplicateOf !== undefined) {
     const reason = `merged: ${observation.duplicateOf}`;
     intake.log.debug("event merged", { event: event.name, reason });
     return { skipped: `${reason}${ended}` };
   }
-  for (const warning of resolution.warnings) {
-    intake.log.warn("template", { event: event.name, warning });
-  }
   const task = holdFromNow(resolution.task, context.receivedAt, intake.now?.() ?? Date.now());
   const id = await intake.acceptTask(task, taskId);
-  const signal = observation?.signal;
-  if (signal?.sessionId !== undefined) {
-    intake.sessions!.track(signal.sessionId, {
-      taskId: id,
-      ...(signal.waits === undefined ? {} : { kind: signal.waits }),
-      ...(task.message.sequenceId === undefined ? {} : { sequenceId: task.message.sequenceId }),
-      target: task.target,
-      ...(signal.waits === "permission" && signal.toolCall !== undefined
-        ? { toolCall: signal.toolCall }
-        : {}),
-      at,
-    });
-  }
+  track(observation?.signal, intake, {
+    taskId: id,
+    ...(task.message.sequenceId === undefined ? {} : { sequenceId: task.message.sequenceId }),
+    target: task.target,
+    at,
+  });
   return { taskId: id };
+}
+
+/** Remembers a notification of the event's session, with what the session waits for. */
+function track(
+  signal: SessionSignal | undefined,
+  intake: EventIntake,
+  notification: Omit<TrackedNotification, "kind" | "toolCall">,
+): void {
+  if (signal?.sessionId === undefined) return;
+  intake.sessions?.track(signal.sessionId, {
+    ...notification,
+    ...(signal.waits === undefined ? {} : { kind: signal.waits }),
+    ...(signal.waits === "permission" && signal.toolCall !== undefined
+      ? { toolCall: signal.toolCall }
+      : {}),
+  });
+}
+
+/**
+ * Hands the event to the approval desk, if there is one, until its notification is sent:
+ * resolves with the notification's id and the wait for the answer, or `undefined` when
+ * approvals do not apply (nothing was sent; the event goes on as any other).
+ */
+async function startApproval(
+  toSend: EventToSend,
+  intake: EventIntake,
+): Promise<{ readonly taskId: string; readonly answer: Promise<EventOutcome> } | undefined> {
+  if (intake.approve === undefined) return undefined;
+  let onSent!: (taskId: string) => void;
+  const sent = new Promise<string>((resolve) => onSent = resolve);
+  const answer = intake.approve({ ...toSend, onSent });
+  const first = await Promise.race([
+    sent.then((taskId) => ({ taskId })),
+    answer.then((outcome) => ({ outcome })),
+  ]);
+  if ("taskId" in first) {
+    const taskId = first.taskId;
+    return { taskId, answer: answer.then((outcome) => outcome ?? { taskId }) };
+  }
+  const outcome = first.outcome;
+  // An `approve` that does not report sending (a test double) answers in one step.
+  return outcome === undefined
+    ? undefined
+    : { taskId: outcome.taskId, answer: Promise.resolve(outcome) };
 }
 
 /**
@@ -191,6 +285,8 @@ async function endNotifications(
   let cancelled = 0;
   const cleared = new Set<string>();
   for (const notification of ended) {
+    // An approval's notification is the desk's to end: it watches the session too.
+    if (notification.approval) continue;
     try {
       if (await intake.cancelTask?.(notification.taskId)) {
         cancelled += 1;
@@ -203,7 +299,7 @@ async function endNotifications(
     } catch (error) {
       intake.log.warn("cannot end a pointless notification", {
         id: notification.taskId,
-        error: (error as Error).message,
+        error: errorMessage(error),
       });
     }
   }

@@ -1,10 +1,12 @@
 /**
  * A small structured logger with levels. Lines look like
  * `2026-11-24T08:00:00.000Z INFO delivered id=ab-1 topic=alerts ms=3`.
- * Values listed as secrets are replaced by `***` wherever they appear.
+ * Values listed as secrets are masked wherever they appear (see `redactSecrets`).
  *
  * @module
  */
+
+import { redactSecrets } from "../core/ntfy/redact.ts";
 
 /** Log levels, most severe first. */
 export const LOG_LEVELS = ["error", "warn", "info", "debug"] as const;
@@ -108,7 +110,7 @@ export class Logger {
     for (const [key, value] of Object.entries(fields ?? {})) {
       if (value !== undefined && value !== null) line += ` ${key}=${formatValue(value)}`;
     }
-    for (const secret of this.#secrets) line = line.replaceAll(secret, "***");
+    if (this.#secrets.size > 0) line = redactSecrets(line, [...this.#secrets]);
     this.#sink(line + "\n");
   }
 }

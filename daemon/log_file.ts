@@ -6,6 +6,7 @@
  */
 
 import type { LogSink } from "./log.ts";
+import { writeAllSync } from "../client/write_all.ts";
 
 /** Rotation limits. */
 export interface LogFileOptions {
@@ -46,8 +47,7 @@ export function openLogFile(path: string, options: LogFileOptions = {}): LogSink
       file = open();
       size = 0;
     }
-    let written = 0;
-    while (written < bytes.byteLength) written += file.writeSync(bytes.subarray(written));
+    writeAllSync(file, bytes);
     size += bytes.byteLength;
   };
 }

@@ -12,10 +12,10 @@ import { InstanceError } from "../core/state_dir.ts";
 import { Logger, parseLogLevel } from "./log.ts";
 import type { Config } from "../core/config/config.ts";
 import type { DaemonPaths } from "../client/paths.ts";
-import { publish } from "../core/ntfy/publisher.ts";
-import { NtfyError } from "../core/ntfy/errors.ts";
-import { retryDelayMs } from "../core/ntfy/retry_policy.ts";
+import { SequenceSupport } from "../core/ntfy/sequence_support.ts";
+import { ntfyDelivery } from "./ntfy_delivery.ts";
 import { openLogFile } from "./log_file.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** The software version (from deno.json). */
 export const DAEMON_VERSION: string = VERSION;
@@ -41,10 +41,10 @@ export function settingsFromConfig(config: Config): DaemonSettings {
     maxQueueSize: config.daemon.max_queue_size,
     retryAttempts: config.daemon.retry_attempts,
     retryDelaySecs: config.daemon.retry_delay_secs,
+    digestAfter: config.daemon.digest_after,
+    digestWindowSecs: config.daemon.digest_window_secs,
   };
 }
-
-const MAX_RETRY_DELAY_MS = 10 * 60 * 1000;
 
 /**
  * Starts the daemon and resolves with its exit code once it has stopped.
@@ -53,6 +53,18 @@ const MAX_RETRY_DELAY_MS = 10 * 60 * 1000;
 export async function runDaemon(options: DaemonProcessOptions): Promise<number> {
   const sink = options.logFile ? openLogFile(options.logFile) : options.stderr;
   const log = new Logger({ sink });
+  // Which servers lack sequence ids, for as long as the daemon runs.
+  const support = new SequenceSupport({
+    onChange(server, supported) {
+      if (supported) log.info("ntfy server has sequence ids again", { server });
+      else {
+        log.info(
+          "ntfy server has no sequence ids (older than 2.16): plain messages, no clears",
+          { server },
+        );
+      }
+    },
+  });
   let daemon;
   try {
     daemon = await startDaemon({
@@ -63,26 +75,12 @@ export async function runDaemon(options: DaemonProcessOptions): Promise<number> 
         return options.verbose ? { ...settings, logLevel: "debug" } : settings;
       },
       log,
-      delivery: {
-        publish: (task, signal) => publish(task, { signal }),
-        classify(error) {
-          if (error instanceof NtfyError) {
-            return { retryable: error.retryable, message: error.message };
-          }
-          return { retryable: true, message: (error as Error)?.message ?? String(error) };
-        },
-        retryDelayMs(attempt, error, baseDelayMs) {
-          if (!(error instanceof NtfyError)) {
-            return Math.min(baseDelayMs * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS);
-          }
-          return retryDelayMs(attempt, error, { baseDelayMs, maxDelayMs: MAX_RETRY_DELAY_MS });
-        },
-      },
+      delivery: ntfyDelivery({ support }),
     });
   } catch (error) {
     const message = error instanceof InstanceError
       ? error.message
-      : `Cannot start the daemon: ${(error as Error).message}`;
+      : `Cannot start the daemon: ${errorMessage(error)}`;
     log.error(message);
     if (options.logFile) options.stderr(`claude-ntfy daemon: ${message}\n`);
     return 1;

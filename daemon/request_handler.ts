@@ -6,23 +6,36 @@
  * @module
  */
 
-import type { DaemonStatus, Request, Response } from "../protocol/mod.ts";
+import type { DaemonStatus, HookContext, Request, Response } from "../protocol/mod.ts";
 import type { AcceptTask } from "./accept_task.ts";
-import type { TakeEvent } from "./event_intake.ts";
+import type { EventOutcome } from "./event_intake.ts";
 import type { DurableQueue } from "./queue/durable_queue.ts";
 
 /** A request the handler answers. */
 export type HandledRequest = Exclude<Request, { type: "hello" }>;
 
-/** Answers one request, at once or later. */
-export type RequestHandler = (request: HandledRequest) => Response | Promise<Response>;
+/**
+ * Answers one request, at once or later. `connectionClosed` aborts when the client's
+ * connection closes: an answer that waits (a permission decision) stops waiting then.
+ */
+export type RequestHandler = (
+  request: HandledRequest,
+  connectionClosed?: AbortSignal,
+) => Response | Promise<Response>;
 
 /** What the handler needs from the daemon. */
 export interface RequestHandlerDeps {
   /** Takes a resolved task in. */
   readonly acceptTask: AcceptTask;
-  /** Resolves a raw hook event and takes its task in. */
-  readonly takeEvent: TakeEvent;
+  /**
+   * Resolves a raw hook event and takes its task in; for a hook that waits for a decision
+   * (`context.decisionWaitMs`), until `hookGone` aborts.
+   */
+  readonly takeEvent: (
+    payload: Uint8Array,
+    context: HookContext,
+    hookGone?: AbortSignal,
+  ) => Promise<EventOutcome>;
   /** The queue's listing and dead letters. */
   readonly queue: Pick<DurableQueue, "list" | "retryDeadLetters" | "purgeDeadLetters">;
   /** The daemon's status now. */
@@ -36,16 +49,17 @@ export interface RequestHandlerDeps {
 type Answer<T extends HandledRequest["type"]> = (
   request: Extract<HandledRequest, { type: T }>,
   deps: RequestHandlerDeps,
+  connectionClosed?: AbortSignal,
 ) => Response | Promise<Response>;
 
 /** How each request is answered. Requests answered at once stay synchronous. */
 const ANSWERS: { readonly [T in HandledRequest["type"]]: Answer<T> } = {
   ping: ({ id }) => ({ type: "ok", id }),
   submit: async ({ id, task }, deps) => ({ type: "ok", id, taskId: await deps.acceptTask(task) }),
-  event: async ({ id, payload, context }, deps) => ({
+  event: async ({ id, payload, context }, deps, connectionClosed) => ({
     type: "ok",
     id,
-    ...(await deps.takeEvent(payload, context)),
+    ...(await deps.takeEvent(payload, context, connectionClosed)),
   }),
   status: ({ id }, deps) => ({ type: "status", id, status: deps.status() }),
   reload: ({ id }, deps) => {
@@ -100,5 +114,6 @@ const ANSWERS: { readonly [T in HandledRequest["type"]]: Answer<T> } = {
  * ```
  */
 export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
-  return (request) => (ANSWERS[request.type] as Answer<typeof request.type>)(request, deps);
+  return (request, connectionClosed) =>
+    (ANSWERS[request.type] as Answer<typeof request.type>)(request, deps, connectionClosed);
 }

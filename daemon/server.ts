@@ -7,12 +7,16 @@
  */
 
 import { ClientConnection, type ConnectionContext } from "./connection.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** Server limits. */
 export interface ServerLimits {
   /** Connections open at once; more are closed at once. @default {1024} */
   readonly maxConnections: number;
-  /** A connection with no bytes for this long is closed. @default {60000} */
+  /**
+   * A connection with no bytes for this long, and no request being answered, is closed.
+   * @default {60000}
+   */
   readonly idleTimeoutMs: number;
   /** A connection stuck inside a frame for this long is closed. @default {5000} */
   readonly partialFrameTimeoutMs: number;
@@ -104,7 +108,7 @@ export class UnixServer {
         conn = await this.#listener.accept();
       } catch (error) {
         if (this.#closing) return;
-        this.#context.log.error("accept failed", { error: (error as Error).message });
+        this.#context.log.error("accept failed", { error: errorMessage(error) });
         // EMFILE and friends: back off briefly rather than spin.
         await new Promise((resolve) => setTimeout(resolve, 50));
         continue;
@@ -118,7 +122,7 @@ export class UnixServer {
       const connection = new ClientConnection(conn, this.#context, this.#nextId++);
       this.#connections.add(connection);
       const served = connection.serve().catch((error) => {
-        this.#context.log.error("connection failed", { error: (error as Error).message });
+        this.#context.log.error("connection failed", { error: errorMessage(error) });
       }).finally(() => {
         this.#connections.delete(connection);
         this.#served.delete(served);
@@ -148,8 +152,10 @@ export class UnixServer {
     const now = performance.now();
     for (const connection of this.#connections) {
       const quiet = now - connection.lastActivity;
+      // A client waiting on an answer (a hook waiting for the phone) is not idle.
+      const idle = quiet > this.#limits.idleTimeoutMs && connection.inFlight === 0;
       if (
-        quiet > this.#limits.idleTimeoutMs ||
+        idle ||
         (connection.partialFrameBytes > 0 && quiet > this.#limits.partialFrameTimeoutMs)
       ) {
         this.#context.log.debug("closing a stalled connection", {

@@ -25,6 +25,7 @@ import {
 } from "./messages.ts";
 import { validateTask } from "./task.ts";
 import { validateEventRequest } from "./event_request.ts";
+import { validatePermissionDecision } from "./permission_decision.ts";
 import { MsgpackDecoder } from "./msgpack_decoder.ts";
 import { MsgpackEncoder } from "./msgpack_encoder.ts";
 import {
@@ -34,8 +35,12 @@ import {
   optionalString,
   optionalStringArray,
 } from "./_validate.ts";
+import { errorMessage } from "./error_message.ts";
 
-/** Deepest nesting a message needs is 6 (submit > task > message > actions > [i] > headers). */
+/**
+ * Deepest nesting a message needs is 7 (ok > decision > updatedPermissions > [i] > rules >
+ * [j] > rule).
+ */
 const MAX_DEPTH = 16;
 
 const encoder = new MsgpackEncoder();
@@ -51,9 +56,25 @@ const decoder = new MsgpackDecoder({
 export const MAX_REQUEST_ID = 0xffff_ffff;
 
 /**
- * Encodes any message into one frame (header and msgpack payload) in a single allocation.
+ * Encodes any message, request or response, into one frame (header and msgpack payload)
+ * in a single allocation. Nothing is checked but the size: validation is the reader's.
  *
- * @throws {ProtocolError} `FRAME_TOO_LARGE` when the payload is over the limit.
+ * @param message The message.
+ * @param options The largest payload allowed.
+ * @returns The frame, ready to write to the socket.
+ * @throws {ProtocolError} `FRAME_TOO_LARGE` when the payload is over the limit, with the
+ * message's id as `requestId`.
+ *
+ * @example A request and its answer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, decodeResponse, encodeMessage } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const request = encodeMessage({ type: "ping", id: 3 });
+ * const answer = encodeMessage({ type: "ok", id: 3 });
+ * assert.ok(request.byteLength > 4);
+ * assert.deepEqual(decodeResponse(decodeFrame(answer)), { type: "ok", id: 3 });
+ * ```
  */
 export function encodeMessage(message: Request | Response, options: FrameOptions = {}): Uint8Array {
   const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
@@ -74,19 +95,41 @@ export function encodeMessage(message: Request | Response, options: FrameOptions
 /**
  * Encodes a request as a frame.
  *
- * @example
+ * @param request The request, with its id.
+ * @param options The largest payload allowed.
+ * @returns The frame.
+ * @throws {ProtocolError} `FRAME_TOO_LARGE` when the payload is over the limit.
+ *
+ * @example A round trip
  * ```ts
- * import { decodeFrame, decodeRequest, encodeRequest } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, decodeRequest, encodeRequest } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const frame = encodeRequest({ type: "ping", id: 1 });
- * console.log(decodeRequest(decodeFrame(frame))); // { type: "ping", id: 1 }
+ * assert.deepEqual(decodeRequest(decodeFrame(frame)), { type: "ping", id: 1 });
  * ```
  */
 export function encodeRequest(request: Request, options: FrameOptions = {}): Uint8Array {
   return encodeMessage(request, options);
 }
 
-/** Encodes a response as a frame. */
+/**
+ * Encodes a response as a frame: what a daemon, or a test double of one, writes.
+ *
+ * @param response The response, with the id of the request it answers.
+ * @param options The largest payload allowed.
+ * @returns The frame.
+ * @throws {ProtocolError} `FRAME_TOO_LARGE` when the payload is over the limit.
+ *
+ * @example An error answer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, decodeResponse, encodeResponse, ErrorCode } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const frame = encodeResponse({ type: "error", id: 4, code: ErrorCode.QueueFull, message: "Full", retryable: true });
+ * assert.equal(decodeResponse(decodeFrame(frame)).type, "error");
+ * ```
+ */
 export function encodeResponse(response: Response, options: FrameOptions = {}): Uint8Array {
   return encodeMessage(response, options);
 }
@@ -97,7 +140,7 @@ function decodePayload(payload: Uint8Array): unknown {
   } catch (cause) {
     throw new ProtocolError(
       ErrorCode.MalformedPayload,
-      `Cannot decode payload: not valid msgpack (${(cause as Error)?.message ?? cause})`,
+      `Cannot decode payload: not valid msgpack (${errorMessage(cause)})`,
       { cause },
     );
   }
@@ -128,7 +171,7 @@ function withId<T>(id: number, code: ErrorCode, build: () => T): T {
     return build();
   } catch (cause) {
     if (cause instanceof ProtocolError && cause.requestId === id) throw cause;
-    const detail = cause instanceof Error ? cause.message : String(cause);
+    const detail = errorMessage(cause);
     const errorCode = cause instanceof ProtocolError ? cause.code : code;
     throw new ProtocolError(errorCode, detail, { requestId: id, cause });
   }
@@ -137,15 +180,29 @@ function withId<T>(id: number, code: ErrorCode, build: () => T): T {
 /**
  * Decodes and validates a request payload (the bytes inside a frame).
  *
+ * @param payload The bytes inside one frame.
+ * @returns The request, checked against its type's shape (a submitted task validated).
  * @throws {ProtocolError} `MALFORMED_PAYLOAD`, `INVALID_MESSAGE`, `UNKNOWN_TYPE` or
  * `INVALID_TASK`; `requestId` is set whenever the id could be read.
  *
- * @example
+ * @example A typed request
  * ```ts
- * import { decodeFrame, decodeRequest, encodeRequest } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, decodeRequest, encodeRequest } from "@claude-ntfy/claude-ntfy/protocol";
  *
- * const request = decodeRequest(decodeFrame(encodeRequest({ type: "status", id: 7 })));
- * if (request.type === "status") console.log(request.id); // 7
+ * const request = decodeRequest(decodeFrame(encodeRequest({ type: "retry", id: 7, all: true })));
+ * assert.ok(request.type === "retry" && request.all === true);
+ * ```
+ *
+ * @example A bad request names its id, so it can be answered
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, decodeRequest, encodeMessage, ProtocolError } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const unknown = decodeFrame(encodeMessage({ type: "explode", id: 9 } as never));
+ * assert.throws(() => decodeRequest(unknown), (error: unknown) =>
+ *   error instanceof ProtocolError && error.code === "UNKNOWN_TYPE" && error.requestId === 9
+ * );
  * ```
  */
 export function decodeRequest(payload: Uint8Array): Request {
@@ -312,9 +369,21 @@ function validateDeadTask(value: unknown, fail: (m: string) => Error): DeadTask 
 }
 
 /**
- * Decodes and validates a response payload.
+ * Decodes and validates a response payload (the bytes inside a frame).
  *
- * @throws {ProtocolError} when the payload is not a valid response.
+ * @param payload The bytes inside one frame.
+ * @returns The response, checked against its type's shape.
+ * @throws {ProtocolError} `MALFORMED_PAYLOAD`, `INVALID_MESSAGE` or `UNKNOWN_TYPE` when
+ * the payload is not a valid response.
+ *
+ * @example The daemon's answer to `submit`
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, decodeResponse, encodeResponse } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const response = decodeResponse(decodeFrame(encodeResponse({ type: "ok", id: 2, taskId: "k3x-1" })));
+ * assert.ok(response.type === "ok" && response.taskId === "k3x-1");
+ * ```
  */
 export function decodeResponse(payload: Uint8Array): Response {
   const { record, id } = readEnvelope(decodePayload(payload));
@@ -330,12 +399,16 @@ export function decodeResponse(payload: Uint8Array): Response {
       if (count !== undefined && !nonNegativeInteger(count)) {
         throw fail('"count" must be an integer');
       }
+      const decision = record.decision === undefined || record.decision === null
+        ? undefined
+        : validatePermissionDecision(record.decision, fail);
       return {
         type: "ok",
         id,
         ...(taskId === undefined ? {} : { taskId }),
         ...(count === undefined ? {} : { count }),
         ...(skipped === undefined ? {} : { skipped }),
+        ...(decision === undefined ? {} : { decision }),
       };
     }
     case "queue":

@@ -63,12 +63,14 @@ export interface ProtocolErrorOptions {
  *
  * @example Telling a protocol error from other failures
  * ```ts
- * import { decodeRequest, ProtocolError } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeRequest, ErrorCode, ProtocolError } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * try {
  *   decodeRequest(new Uint8Array([0xc1]));
  * } catch (error) {
- *   if (error instanceof ProtocolError) console.error(error.code, error.message);
+ *   if (!(error instanceof ProtocolError)) throw error;
+ *   assert.equal(error.code, ErrorCode.MalformedPayload);
  * }
  * ```
  */
@@ -80,7 +82,23 @@ export class ProtocolError extends Error {
   /** Whether the connection can carry on after this error. */
   readonly recoverable: boolean;
 
-  /** Creates a protocol error with a stable code and a human-readable message. */
+  /**
+   * Creates a protocol error with a stable code and a human-readable message.
+   *
+   * @param code A stable code from {@linkcode ErrorCode}.
+   * @param message What is wrong, in sentence case, values quoted.
+   * @param options The cause, the request it belongs to, and whether the stream can go on.
+   *
+   * @example An error tied to a request, which the peer can answer
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { ErrorCode, ProtocolError } from "@claude-ntfy/claude-ntfy/protocol";
+   *
+   * const error = new ProtocolError(ErrorCode.InvalidTask, "Invalid task: target.topic is empty", { requestId: 5 });
+   * assert.equal(error.requestId, 5);
+   * assert.equal(error.recoverable, true);
+   * ```
+   */
   constructor(code: ErrorCode, message: string, options: ProtocolErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ProtocolError";

@@ -24,6 +24,8 @@ export const EVENT_LIMITS = {
   maxEnvNameChars: 128,
   /** An environment variable's value. */
   maxEnvValueChars: 4096,
+  /** How long a hook may say it waits for a decision: one day. */
+  maxDecisionWaitMs: 24 * 3600 * 1000,
 } as const;
 
 /** The environment variables a hook forwards: the ones the configuration reads. */
@@ -37,10 +39,11 @@ const FORWARDED_ENV = /^(CLAUDE_NTFY_|NTFY_)[A-Z0-9_]+$/;
  *
  * @example Which variables travel with an event
  * ```ts
- * import { isForwardedEnvName } from "./event_request.ts";
+ * import assert from "node:assert/strict";
+ * import { isForwardedEnvName } from "@claude-ntfy/claude-ntfy/protocol";
  *
- * console.log(isForwardedEnvName("NTFY_TOKEN")); // true
- * console.log(isForwardedEnvName("AWS_SECRET_ACCESS_KEY")); // false
+ * assert.equal(isForwardedEnvName("NTFY_TOKEN"), true);
+ * assert.equal(isForwardedEnvName("AWS_SECRET_ACCESS_KEY"), false);
  * ```
  */
 export function isForwardedEnvName(name: string): boolean {
@@ -108,6 +111,15 @@ function validateContext(value: unknown, fail: Fail): HookContext {
     throw fail('"context.receivedAt" must be a non-negative integer');
   }
   const truncated = optionalBoolean(value, "truncated", fail);
+  const decisionWaitMs = value.decisionWaitMs ?? undefined;
+  if (
+    decisionWaitMs !== undefined &&
+    (!nonNegativeInteger(decisionWaitMs) || decisionWaitMs > EVENT_LIMITS.maxDecisionWaitMs)
+  ) {
+    throw fail(
+      `"context.decisionWaitMs" must be an integer from 0 to ${EVENT_LIMITS.maxDecisionWaitMs}`,
+    );
+  }
   const projectConfig = value.projectConfig === undefined || value.projectConfig === null
     ? undefined
     : bytes(
@@ -124,6 +136,7 @@ function validateContext(value: unknown, fail: Fail): HookContext {
     ...(projectDir === undefined ? {} : { projectDir }),
     ...(truncated === undefined ? {} : { truncated }),
     ...(projectConfig === undefined ? {} : { projectConfig }),
+    ...(decisionWaitMs === undefined ? {} : { decisionWaitMs }),
   };
 }
 
@@ -138,13 +151,14 @@ function validateContext(value: unknown, fail: Fail): HookContext {
  *
  * @example A well-formed event
  * ```ts
- * import { validateEventRequest } from "./event_request.ts";
+ * import assert from "node:assert/strict";
+ * import { validateEventRequest } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const request = validateEventRequest({
  *   payload: new TextEncoder().encode('{"hook_event_name":"Stop"}'),
  *   context: { cwd: "/src/app", env: {}, receivedAt: 1_700_000_000_000 },
  * }, 3, (message) => new TypeError(message));
- * console.log(request.context.cwd); // "/src/app"
+ * assert.equal(request.context.cwd, "/src/app");
  * ```
  */
 export function validateEventRequest(

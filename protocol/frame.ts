@@ -22,7 +22,25 @@ export interface FrameOptions {
   maxFrameBytes?: number;
 }
 
-/** Throws unless `length` fits the limit; called on the header, before any allocation. */
+/**
+ * Checks a frame's announced length against the limit. Called on the header, before any
+ * allocation, so that a hostile header cannot make the reader allocate.
+ *
+ * @param length The payload length a header announced.
+ * @param maxFrameBytes The largest payload accepted.
+ * @throws {ProtocolError} `FRAME_TOO_LARGE` (not recoverable) when `length` is over it.
+ *
+ * @example An oversize header is refused before reading on
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { checkFrameLength, ProtocolError } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * checkFrameLength(1_000, 1_024);
+ * assert.throws(() => checkFrameLength(9_000_000, 1_048_576), (error: unknown) =>
+ *   error instanceof ProtocolError && error.code === "FRAME_TOO_LARGE" && !error.recoverable
+ * );
+ * ```
+ */
 export function checkFrameLength(length: number, maxFrameBytes: number): void {
   if (length > maxFrameBytes) {
     throw new ProtocolError(
@@ -34,16 +52,19 @@ export function checkFrameLength(length: number, maxFrameBytes: number): void {
 }
 
 /**
- * Wraps a payload in a frame.
+ * Wraps a payload in a frame: its length in 4 bytes, big-endian, then the payload.
  *
+ * @param payload The bytes to send (a msgpack message, for this protocol).
+ * @param options The largest payload allowed.
+ * @returns A new array holding the frame.
  * @throws {ProtocolError} `FRAME_TOO_LARGE` when the payload is over the limit.
  *
- * @example
+ * @example A three-byte payload
  * ```ts
- * import { encodeFrame } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { encodeFrame } from "@claude-ntfy/claude-ntfy/protocol";
  *
- * const frame = encodeFrame(new Uint8Array([1, 2, 3]));
- * console.log(frame); // Uint8Array(7) [0, 0, 0, 3, 1, 2, 3]
+ * assert.deepEqual(encodeFrame(new Uint8Array([1, 2, 3])), new Uint8Array([0, 0, 0, 3, 1, 2, 3]));
  * ```
  */
 export function encodeFrame(payload: Uint8Array, options: FrameOptions = {}): Uint8Array {
@@ -60,7 +81,23 @@ export function encodeFrame(payload: Uint8Array, options: FrameOptions = {}): Ui
   return frame;
 }
 
-/** Writes a big-endian length header at the start of `target`. */
+/**
+ * Writes a frame header: `length` as 4 bytes, big-endian, at the start of `target`.
+ *
+ * @param target Where the frame is being built; at least 4 bytes long.
+ * @param length The payload's length.
+ *
+ * @example Building a frame in place
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { FRAME_HEADER_BYTES, writeFrameHeader } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const frame = new Uint8Array(FRAME_HEADER_BYTES + 2);
+ * writeFrameHeader(frame, 2);
+ * frame.set([0xc0, 0xc0], FRAME_HEADER_BYTES);
+ * assert.deepEqual(frame, new Uint8Array([0, 0, 0, 2, 0xc0, 0xc0]));
+ * ```
+ */
 export function writeFrameHeader(target: Uint8Array, length: number): void {
   target[0] = (length >>> 24) & 0xff;
   target[1] = (length >>> 16) & 0xff;
@@ -68,7 +105,23 @@ export function writeFrameHeader(target: Uint8Array, length: number): void {
   target[3] = length & 0xff;
 }
 
-/** Reads the big-endian length header at `offset`. The caller ensures 4 bytes are there. */
+/**
+ * Reads a frame header: the 4-byte big-endian length at `offset`.
+ *
+ * @param source Bytes holding a header; the caller ensures 4 bytes are there.
+ * @param offset Where the header starts.
+ * @returns The payload length it announces (0 to 2^32 - 1).
+ *
+ * @example The length of the frame that follows
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { encodeFrame, readFrameHeader } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const two = [...encodeFrame(new Uint8Array(5)), ...encodeFrame(new Uint8Array(300))];
+ * assert.equal(readFrameHeader(new Uint8Array(two)), 5);
+ * assert.equal(readFrameHeader(new Uint8Array(two), 9), 300);
+ * ```
+ */
 export function readFrameHeader(source: Uint8Array, offset = 0): number {
   return ((source[offset]! << 24) >>> 0) + (source[offset + 1]! << 16) +
     (source[offset + 2]! << 8) + source[offset + 3]!;
@@ -77,15 +130,19 @@ export function readFrameHeader(source: Uint8Array, offset = 0): number {
 /**
  * Unwraps a buffer that holds exactly one frame and returns its payload (a view, not a copy).
  *
+ * @param buffer Exactly one frame.
+ * @param options The largest payload accepted.
+ * @returns The payload.
  * @throws {ProtocolError} `FRAME_TOO_LARGE` when the header is over the limit (checked
  * before anything else), `TRUNCATED_FRAME` when bytes are missing or left over.
  *
- * @example
+ * @example A round trip
  * ```ts
- * import { decodeFrame, encodeFrame } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, encodeFrame } from "@claude-ntfy/claude-ntfy/protocol";
  *
- * const payload = decodeFrame(encodeFrame(new Uint8Array([42])));
- * console.log(payload[0]); // 42
+ * assert.deepEqual(decodeFrame(encodeFrame(new Uint8Array([42]))), new Uint8Array([42]));
+ * assert.throws(() => decodeFrame(new Uint8Array([0, 0, 0, 2, 42])), /header says 2 bytes but 1 follow/);
  * ```
  */
 export function decodeFrame(buffer: Uint8Array, options: FrameOptions = {}): Uint8Array {

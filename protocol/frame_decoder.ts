@@ -23,12 +23,13 @@ import {
  *
  * @example Frames split across chunks
  * ```ts
- * import { encodeFrame, FrameDecoder } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { encodeFrame, FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const bytes = encodeFrame(new Uint8Array([7, 8, 9]));
  * const decoder = new FrameDecoder();
- * console.log(decoder.push(bytes.subarray(0, 2)).length); // 0
- * console.log(decoder.push(bytes.subarray(2))[0]); // Uint8Array(3) [7, 8, 9]
+ * assert.deepEqual(decoder.push(bytes.subarray(0, 2)), []);
+ * assert.deepEqual(decoder.push(bytes.subarray(2)), [new Uint8Array([7, 8, 9])]);
  * ```
  */
 export class FrameDecoder {
@@ -38,7 +39,20 @@ export class FrameDecoder {
   #body: Uint8Array | null = null;
   #bodyFilled = 0;
 
-  /** Creates a decoder with the given frame limit. */
+  /**
+   * Creates a decoder with the given frame limit.
+   *
+   * @param options The largest payload accepted. @default {1048576}
+   *
+   * @example A small limit for a peer that has not authenticated yet
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
+   *
+   * const decoder = new FrameDecoder({ maxFrameBytes: 4_096 });
+   * assert.throws(() => decoder.push(new Uint8Array([0, 1, 0, 0])), /exceeds limit 4096/);
+   * ```
+   */
   constructor(options: FrameOptions = {}) {
     this.#maxFrameBytes = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   }
@@ -46,16 +60,55 @@ export class FrameDecoder {
   /**
    * The largest payload accepted from the next header on. A server can start low for
    * unauthenticated peers and raise it after the handshake (see {@linkcode FrameDecoder.each}).
+   *
+   * @example Raise the limit after the handshake
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
+   *
+   * const decoder = new FrameDecoder({ maxFrameBytes: 4_096 });
+   * decoder.maxFrameBytes = 1_048_576;
+   * assert.equal(decoder.maxFrameBytes, 1_048_576);
+   * ```
    */
   get maxFrameBytes(): number {
     return this.#maxFrameBytes;
   }
 
+  /**
+   * Sets the largest payload accepted from the next header on; a frame already being read
+   * keeps the limit it was checked against.
+   *
+   * @param value The new limit, in bytes.
+   *
+   * @example Raise the limit after the handshake
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodeFrame, FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
+   *
+   * const decoder = new FrameDecoder({ maxFrameBytes: 16 });
+   * decoder.maxFrameBytes = 64;
+   * assert.equal(decoder.push(encodeFrame(new Uint8Array(32))).length, 1);
+   * ```
+   */
   set maxFrameBytes(value: number) {
     this.#maxFrameBytes = value;
   }
 
-  /** Bytes of an unfinished frame held by the decoder (0 between frames). */
+  /**
+   * Bytes of an unfinished frame held by the decoder (0 between frames): what is lost if
+   * the stream ends now.
+   *
+   * @example Half a frame
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodeFrame, FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
+   *
+   * const decoder = new FrameDecoder();
+   * decoder.push(encodeFrame(new Uint8Array(10)).subarray(0, 7));
+   * assert.equal(decoder.bufferedBytes, 7);
+   * ```
+   */
   get bufferedBytes(): number {
     return this.#body === null ? this.#headerFilled : FRAME_HEADER_BYTES + this.#bodyFilled;
   }
@@ -63,8 +116,19 @@ export class FrameDecoder {
   /**
    * Feeds a chunk and returns the payloads of every frame it completes, in order.
    *
+   * @param chunk The next bytes of the stream, however they were split.
+   * @returns The payloads of the frames this chunk completed; often none or one.
    * @throws {ProtocolError} `FRAME_TOO_LARGE` (not recoverable) when a header is over the
    * limit; the decoder must not be used after that.
+   *
+   * @example Two frames in one chunk
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { encodeFrame, FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
+   *
+   * const chunk = new Uint8Array([...encodeFrame(new Uint8Array([1])), ...encodeFrame(new Uint8Array([2]))]);
+   * assert.deepEqual(new FrameDecoder().push(chunk), [new Uint8Array([1]), new Uint8Array([2])]);
+   * ```
    */
   push(chunk: Uint8Array): Uint8Array[] {
     const frames: Uint8Array[] = [];
@@ -77,7 +141,32 @@ export class FrameDecoder {
    * next header is read: what `onFrame` does (e.g. raising {@linkcode FrameDecoder.maxFrameBytes}
    * after a handshake) applies to the frames that follow in the same chunk.
    *
+   * @param chunk The next bytes of the stream.
+   * @param onFrame Called with each payload, in order.
    * @throws {ProtocolError} `FRAME_TOO_LARGE` (not recoverable), as {@linkcode FrameDecoder.push}.
+   *
+   * @example A server raises its limit after the handshake, within one chunk
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { decodeRequest, encodeRequest, FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
+   *
+   * const decoder = new FrameDecoder({ maxFrameBytes: 64 });
+   * const task = {
+   *   target: { serverUrl: "https://ntfy.sh", topic: "claude-alerts-x7q2" },
+   *   message: { body: "x".repeat(100) },
+   *   origin: { event: "Stop", createdAt: 0 },
+   * };
+   * const chunk = new Uint8Array([
+   *   ...encodeRequest({ type: "hello", id: 1, version: 2, token: "t" }),
+   *   ...encodeRequest({ type: "submit", id: 2, task }),
+   * ]);
+   * const seen: string[] = [];
+   * decoder.each(chunk, (payload) => {
+   *   seen.push(decodeRequest(payload).type);
+   *   decoder.maxFrameBytes = 1_048_576; // authenticated: the usual limit from now on
+   * });
+   * assert.deepEqual(seen, ["hello", "submit"]);
+   * ```
    */
   each(chunk: Uint8Array, onFrame: (payload: Uint8Array) => void): void {
     let offset = 0;
@@ -127,18 +216,31 @@ export class FrameDecoder {
  * The stream errors with a {@linkcode ProtocolError} on an oversize header, and with
  * `TRUNCATED_FRAME` if the input ends inside a frame.
  *
- * @example
+ * @example Payloads from a stream of chunks
  * ```ts
- * import { encodeFrame, FrameDecoderStream } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { encodeFrame, FrameDecoderStream } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const input = ReadableStream.from([encodeFrame(new Uint8Array([1])), encodeFrame(new Uint8Array([2]))]);
- * for await (const payload of input.pipeThrough(new FrameDecoderStream())) {
- *   console.log(payload); // Uint8Array(1) [1], then Uint8Array(1) [2]
- * }
+ * const payloads = await Array.fromAsync(input.pipeThrough(new FrameDecoderStream()));
+ * assert.deepEqual(payloads, [new Uint8Array([1]), new Uint8Array([2])]);
  * ```
  */
 export class FrameDecoderStream extends TransformStream<Uint8Array, Uint8Array> {
-  /** Creates the stream with the given frame limit. */
+  /**
+   * Creates the stream with the given frame limit.
+   *
+   * @param options The largest payload accepted. @default {1048576}
+   *
+   * @example A stream that ends inside a frame errors
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { FrameDecoderStream } from "@claude-ntfy/claude-ntfy/protocol";
+   *
+   * const cut = ReadableStream.from([new Uint8Array([0, 0, 0, 9, 1])]);
+   * await assert.rejects(Array.fromAsync(cut.pipeThrough(new FrameDecoderStream())), /stream ended inside a frame/);
+   * ```
+   */
   constructor(options: FrameOptions = {}) {
     const decoder = new FrameDecoder(options);
     super({

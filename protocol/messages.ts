@@ -8,6 +8,7 @@
 
 import type { ErrorCode } from "./errors.ts";
 import type { NotificationTask } from "./task.ts";
+import type { PermissionDecision } from "./permission_decision.ts";
 
 /**
  * The protocol version spoken by this module. Version 2 added the `event` request (a raw
@@ -73,6 +74,12 @@ export interface HookContext {
    * may not read arbitrary project folders, so the hook sends the file along.
    */
   readonly projectConfig?: Uint8Array;
+  /**
+   * How long the hook waits for its answer, in milliseconds, when it can take a decision
+   * back to Claude Code (a `PermissionRequest`): the daemon may then ask the phone and
+   * answer with `decision` before this runs out. Absent: answer at once.
+   */
+  readonly decisionWaitMs?: number;
 }
 
 /**
@@ -192,6 +199,12 @@ export interface OkResponse {
   readonly count?: number;
   /** Why an `event` sends no notification (a filter, a switched-off event, …). */
   readonly skipped?: string;
+  /**
+   * For an `event` whose context set `decisionWaitMs`: the answer given from the phone to
+   * a permission request. Absent when there is none (no answer in time, answered at the
+   * terminal, approvals off): Claude Code then decides as it would without the hook.
+   */
+  readonly decision?: PermissionDecision;
 }
 
 /** Failure, with a stable code. */

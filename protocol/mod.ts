@@ -5,13 +5,13 @@
  *
  * @example A request round trip
  * ```ts
- * import { decodeRequest, encodeRequest, FrameDecoder } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { decodeRequest, encodeRequest, FrameDecoder } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const decoder = new FrameDecoder();
  * const bytes = encodeRequest({ type: "ping", id: 1 });
- * for (const payload of decoder.push(bytes)) {
- *   console.log(decodeRequest(payload)); // { type: "ping", id: 1 }
- * }
+ * const requests = decoder.push(bytes).map(decodeRequest);
+ * assert.deepEqual(requests, [{ type: "ping", id: 1 }]);
  * ```
  *
  * @module
@@ -21,6 +21,7 @@ export * from "./errors.ts";
 export * from "./messages.ts";
 export * from "./task.ts";
 export * from "./event_request.ts";
+export * from "./permission_decision.ts";
 export * from "./frame.ts";
 export * from "./frame_decoder.ts";
 export * from "./codec.ts";

@@ -26,6 +26,18 @@ export type NtfyAuth =
 /** How a task is published: JSON body to `POST /`, or text body with `X-*` headers. */
 export type SendFormat = "json" | "text";
 
+/**
+ * Whether ntfy sequence ids are used (they need ntfy 2.16 or later):
+ * - `auto`: sent, until the server shows it predates them (it answers a clear or delete
+ *   with 404); from then on its messages go plain and its clears and deletes are dropped;
+ * - `on`: always sent; a server without them fails clear and delete tasks for good;
+ * - `off`: never sent; clear and delete tasks are dropped.
+ */
+export type SequenceMode = "auto" | "on" | "off";
+
+/** The sequence modes a target may carry. */
+export const SEQUENCE_MODES: readonly SequenceMode[] = ["auto", "on", "off"];
+
 /** Where a notification goes. */
 export interface NtfyTarget {
   /** Base URL of the ntfy server, e.g. `https://ntfy.sh`. */
@@ -38,6 +50,8 @@ export interface NtfyTarget {
   readonly sendFormat?: SendFormat;
   /** Per-request timeout in seconds. @default {10} */
   readonly timeoutSecs?: number;
+  /** Whether sequence ids are sent. @default {"auto"} */
+  readonly sequence?: SequenceMode;
 }
 
 /** One ntfy action button (see ntfy's "Action buttons"). */
@@ -117,7 +131,7 @@ export const TASK_OPERATIONS: readonly TaskOperation[] = ["publish", "clear", "d
  *
  * @example A minimal task
  * ```ts
- * import type { NotificationTask } from "./mod.ts";
+ * import type { NotificationTask } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const task: NotificationTask = {
  *   target: { serverUrl: "https://ntfy.sh", topic: "my-claude-topic" },
@@ -142,7 +156,20 @@ export interface NotificationTask {
   readonly notBefore?: number;
 }
 
-const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
+/**
+ * The topic names ntfy accepts: 1 to 64 letters, digits, `-` and `_`. Sequence ids
+ * follow the same rule.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { TOPIC_PATTERN } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * assert.ok(TOPIC_PATTERN.test("claude-alerts_x7q2"));
+ * assert.ok(!TOPIC_PATTERN.test("no spaces"));
+ * ```
+ */
+export const TOPIC_PATTERN: RegExp = /^[-_A-Za-z0-9]{1,64}$/;
 
 function invalid(message: string): ProtocolError {
   return new ProtocolError(ErrorCode.InvalidTask, `Invalid task: ${message}`);
@@ -186,12 +213,19 @@ function validateTarget(value: unknown): NtfyTarget {
   ) {
     throw invalid("target.timeoutSecs must be a number in (0, 3600]");
   }
+  const sequence = optionalString(value, "sequence", invalid);
+  if (sequence !== undefined && !SEQUENCE_MODES.includes(sequence as SequenceMode)) {
+    throw invalid(
+      `target.sequence must be one of ${SEQUENCE_MODES.join(", ")}: got "${sequence.slice(0, 80)}"`,
+    );
+  }
   return compact({
     serverUrl,
     topic,
     auth: validateAuth(value.auth),
     sendFormat: sendFormat as SendFormat | undefined,
     timeoutSecs: timeoutSecs ?? undefined,
+    sequence: sequence as SequenceMode | undefined,
   }) as unknown as NtfyTarget;
 }
 
@@ -309,18 +343,33 @@ function compact(record: Record<string, unknown>): Record<string, unknown> {
  * Checks that an unknown value is a well-formed {@linkcode NotificationTask} and returns
  * a clean copy holding only known fields.
  *
+ * @param value Anything, e.g. a decoded msgpack map or a spool file's JSON.
+ * @returns The task, holding only the fields the protocol knows.
  * @throws {ProtocolError} with code `INVALID_TASK` naming the first bad field.
  *
- * @example
+ * @example Unknown fields are dropped
  * ```ts
- * import { validateTask } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { validateTask } from "@claude-ntfy/claude-ntfy/protocol";
  *
  * const task = validateTask({
  *   target: { serverUrl: "http://127.0.0.1:8080", topic: "alerts" },
- *   message: { body: "hi" },
+ *   message: { body: "hi", color: "red" },
  *   origin: { event: "test", createdAt: 0 },
  * });
- * console.log(task.target.topic); // "alerts"
+ * assert.deepEqual(task.message, { body: "hi" });
+ * ```
+ *
+ * @example A bad field is named
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { validateTask } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * assert.throws(() => validateTask({
+ *   target: { serverUrl: "https://ntfy.sh", topic: "no spaces" },
+ *   message: { body: "hi" },
+ *   origin: { event: "test", createdAt: 0 },
+ * }), /target\.topic must match/);
  * ```
  */
 export function validateTask(value: unknown): NotificationTask {

@@ -4,9 +4,11 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { stringify } from "smol-toml";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
+import { readCommandLine, usageError } from "../command_line.ts";
+import type { FlagSpecs, FlagValues } from "../parse_flags.ts";
 import { ConfigError } from "../../core/config/config_error.ts";
 import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
 import {
@@ -18,9 +20,11 @@ import {
 } from "../../core/config/config_value.ts";
 import { CONFIG_ENV_VARS } from "../../core/config/env_config.ts";
 import { loadConfig, parseConfigText, readTextFileOrNull } from "../../core/config/load_config.ts";
-import { MASK, maskSecrets } from "../../core/config/mask_secrets.ts";
+import { maskSecrets } from "../../core/config/mask_secrets.ts";
+import { SECRET_MASK } from "../../core/secret_mask.ts";
 import { tomlValue, writeConfigValue } from "../../core/config/write_config_value.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
+import { enableApproval } from "../install/enable_approval.ts";
 
 const HELP = `Usage: claude-ntfy config <action> [options]
 
@@ -66,6 +70,35 @@ interface Context {
   homeDir: string | undefined;
 }
 
+/** `--project`, which every action takes. */
+const PROJECT_FLAG = { project: { type: "string" } } as const;
+
+/** An action: the flags it takes besides `--project`, and what it does with them. */
+type Action = (io: CliIo, name: string, args: string[]) => number;
+
+function action<const S extends FlagSpecs>(
+  flags: S,
+  run: (context: Context, flags: FlagValues<S>, positionals: string[]) => number,
+): Action {
+  return (io, name, args) => {
+    const parsed = readCommandLine(args, io, {
+      command: `config ${name}`,
+      help: HELP,
+      flags: { ...PROJECT_FLAG, ...flags },
+      positionals: true,
+      // The help lists every key: too long to repeat after each mistake.
+      onUsageError: { exitCode: ExitCode.Usage, showHelp: false },
+    });
+    if (typeof parsed === "number") return parsed;
+    const context: Context = {
+      io,
+      projectDir: projectDirOf(io, parsed.flags.project as string | undefined),
+      homeDir: homeOf(io),
+    };
+    return run(context, parsed.flags as FlagValues<S>, parsed.positionals);
+  };
+}
+
 function homeOf(io: CliIo): string | undefined {
   const home = io.env("HOME") ?? io.env("USERPROFILE");
   return home === "" ? undefined : home;
@@ -89,8 +122,7 @@ function load(context: Context) {
   return loaded;
 }
 
-function show(context: Context, args: string[]): number {
-  const { values } = parseArgs({ args, options: { json: { type: "boolean", default: false } } });
+const show = action({ json: { type: "boolean" } }, (context, values) => {
   const { config, files } = load(context);
   // A JSON round trip drops unset optional keys, which TOML cannot represent.
   const masked = JSON.parse(JSON.stringify(maskSecrets(config)));
@@ -106,7 +138,7 @@ function show(context: Context, args: string[]): number {
       `# Environment variables apply on top. Secrets are masked.\n\n${stringify(masked)}\n`,
   );
   return ExitCode.Ok;
-}
+});
 
 function display(value: unknown): string {
   if (typeof value === "string") return value;
@@ -114,12 +146,7 @@ function display(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function get(context: Context, args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { reveal: { type: "boolean", default: false } },
-    allowPositionals: true,
-  });
+const get = action({ reveal: { type: "boolean" } }, (context, values, positionals) => {
   if (positionals.length !== 1) throw new UsageError("config get takes one KEY");
   const key = positionals[0];
   const { config } = load(context);
@@ -131,7 +158,7 @@ function get(context: Context, args: string[]): number {
   }
   context.io.stdout(`${display(value)}\n`);
   return ExitCode.Ok;
-}
+});
 
 function overriddenBy(context: Context, key: string): string | undefined {
   const base = key === "ntfy.password" ? "ntfy.username" : key;
@@ -142,7 +169,7 @@ function overriddenBy(context: Context, key: string): string | undefined {
 
 function write(context: Context, path: string, key: string, value: ConfigValue): void {
   const result = writeConfigValue(path, key, value);
-  const shown = isSecretKey(key) ? MASK : tomlValue(value);
+  const shown = isSecretKey(key) ? SECRET_MASK : tomlValue(value);
   context.io.stdout(`${result.created ? "Created" : "Updated"} ${path}: ${key} = ${shown}\n`);
   if (result.rewritten) {
     context.io.stderr(
@@ -155,38 +182,48 @@ function write(context: Context, path: string, key: string, value: ConfigValue):
   }
 }
 
-function set(context: Context, args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { global: { type: "boolean", default: false } },
-    allowPositionals: true,
-  });
+const set = action({ global: { type: "boolean" } }, (context, values, positionals) => {
   if (positionals.length !== 2) throw new UsageError("config set takes KEY VALUE");
-  const [key, text] = positionals;
+  const [key, text] = positionals as [string, string];
   const value = parseConfigValue(key, text);
-  write(context, targetPath(context, values.global), key, value);
+  const path = targetPath(context, values.global ?? false);
+  if (key === "approval.enabled" && value === true) return approvalOn(context, path);
+  write(context, path, key, value);
+  return ExitCode.Ok;
+});
+
+/** `config set approval.enabled true`: also makes a reply topic, and says what else to do. */
+function approvalOn(context: Context, path: string): number {
+  const { config } = load(context);
+  const { newReplyTopic, rewritten } = enableApproval(path, config);
+  const { io } = context;
+  io.stdout(`Updated ${path}: approval.enabled = true\n`);
+  if (newReplyTopic !== undefined) {
+    io.stdout(`Updated ${path}: approval.reply_topic = "${newReplyTopic}" (new, random)\n`);
+  }
+  if (rewritten) io.stderr(`warning: ${path} was rewritten in full; its comments are gone\n`);
+  io.stdout(
+    "Whoever can read your topic can answer too: prefer a token (ntfy.auth_token) or your own\n" +
+      'server. With approval.timeout_secs over 90, run "claude-ntfy init --install-hooks"\n' +
+      "again, so that Claude Code lets the PermissionRequest hook wait that long.\n",
+  );
   return ExitCode.Ok;
 }
 
-function hook(context: Context, args: string[]): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: {
-      topic: { type: "string" },
-      priority: { type: "string" },
-      filter: { type: "string", multiple: true },
-      "clear-filters": { type: "boolean", default: false },
-      enable: { type: "boolean", default: false },
-      disable: { type: "boolean", default: false },
-      global: { type: "boolean", default: false },
-    },
-    allowPositionals: true,
-  });
+const hook = action({
+  topic: { type: "string" },
+  priority: { type: "string" },
+  filter: { type: "string", multiple: true },
+  "clear-filters": { type: "boolean" },
+  enable: { type: "boolean" },
+  disable: { type: "boolean" },
+  global: { type: "boolean" },
+}, (context, values, positionals) => {
   if (positionals.length !== 1) throw new UsageError("config hook takes one EVENT");
-  const event = positionals[0];
+  const event = positionals[0]!;
   if (!EVENT_NAME.test(event)) throw new UsageError(`"${event}" is not an event name`);
   if (values.enable && values.disable) throw new UsageError("--enable and --disable conflict");
-  const path = targetPath(context, values.global);
+  const path = targetPath(context, values.global ?? false);
   const changes: [string, ConfigValue][] = [];
   if (values.enable || values.disable) {
     changes.push([`hooks.events.${event}`, values.enable === true]);
@@ -221,9 +258,9 @@ function hook(context: Context, args: string[]): number {
   }
   for (const [key, value] of changes) write(context, path, key, value);
   return ExitCode.Ok;
-}
+});
 
-const ACTIONS: Readonly<Record<string, (context: Context, args: string[]) => number>> = {
+const ACTIONS: Readonly<Record<string, Action>> = {
   show,
   get,
   set,
@@ -239,46 +276,24 @@ export const configCommand: Command = {
       (args.length === 0 ? io.stderr : io.stdout)(HELP);
       return Promise.resolve(args.length === 0 ? ExitCode.Usage : ExitCode.Ok);
     }
-    const [name, ...rest] = args;
-    const action = ACTIONS[name];
-    if (action === undefined) {
+    const [name, ...rest] = args as [string, ...string[]];
+    const chosen = Object.hasOwn(ACTIONS, name) ? ACTIONS[name] : undefined;
+    if (chosen === undefined) {
       io.stderr(`claude-ntfy config: unknown action "${name}"\n\n${HELP}`);
       return Promise.resolve(ExitCode.Usage);
     }
-    // --project applies to every action, so it is taken out before the action's parser runs.
-    let projectFlag: string | undefined;
-    const actionArgs: string[] = [];
-    for (let index = 0; index < rest.length; index++) {
-      const arg = rest[index];
-      if (arg === "--project") projectFlag = rest[++index];
-      else if (arg.startsWith("--project=")) projectFlag = arg.slice("--project=".length);
-      else actionArgs.push(arg);
-    }
-    const context: Context = {
-      io,
-      projectDir: resolveProjectDir({
-        flag: projectFlag,
-        envDir: io.env("CLAUDE_PROJECT_DIR"),
-        cwd: io.cwd,
-      }) as string,
-      homeDir: homeOf(io),
-    };
     try {
-      return Promise.resolve(action(context, actionArgs));
+      return Promise.resolve(chosen(io, name, rest));
     } catch (error) {
-      if (
-        error instanceof UsageError ||
-        (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
-      ) {
-        io.stderr(`claude-ntfy config ${name}: ${(error as Error).message}\n`);
-        return Promise.resolve(ExitCode.Usage);
+      if (error instanceof UsageError) {
+        return Promise.resolve(usageError(io, `config ${name}`, error.message));
       }
       if (error instanceof ConfigError) {
         io.stderr(`claude-ntfy config ${name}: ${error.message}\n`);
         return Promise.resolve(ExitCode.Error);
       }
       if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound) {
-        io.stderr(`claude-ntfy config ${name}: ${(error as Error).message}\n`);
+        io.stderr(`claude-ntfy config ${name}: ${errorMessage(error)}\n`);
         return Promise.resolve(ExitCode.Error);
       }
       throw error;

@@ -4,15 +4,18 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine } from "../command_line.ts";
+import type { FlagValues } from "../parse_flags.ts";
 import { type CliContext, resolveContext } from "../context.ts";
-import { connect, type DaemonClient } from "../../client/client.ts";
+import type { DaemonClient } from "../../client/client.ts";
+import { connectDaemon } from "../connect_daemon.ts";
 import { ClientError } from "../../client/errors.ts";
 import { daemonProgram, preparePrivateDirs, stopOlderDaemon } from "../daemon_launch.ts";
 import { readPidFile } from "../../core/state_dir.ts";
 import { formatStatus } from "./status_format.ts";
 import { withDaemon } from "../with_daemon.ts";
+import { errorLine } from "../hook/one_line.ts";
 
 const HELP = `Usage: claude-ntfy daemon <action> [options]
 
@@ -36,50 +39,20 @@ Options:
 Exit codes: 0 ok, 1 error, 3 daemon not running (status, ping, stop, reload).
 `;
 
-interface DaemonFlags {
-  project?: string;
-  "state-dir"?: string;
-  json?: boolean;
-  detach?: boolean;
-  foreground?: boolean;
-  watch?: boolean;
-  interval?: string;
-  "log-file"?: string;
-  replace?: boolean;
-  verbose?: boolean;
-  help?: boolean;
-}
+const FLAGS = {
+  project: { type: "string" },
+  "state-dir": { type: "string" },
+  json: { type: "boolean" },
+  detach: { type: "boolean", short: "d" },
+  foreground: { type: "boolean" },
+  watch: { type: "boolean", short: "w" },
+  interval: { type: "string" },
+  "log-file": { type: "string" },
+  replace: { type: "boolean" },
+  verbose: { type: "boolean", short: "v" },
+} as const;
 
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      project: { type: "string" },
-      "state-dir": { type: "string" },
-      json: { type: "boolean" },
-      detach: { type: "boolean", short: "d" },
-      foreground: { type: "boolean" },
-      watch: { type: "boolean", short: "w" },
-      interval: { type: "string" },
-      "log-file": { type: "string" },
-      replace: { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-}
-
-async function openClient(context: CliContext): Promise<DaemonClient> {
-  return await connect({
-    socketPath: context.paths.socketPath,
-    tokenPath: context.paths.tokenPath,
-    connectTimeoutMs: 2_000,
-    requestTimeoutMs: 10_000,
-    clientName: "claude-ntfy-cli",
-  });
-}
+type DaemonFlags = FlagValues<typeof FLAGS>;
 
 /** Runs `fn` with a connected client; maps "not running" to exit code 3. */
 function withClient(
@@ -88,7 +61,7 @@ function withClient(
   json: boolean,
   fn: (client: DaemonClient) => Promise<number>,
 ): Promise<number> {
-  return withDaemon(context, "claude-ntfy-cli", {
+  return withDaemon(context, "cli", {
     notRunning() {
       if (json) {
         io.stdout(
@@ -112,7 +85,7 @@ async function waitUntilAnswering(
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     try {
-      const client = await openClient(context);
+      const client = await connectDaemon(context.paths, "cli");
       const answering = client.daemon.pid;
       await client.close();
       if (answering === pid) return true;
@@ -127,7 +100,7 @@ async function waitUntilAnswering(
 /** The pid of a daemon already answering on the socket, if any. */
 async function runningDaemonPid(context: CliContext): Promise<number | undefined> {
   try {
-    const client = await openClient(context);
+    const client = await connectDaemon(context.paths, "cli");
     const pid = client.daemon.pid;
     await client.close();
     return pid;
@@ -255,18 +228,18 @@ async function status(io: CliIo, context: CliContext, flags: DaemonFlags): Promi
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parse(args);
-  } catch (error) {
-    io.stderr(`claude-ntfy daemon: ${(error as Error).message}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  const flags = parsed.values as DaemonFlags;
+  const parsed = readCommandLine(args, io, {
+    command: "daemon",
+    help: HELP,
+    flags: FLAGS,
+    positionals: true,
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags } = parsed;
   const [action] = parsed.positionals;
-  if (flags.help || action === undefined) {
-    (action === undefined && !flags.help ? io.stderr : io.stdout)(HELP);
-    return action === undefined && !flags.help ? ExitCode.Usage : ExitCode.Ok;
+  if (action === undefined) {
+    io.stderr(HELP);
+    return ExitCode.Usage;
   }
   try {
     const context = resolveContext(io, {
@@ -314,8 +287,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         return ExitCode.Usage;
     }
   } catch (error) {
-    const code = error instanceof ClientError ? ` [${error.code}]` : "";
-    io.stderr(`claude-ntfy daemon ${action}: ${(error as Error).message}${code}\n`);
+    io.stderr(`claude-ntfy daemon ${action}: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

@@ -11,25 +11,29 @@
  * It must never block or break Claude Code: it never exits with 2 (Claude Code's
  * "blocking error"), never hangs on stdin, and prints nothing on stdout unless asked to
  * (`--dry-run`), since Claude Code adds a hook's stdout to the model's context for some
- * events.
+ * events. The one exception is a `PermissionRequest` answered from the phone (see
+ * `cli/hook/permission_decision.ts`): it prints the decision Claude Code reads.
  *
  * @module
  */
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import { parseFlags } from "../parse_flags.ts";
+import { readCommandLine } from "../command_line.ts";
 import { readHookStdin } from "../hook/read_hook_stdin.ts";
 import { hookContext } from "../hook/hook_context.ts";
 import { fitEventPayload } from "../hook/fit_event_payload.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
-import { requestOnce } from "../../client/client.ts";
-import { oneLine } from "../hook/one_line.ts";
+import { requestOnce } from "../../client/request_once.ts";
+import { daemonConnectOptions } from "../connect_daemon.ts";
+import { errorLine, oneLine } from "../hook/one_line.ts";
+import { HOOK_FLAGS } from "../hook/hook_flags.ts";
+import { isPermissionRequest } from "../hook/is_permission_request.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
 
 Reads a Claude Code hook event (JSON) on stdin and hands it to the daemon, which sends the
-notification it calls for. Register it in .claude/settings.json (see
-"claude-ntfy init --install-hooks").
+notification it calls for. The Claude Code plugin (ntfy-notifier) runs it, or register it
+in .claude/settings.json with "claude-ntfy init --install-hooks" (not both).
 
 Options:
   --hook-name NAME   Event name when the payload has no hook_event_name (else $CLAUDE_HOOK)
@@ -40,6 +44,10 @@ Options:
   -v, --verbose      Say on stderr why an event was skipped and where it went
   -h, --help         Show this help
 
+For a PermissionRequest with approvals on ([approval] in the config), the hook waits for
+the answer from the phone and prints Claude Code's decision JSON; with no answer it prints
+nothing.
+
 Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
 `;
 
@@ -47,17 +55,6 @@ Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
 export const HOOK_STDIN_MAX_BYTES = 1024 * 1024;
 /** Longest wait for stdin to end (`CLAUDE_NTFY_STDIN_TIMEOUT_MS` may shorten it). */
 export const HOOK_STDIN_TIMEOUT_MS = 2_000;
-
-/** The hook's flags. */
-export interface HookFlags {
-  readonly "hook-name"?: string;
-  readonly project?: string;
-  readonly "state-dir"?: string;
-  readonly "dry-run"?: boolean;
-  readonly "no-daemon"?: boolean;
-  readonly verbose?: boolean;
-  readonly help?: boolean;
-}
 
 function stdinTimeoutMs(io: CliIo): number {
   const wanted = Number(io.env("CLAUDE_NTFY_STDIN_TIMEOUT_MS"));
@@ -67,29 +64,18 @@ function stdinTimeoutMs(io: CliIo): number {
 }
 
 async function runHook(args: string[], io: CliIo): Promise<number> {
-  let flags: HookFlags;
-  try {
-    flags = parseFlags(args, {
-      "hook-name": { type: "string" },
-      project: { type: "string" },
-      "state-dir": { type: "string" },
-      "dry-run": { type: "boolean" },
-      "no-daemon": { type: "boolean" },
-      verbose: { type: "boolean", short: "v" },
-      help: { type: "boolean", short: "h" },
-    }) as HookFlags;
-  } catch (error) {
-    io.stderr(`claude-ntfy hook: ${oneLine(error)}\n`);
-    return ExitCode.Error;
-  }
-  if (flags.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "hook",
+    help: HELP,
+    flags: HOOK_FLAGS,
+    onUsageError: { exitCode: ExitCode.Error, showHelp: false },
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags } = parsed;
   // A terminal on stdin means nothing was piped in: do not wait for input that never comes.
   const stdin = io.stdinIsTerminal
     ? { bytes: new Uint8Array(), truncated: false, timedOut: false }
-    : await readHookStdin(io.stdin, {
+    : await readHookStdin(io.stdinReader ?? io.stdin, {
       maxBytes: HOOK_STDIN_MAX_BYTES,
       timeoutMs: stdinTimeoutMs(io),
     });
@@ -106,15 +92,17 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   const job = { io, flags, payload, context, projectDir };
   if (flags["dry-run"] || flags["no-daemon"]) return await (await fallback()).resolveHere(job);
   const paths = daemonPathsFor(io, { projectDir, stateDir: flags["state-dir"] });
+  if (isPermissionRequest(payload, context.hookName)) {
+    // The one event that may wait for an answer from the phone.
+    return await (await import("../hook/permission_decision.ts")).askForDecision(job, paths);
+  }
   let answer;
   try {
-    answer = await requestOnce({
-      socketPath: paths.socketPath,
-      tokenPath: paths.tokenPath,
-      connectTimeoutMs: 1_000,
-      requestTimeoutMs: 5_000,
-      clientName: "claude-ntfy-hook",
-    }, { type: "event", payload, context });
+    answer = await requestOnce(daemonConnectOptions(paths, "hook"), {
+      type: "event",
+      payload,
+      context,
+    });
   } catch (error) {
     return await (await fallback()).whenDaemonFailed(job, paths, error);
   }
@@ -132,12 +120,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
   try {
     return await runHook(args, io);
   } catch (error) {
-    const code = (error as { code?: unknown })?.code;
-    io.stderr(
-      `claude-ntfy hook: not sent: ${oneLine(error)}${
-        typeof code === "string" ? ` [${code}]` : ""
-      }\n`,
-    );
+    io.stderr(`claude-ntfy hook: not sent: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

@@ -5,29 +5,33 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
+import { readCommandLine, usageError } from "../command_line.ts";
 import { configTemplate } from "../../core/config/config_template.ts";
 import { globalConfigPath, projectConfigPath } from "../../core/config/config_paths.ts";
-import { generateTopic } from "../../core/config/generate_topic.ts";
+import { generateReplyTopic, generateTopic } from "../../core/config/generate_topic.ts";
+import { enableApproval } from "../install/enable_approval.ts";
 import { writePrivateFile } from "../../core/config/write_private_file.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
-import { defaultConfig } from "../../core/config/config.ts";
 import { findHookLauncher, type FoundLauncher } from "../install/hook_launcher.ts";
 import { hookCommandLine } from "../install/hook_command_line.ts";
 import { type LastingLauncher, useDenoLauncher } from "../install/deno_launcher.ts";
 import {
   describeInstall,
-  enabledEvents,
   EVENT_NAME_PATTERN,
+  eventIsOn,
   eventsToRegister,
+  hookTimeouts,
   installHooks,
 } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
+import { HOOKED_EVENTS } from "../install/hooked_events.ts";
+import { readPluginStates } from "../install/claude_plugins.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy init [--global] [--force] [--project DIR] [--server URL]
-                        [--install-hooks [--events E1,E2]]
+                        [--approval] [--install-hooks [--events E1,E2]]
 
 Writes a commented config.toml with a new private topic (mode 0600) and shows how to
 subscribe to it.
@@ -38,14 +42,13 @@ an existing config file. Other settings and other tools' hooks stay as they are;
 existing settings.json is backed up (settings.json.bak-<time>) before it changes, and
 running it again changes nothing. "claude-ntfy uninstall-hooks" takes the entries out.
 
-Which events: those the effective config turns on (hooks.events; by default
-Notification, PermissionRequest, Stop and PostToolUseFailure), the events the daemon
-follows sessions by (UserPromptSubmit, PreToolUse, PostToolUse, PostToolUseFailure,
-PostToolBatch, SessionStart, SessionEnd, Stop, SubagentStop, Notification,
-PermissionRequest: they tell it you are back at the terminal, and notify only when
-hooks.events turns them on), plus --events. Other events are not registered, because
-Claude Code starts a process for every registered event even when the hook then skips
-it. After turning an event on in the config, run "claude-ntfy init --install-hooks" again.
+Which events: the same ones claude-ntfy's Claude Code plugin (ntfy-notifier) hooks:
+session start and end, prompts, tool calls, permission requests, notifications,
+subagents, compaction and Stop; plus any other event the config turns on, plus --events.
+Which of them notify is up to the config (hooks.events); the daemon also follows the
+activity events, which tell it you are back at the terminal (a held notification is then
+dropped). If the plugin is enabled, this refuses: the plugin already runs the hook, and
+both would notify twice.
 
 The hook command is the fastest one found: dist/claude-ntfy.js (from "deno task build"),
 else a compiled claude-ntfy (next to the bundle or on PATH), else cli/main.ts from source
@@ -61,17 +64,20 @@ Options:
   --project DIR     the project (default: $CLAUDE_PROJECT_DIR, else the current folder)
   --server URL      the ntfy server (default: https://ntfy.sh)
   --force           replace an existing config file
+  --approval        answer permission requests from the phone: the config turns
+                    [approval] on with a new random reply topic (see the README's
+                    security notes: whoever reads your topic can answer too)
   --install-hooks   register the hook in Claude Code's settings.json
   --events E1,E2    register these events too (with --install-hooks)
   -h, --help        show this help
 `;
 
 function settingsSnippet(): string {
-  const entry =
-    '[{ "hooks": [{ "type": "command", "command": "claude-ntfy hook", "timeout": 10 }] }]';
-  const events = eventsToRegister(defaultConfig());
+  const entry = (timeout: number) =>
+    `[{ "hooks": [{ "type": "command", "command": "claude-ntfy hook", "timeout": ${timeout} }] }]`;
   return `{\n  "hooks": {\n${
-    events.map((event) => `    "${event}": ${entry}`).join(",\n")
+    HOOKED_EVENTS.map(({ event, timeoutSecs }) => `    "${event}": ${entry(timeoutSecs)}`)
+      .join(",\n")
   }\n  }\n}`;
 }
 
@@ -105,54 +111,42 @@ function parseEvents(value: string | undefined): string[] | undefined {
 }
 
 function runInit(args: string[], io: CliIo, dependencies: InitDependencies): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        global: { type: "boolean", default: false },
-        force: { type: "boolean", default: false },
-        project: { type: "string" },
-        server: { type: "string" },
-        "install-hooks": { type: "boolean", default: false },
-        events: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`claude-ntfy init: ${(error as Error).message}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
-  const installing = values["install-hooks"];
+  const parsed = readCommandLine(args, io, {
+    command: "init",
+    help: HELP,
+    flags: {
+      global: { type: "boolean" },
+      force: { type: "boolean" },
+      project: { type: "string" },
+      server: { type: "string" },
+      approval: { type: "boolean" },
+      "install-hooks": { type: "boolean" },
+      events: { type: "string" },
+    },
+  });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.flags;
+  const global = values.global ?? false;
+  const installing = values["install-hooks"] ?? false;
   const extraEvents = parseEvents(values.events);
   if (values.events !== undefined && !installing) {
-    io.stderr(`claude-ntfy init: --events needs --install-hooks\n`);
-    return ExitCode.Usage;
+    return usageError(io, "init", "--events needs --install-hooks");
   }
   if (extraEvents === undefined) {
-    io.stderr(
-      `claude-ntfy init: --events must be event names separated by commas (e.g. Stop,SessionEnd), got "${values.events}"\n`,
+    return usageError(
+      io,
+      "init",
+      `--events must be event names separated by commas (e.g. Stop,SessionEnd), got "${values.events}"`,
     );
-    return ExitCode.Usage;
   }
   const server = (values.server ?? "https://ntfy.sh").replace(/\/+$/, "");
   if (!/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/.test(server)) {
-    io.stderr(`claude-ntfy init: --server must be an http(s) URL, got "${server}"\n`);
-    return ExitCode.Usage;
+    return usageError(io, "init", `--server must be an http(s) URL, got "${server}"`);
   }
   const home = io.env("HOME") ?? io.env("USERPROFILE");
-  const project = resolveProjectDir({
-    flag: values.project,
-    envDir: io.env("CLAUDE_PROJECT_DIR"),
-    cwd: io.cwd,
-  }) as string;
+  const project = projectDirOf(io, values.project);
   let path: string;
-  if (values.global) {
+  if (global) {
     if (home === undefined || home === "") {
       io.stderr("claude-ntfy init: cannot find the home folder: HOME is not set\n");
       return ExitCode.Error;
@@ -161,21 +155,47 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   } else {
     path = projectConfigPath(project);
   }
+  // Before anything is written (config, launcher, settings.json).
+  if (installing) {
+    const refused = refuseBesidePlugin(io, home ?? "", project);
+    if (refused !== undefined) return refused;
+  }
+  const register = () =>
+    registerHooks(io, { global, home: home ?? "", project, extraEvents, dependencies });
   const topic = generateTopic();
+  const replyTopic = values.approval ? generateReplyTopic() : undefined;
   try {
-    writePrivateFile(path, configTemplate({ topic, serverUrl: server }), {
-      overwrite: values.force,
+    writePrivateFile(path, configTemplate({ topic, serverUrl: server, replyTopic }), {
+      overwrite: values.force ?? false,
     });
   } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists && values.approval) {
+      // Kept, with approvals turned on in it.
+      try {
+        const current = loadConfig({
+          homeDir: home ?? "",
+          ...(global ? {} : { projectDir: project }),
+          env: io.env,
+        }).config;
+        const { newReplyTopic } = enableApproval(path, current);
+        io.stdout(
+          `Kept ${path}; approvals are on in it${
+            newReplyTopic === undefined ? "" : ` (new reply topic ${newReplyTopic})`
+          }.\n`,
+        );
+      } catch (failure) {
+        io.stderr(
+          `claude-ntfy init: cannot turn approvals on in ${path}: ${errorMessage(failure)}\n`,
+        );
+        return ExitCode.Error;
+      }
+      if (!installing) return ExitCode.Ok;
+      io.stdout("\n");
+      return register();
+    }
     if (error instanceof Deno.errors.AlreadyExists && installing) {
       io.stdout(`Kept ${path} (it exists; --force would replace it and its topic).\n\n`);
-      return registerHooks(io, {
-        global: values.global,
-        home: home ?? "",
-        project,
-        extraEvents,
-        dependencies,
-      });
+      return register();
     }
     if (error instanceof Deno.errors.AlreadyExists) {
       io.stderr(
@@ -183,11 +203,11 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
       );
       return ExitCode.Error;
     }
-    io.stderr(`claude-ntfy init: cannot write ${path}: ${(error as Error).message}\n`);
+    io.stderr(`claude-ntfy init: cannot write ${path}: ${errorMessage(error)}\n`);
     return ExitCode.Error;
   }
   const url = `${server}/${topic}`;
-  const gitNote = values.global
+  const gitNote = global
     ? ""
     : "\nThe file holds your private topic: keep .claude/ntfy-service/ out of version control.\n";
   io.stdout(
@@ -199,6 +219,11 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
       (server === "https://ntfy.sh" ? "\n" : ` and the server ${server}\n`) +
       `  browser:  ${url}\n` +
       `  terminal: curl -s ${url}/json\n\n` +
+      (replyTopic === undefined ? "" : (
+        `Approvals are on: a permission request's notification has Allow and Deny buttons.\n` +
+        `Answers go to the reply topic ${replyTopic} (no need to subscribe to it). Anyone\n` +
+        `who can read your topic can answer too: prefer a token or your own server.\n\n`
+      )) +
       (installing ? "" : (
         `Then register the hook in ~/.claude/settings.json (or the project's .claude/settings.json),\n` +
         `or let "claude-ntfy init --install-hooks" do it:\n` +
@@ -208,13 +233,26 @@ function runInit(args: string[], io: CliIo, dependencies: InitDependencies): num
   );
   if (!installing) return ExitCode.Ok;
   io.stdout("\n");
-  return registerHooks(io, {
-    global: values.global,
-    home: home ?? "",
-    project,
-    extraEvents,
-    dependencies,
-  });
+  return register();
+}
+
+/**
+ * Refuses `--install-hooks` while claude-ntfy's Claude Code plugin is enabled here: it runs
+ * the hook for every event already, and a settings.json entry too would notify twice.
+ * Returns the exit code when it refuses.
+ */
+function refuseBesidePlugin(io: CliIo, home: string, project: string): number | undefined {
+  const active = readPluginStates({ homeDir: home, projectDir: project }).plugins
+    .filter((plugin) => plugin.active).map((plugin) => plugin.id);
+  if (active.length === 0) return undefined;
+  io.stderr(
+    `claude-ntfy init: hooks not installed: the Claude Code plugin ${
+      active.join(" and ")
+    } is enabled and already runs claude-ntfy for every event; registering it in ` +
+      `settings.json too would notify twice. Keep the plugin (nothing to do), or disable ` +
+      `it first: ${active.map((id) => `claude plugin disable ${id}`).join("; ")}\n`,
+  );
+  return ExitCode.Error;
 }
 
 interface RegisterOptions {
@@ -248,7 +286,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
       ? { launcher: found.launcher }
       : useDenoLauncher(found.launcher, { homeDir: options.home });
   } catch (error) {
-    io.stderr(`${prefix}: hooks not installed: ${(error as Error).message}\n`);
+    io.stderr(`${prefix}: hooks not installed: ${errorMessage(error)}\n`);
     return ExitCode.Error;
   }
   const events = eventsToRegister(config, options.extraEvents);
@@ -261,11 +299,12 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
       settingsPath: path,
       command: hookCommandLine(lasting.launcher),
       events,
+      timeouts: hookTimeouts(config),
       now: (options.dependencies.now ?? (() => new Date()))(),
     });
   } catch (error) {
     io.stderr(
-      `${prefix}: hooks not installed, ${path} left unchanged: ${(error as Error).message}\n`,
+      `${prefix}: hooks not installed, ${path} left unchanged: ${errorMessage(error)}\n`,
     );
     return ExitCode.Error;
   }
@@ -284,7 +323,7 @@ function registerHooks(io: CliIo, options: RegisterOptions): number {
     );
   }
   if (found.warning !== undefined) io.stderr(`warning: ${found.warning}\n`);
-  const off = options.extraEvents.filter((event) => !enabledEvents(config).includes(event));
+  const off = options.extraEvents.filter((event) => !eventIsOn(config, event));
   if (off.length > 0) {
     io.stderr(
       `warning: the config turns ${off.join(", ")} off, so ${

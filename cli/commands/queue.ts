@@ -5,13 +5,14 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine, usageError } from "../command_line.ts";
 import { type CliContext, resolveContext } from "../context.ts";
 import type { DaemonClient } from "../../client/client.ts";
 import { withDaemon } from "../with_daemon.ts";
-import { ClientError } from "../../client/errors.ts";
+import { countSpoolFiles } from "../../core/spool/spool_files.ts";
 import type { DeadTask, HeldTask } from "../../protocol/mod.ts";
+import { errorLine } from "../hook/one_line.ts";
 
 const HELP = `Usage: claude-ntfy queue [list] [--json]
        claude-ntfy queue retry (ID... | --all)
@@ -29,16 +30,6 @@ Options:
 
 Exit codes: 0 ok, 1 error, 3 daemon not running.
 `;
-
-function spooledCount(context: CliContext): number {
-  try {
-    return [...Deno.readDirSync(context.paths.spoolDir)]
-      .filter((entry) => entry.isFile && entry.name.endsWith(".task")).length;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return 0;
-    throw error;
-  }
-}
 
 function age(ms: number): string {
   const secs = Math.max(0, Math.round((Date.now() - ms) / 1000));
@@ -71,9 +62,9 @@ function withQueueDaemon(
   json: boolean,
   work: (client: DaemonClient) => Promise<number>,
 ): Promise<number> {
-  return withDaemon(context, "claude-ntfy-queue", {
+  return withDaemon(context, "queue", {
     notRunning() {
-      const spooled = spooledCount(context);
+      const spooled = countSpoolFiles(context.paths.spoolDir);
       if (json) io.stdout(JSON.stringify({ isRunning: false, spooled }) + "\n");
       else {
         io.stderr(
@@ -87,29 +78,19 @@ function withQueueDaemon(
 }
 
 async function run(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        json: { type: "boolean" },
-        all: { type: "boolean" },
-        project: { type: "string" },
-        "state-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (error) {
-    io.stderr(`claude-ntfy queue: ${(error as Error).message}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "queue",
+    help: HELP,
+    flags: {
+      json: { type: "boolean" },
+      all: { type: "boolean" },
+      project: { type: "string" },
+      "state-dir": { type: "string" },
+    },
+    positionals: true,
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags: values, positionals } = parsed;
   const [action = "list", ...ids] = positionals;
   const json = values.json ?? false;
   try {
@@ -121,7 +102,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
       case "list":
         return await withQueueDaemon(io, context, json, async (client) => {
           const { tasks, dead } = await client.queue();
-          const spooled = spooledCount(context);
+          const spooled = countSpoolFiles(context.paths.spoolDir);
           if (json) {
             io.stdout(JSON.stringify({ isRunning: true, tasks, dead, spooled }) + "\n");
             return ExitCode.Ok;
@@ -140,8 +121,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         });
       case "retry":
         if (!values.all && ids.length === 0) {
-          io.stderr(`claude-ntfy queue retry: name dead-letter ids or pass --all\n`);
-          return ExitCode.Usage;
+          return usageError(io, "queue retry", "name dead-letter ids or pass --all");
         }
         return await withQueueDaemon(io, context, json, async (client) => {
           const count = await client.retry(values.all ? "all" : ids);
@@ -165,8 +145,7 @@ async function run(args: string[], io: CliIo): Promise<number> {
         return ExitCode.Usage;
     }
   } catch (error) {
-    const code = error instanceof ClientError ? ` [${error.code}]` : "";
-    io.stderr(`claude-ntfy queue ${action}: ${(error as Error).message}${code}\n`);
+    io.stderr(`claude-ntfy queue ${action}: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

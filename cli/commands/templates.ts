@@ -4,8 +4,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { projectDirOf } from "../project_dir.ts";
+import { readCommandLine } from "../command_line.ts";
 import type { Config } from "../../core/config/config.ts";
 import { ConfigError } from "../../core/config/config_error.ts";
 import { loadConfig } from "../../core/config/load_config.ts";
@@ -16,7 +17,6 @@ import {
 } from "../../core/templates/builtin_templates.ts";
 import { COMPUTED_VARIABLES } from "../../core/templates/template_variables.ts";
 import { KNOWN_HOOK_EVENTS } from "../../core/events/hook_event.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 
 const HELP = `Usage: claude-ntfy templates [--show EVENT] [--project DIR]
 
@@ -70,32 +70,17 @@ export const templatesCommand: Command = {
 };
 
 function runTemplates(args: string[], io: CliIo): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        show: { type: "string" },
-        project: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    io.stderr(`claude-ntfy templates: ${(error as Error).message}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "templates",
+    help: HELP,
+    flags: { show: { type: "string" }, project: { type: "string" } },
+  });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.flags;
   let config: Config;
   try {
     const loaded = loadConfig({
-      projectDir: resolveProjectDir({
-        flag: values.project,
-        envDir: io.env("CLAUDE_PROJECT_DIR"),
-        cwd: io.cwd,
-      }),
+      projectDir: projectDirOf(io, values.project),
       homeDir: io.env("HOME") ?? "",
       env: io.env,
     });

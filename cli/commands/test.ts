@@ -5,19 +5,21 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
-import type { NotificationTask, Priority } from "../../protocol/mod.ts";
+import { type NotificationTask, type Priority, TOPIC_PATTERN } from "../../protocol/mod.ts";
+import { parsePriority } from "../../core/ntfy/priority.ts";
 import { targetFromConfig } from "../../core/events/resolve_notification.ts";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
+import { readCommandLine, usageError } from "../command_line.ts";
 import type { Config } from "../../core/config/config.ts";
 import { ConfigError } from "../../core/config/config_error.ts";
 import { splitTopicUrl } from "../../core/config/topic_url.ts";
 import { resolveContext } from "../context.ts";
+import { projectDirOf } from "../project_dir.ts";
 import { submitTask } from "../submit_task.ts";
-import { connect } from "../../client/client.ts";
+import { connectDaemon } from "../connect_daemon.ts";
 import { DaemonNotRunningError } from "../../client/errors.ts";
 import type { CliContext } from "../context.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { errorLine, oneLine } from "../hook/one_line.ts";
 
 /** The message `test` sends when none is given. */
 export const DEFAULT_TEST_MESSAGE = "Test notification from claude-ntfy";
@@ -43,37 +45,6 @@ Options:
 
 MESSAGE defaults to "${DEFAULT_TEST_MESSAGE}".
 `;
-
-const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
-
-const PRIORITY_NAMES: Readonly<Record<string, Priority>> = {
-  min: 1,
-  low: 2,
-  default: 3,
-  high: 4,
-  max: 5,
-  urgent: 5,
-};
-
-/**
- * Reads a priority: `1` to `5`, or `min`, `low`, `default`, `high`, `max`, `urgent`
- * (any case). `undefined` for anything else.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parsePriority } from "./test.ts";
- *
- * assert.deepEqual(parsePriority("urgent"), 5);
- * assert.deepEqual(parsePriority("2"), 2);
- * assert.deepEqual(parsePriority("6"), undefined);
- * ```
- */
-export function parsePriority(text: string): Priority | undefined {
-  const trimmed = text.trim().toLowerCase();
-  if (/^[1-5]$/.test(trimmed)) return Number(trimmed) as Priority;
-  return Object.hasOwn(PRIORITY_NAMES, trimmed) ? PRIORITY_NAMES[trimmed] : undefined;
-}
 
 /** What a test notification says; unset fields come from the config or defaults. */
 export interface TestMessage {
@@ -160,12 +131,7 @@ export function buildTestTask(
 async function daemonRunning(context: CliContext): Promise<boolean> {
   if (!context.config.daemon.enabled) return false;
   try {
-    const client = await connect({
-      socketPath: context.paths.socketPath,
-      tokenPath: context.paths.tokenPath,
-      connectTimeoutMs: 1_000,
-      clientName: "claude-ntfy-test",
-    });
+    const client = await connectDaemon(context.paths, "test");
     await client.close();
     return true;
   } catch (error) {
@@ -175,54 +141,37 @@ async function daemonRunning(context: CliContext): Promise<boolean> {
   }
 }
 
-function oneLine(text: string): string {
-  return text.replace(/\s*\n\s*/g, " ").slice(0, 500);
-}
-
 async function runTest(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        title: { type: "string" },
-        priority: { type: "string" },
-        topic: { type: "string" },
-        tags: { type: "string" },
-        click: { type: "string" },
-        markdown: { type: "boolean", default: false },
-        "no-daemon": { type: "boolean", default: false },
-        project: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    io.stderr(`claude-ntfy test: ${(error as Error).message}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "test",
+    help: HELP,
+    flags: {
+      title: { type: "string" },
+      priority: { type: "string" },
+      topic: { type: "string" },
+      tags: { type: "string" },
+      click: { type: "string" },
+      markdown: { type: "boolean" },
+      "no-daemon": { type: "boolean" },
+      project: { type: "string" },
+    },
+    positionals: true,
+  });
+  if (typeof parsed === "number") return parsed;
+  const { flags: values, positionals } = parsed;
   const priority = values.priority === undefined ? undefined : parsePriority(values.priority);
   if (values.priority !== undefined && priority === undefined) {
-    io.stderr(
-      `claude-ntfy test: --priority must be 1-5 or min, low, default, high, max, urgent, got "${values.priority}"\n`,
+    return usageError(
+      io,
+      "test",
+      `--priority must be 1-5 or min, low, default, high, max, urgent, got "${values.priority}"`,
     );
-    return ExitCode.Usage;
   }
   if (values.click !== undefined && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(values.click)) {
-    io.stderr(`claude-ntfy test: --click must be a URL, got "${values.click}"\n`);
-    return ExitCode.Usage;
+    return usageError(io, "test", `--click must be a URL, got "${values.click}"`);
   }
   const body = positionals.join(" ").trim() || DEFAULT_TEST_MESSAGE;
-  const projectDir = resolveProjectDir({
-    flag: values.project,
-    envDir: io.env("CLAUDE_PROJECT_DIR"),
-    cwd: io.cwd,
-  });
+  const projectDir = projectDirOf(io, values.project);
   try {
     const context = resolveContext(io, { projectDir });
     for (const warning of context.warnings) io.stderr(`warning: ${oneLine(warning)}\n`);
@@ -233,7 +182,7 @@ async function runTest(args: string[], io: CliIo): Promise<number> {
       ...(values.topic === undefined ? {} : { topic: values.topic }),
       ...(values.tags === undefined ? {} : { tags: values.tags.split(",").map((t) => t.trim()) }),
       ...(values.click === undefined ? {} : { click: values.click }),
-      markdown: values.markdown,
+      markdown: values.markdown ?? false,
     }, { project: context.projectDir, now: Date.now() });
     const where = `${task.target.serverUrl}/${task.target.topic}`;
     const useDaemon = !values["no-daemon"] && await daemonRunning(context);
@@ -251,12 +200,7 @@ async function runTest(args: string[], io: CliIo): Promise<number> {
     }
     return ExitCode.Ok;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    io.stderr(
-      `claude-ntfy test: not sent: ${oneLine((error as Error)?.message ?? String(error))}${
-        typeof code === "string" ? ` [${code}]` : ""
-      }\n`,
-    );
+    io.stderr(`claude-ntfy test: not sent: ${errorLine(error)}\n`);
     return ExitCode.Error;
   }
 }

@@ -5,11 +5,12 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { type CliIo, type Command, ExitCode } from "../io.ts";
-import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
+import { projectDirOf } from "../project_dir.ts";
+import { readCommandLine } from "../command_line.ts";
 import { uninstallHooks } from "../install/install_hooks.ts";
 import { settingsPath } from "../install/settings_file.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const HELP = `Usage: claude-ntfy uninstall-hooks [--global] [--project DIR]
 
@@ -26,25 +27,13 @@ Options:
 `;
 
 function run(args: string[], io: CliIo): number {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        global: { type: "boolean", default: false },
-        project: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      allowPositionals: false,
-    }));
-  } catch (error) {
-    io.stderr(`claude-ntfy uninstall-hooks: ${(error as Error).message}\n\n${HELP}`);
-    return ExitCode.Usage;
-  }
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const parsed = readCommandLine(args, io, {
+    command: "uninstall-hooks",
+    help: HELP,
+    flags: { global: { type: "boolean" }, project: { type: "string" } },
+  });
+  if (typeof parsed === "number") return parsed;
+  const values = parsed.flags;
   let path: string;
   if (values.global) {
     const home = io.env("HOME");
@@ -54,11 +43,7 @@ function run(args: string[], io: CliIo): number {
     }
     path = settingsPath("user", home);
   } else {
-    const project = resolveProjectDir({
-      flag: values.project,
-      envDir: io.env("CLAUDE_PROJECT_DIR"),
-      cwd: io.cwd,
-    }) as string;
+    const project = projectDirOf(io, values.project);
     path = settingsPath("project", project);
   }
   let report;
@@ -66,7 +51,7 @@ function run(args: string[], io: CliIo): number {
     report = uninstallHooks({ settingsPath: path });
   } catch (error) {
     io.stderr(
-      `claude-ntfy uninstall-hooks: ${path} left unchanged: ${(error as Error).message}\n`,
+      `claude-ntfy uninstall-hooks: ${path} left unchanged: ${errorMessage(error)}\n`,
     );
     return ExitCode.Error;
   }

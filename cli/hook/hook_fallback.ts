@@ -9,7 +9,8 @@
 
 import { ErrorCode, type HookContext, type NotificationTask } from "../../protocol/mod.ts";
 import type { DaemonPaths } from "../../client/paths.ts";
-import { requestOnce } from "../../client/client.ts";
+import { requestOnce } from "../../client/request_once.ts";
+import { daemonConnectOptions } from "../connect_daemon.ts";
 import { DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
 import { HookInputError, HookInputErrorCode } from "../../core/events/hook_input_error.ts";
 import {
@@ -23,8 +24,8 @@ import { type CliContext, resolveContext } from "../context.ts";
 import { spawnDetachedDaemon } from "../daemon_launch.ts";
 import { publishDirectly } from "../submit_task.ts";
 import { type CliIo, ExitCode } from "../io.ts";
-import type { HookFlags } from "../commands/hook.ts";
-import { oneLine } from "./one_line.ts";
+import type { HookFlags } from "./hook_flags.ts";
+import { errorLine, oneLine } from "./one_line.ts";
 
 /** One run of the hook: its I/O, flags, and the event with its context. */
 export interface HookJob {
@@ -133,7 +134,7 @@ export async function whenDaemonFailed(
   if (!worthSpooling(error)) {
     const remote = error as RemoteError;
     const kind = INPUT_CODES.has(remote.code) ? "bad input" : "not sent";
-    say(io, `${kind}: ${oneLine(remote)} [${remote.code}]`);
+    say(io, `${kind}: ${errorLine(remote)}`);
     return ExitCode.Error;
   }
   const outdated = error instanceof RemoteError && OUTDATED_CODES.has(error.code);
@@ -142,13 +143,10 @@ export async function whenDaemonFailed(
     context = loadContext(job);
     if (!outdated && context.paths.socketPath !== paths.socketPath) {
       // The config names another socket: the fast path could not know it.
-      const answer = await requestOnce({
-        socketPath: context.paths.socketPath,
-        tokenPath: context.paths.tokenPath,
-        connectTimeoutMs: 1_000,
-        requestTimeoutMs: 5_000,
-        clientName: "claude-ntfy-hook",
-      }, { type: "event", payload: job.payload, context: job.context }).catch(() => undefined);
+      const answer = await requestOnce(
+        daemonConnectOptions(context.paths, "hook"),
+        { type: "event", payload: job.payload, context: job.context },
+      ).catch(() => undefined);
       if (answer?.type === "ok") {
         if (flags.verbose) say(io, answer.skipped ?? `queued by the daemon as ${answer.taskId}`);
         return ExitCode.Ok;
@@ -167,9 +165,8 @@ export async function whenDaemonFailed(
       return ExitCode.Ok;
     }
   } catch (failure) {
-    const code = (failure as { code?: unknown })?.code;
     const kind = failure instanceof HookInputError ? "bad input" : "not sent";
-    say(io, `${kind}: ${oneLine(failure)}${typeof code === "string" ? ` [${code}]` : ""}`);
+    say(io, `${kind}: ${errorLine(failure)}`);
     return ExitCode.Error;
   }
   const file = await writeSpoolEvent(context.paths.spoolDir, job.payload, job.context);

@@ -5,6 +5,7 @@
  */
 
 import { schedule } from "../../client/schedule.ts";
+import { concatBytes } from "../../protocol/concat_bytes.ts";
 
 /** Options for {@linkcode readHookStdin}. */
 export interface ReadHookStdinOptions {
@@ -27,7 +28,7 @@ export interface HookStdin {
 const TIMEOUT = Symbol("timeout");
 
 /**
- * Reads a stream until it ends, `maxBytes` are read, or `timeoutMs` passes, whichever is
+ * Reads a stream (or a {@linkcode ByteReader} such as `Deno.stdin`) until it ends, `maxBytes` are read, or `timeoutMs` passes, whichever is
  * first, then cancels the stream so nothing is left waiting. Read errors end the input
  * (what arrived before is kept). An empty or closed stream returns at once.
  *
@@ -46,11 +47,12 @@ const TIMEOUT = Symbol("timeout");
  * ```
  */
 export async function readHookStdin(
-  stream: ReadableStream<Uint8Array>,
+  input: ReadableStream<Uint8Array> | ByteReader,
   options: ReadHookStdinOptions = {},
 ): Promise<HookStdin> {
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const timeoutMs = options.timeoutMs ?? 2000;
+  const source = input instanceof ReadableStream ? streamSource(input) : readerSource(input);
   const chunks: Uint8Array[] = [];
   let size = 0;
   let truncated = false;
@@ -61,10 +63,9 @@ export async function readHookStdin(
     // Not setTimeout: it would load Node's timers and cost the hook ~3.5 ms (see schedule).
     cancelTimer = schedule(timeoutMs, () => resolve(TIMEOUT));
   });
-  const reader = stream.getReader();
   try {
     while (true) {
-      const pending = reader.read();
+      const pending = source.next();
       // A read still pending when we stop must not surface as an unhandled rejection.
       pending.catch(() => {});
       const result = await Promise.race([pending, timeout]);
@@ -72,36 +73,68 @@ export async function readHookStdin(
         timedOut = true;
         break;
       }
-      if (result.done) {
+      if (result === null) {
         done = true;
         break;
       }
-      const chunk = result.value;
-      if (size + chunk.byteLength > maxBytes) {
-        chunks.push(chunk.subarray(0, maxBytes - size));
+      if (size + result.byteLength > maxBytes) {
+        chunks.push(result.subarray(0, maxBytes - size));
         size = maxBytes;
         truncated = true;
         break;
       }
-      chunks.push(chunk);
-      size += chunk.byteLength;
+      chunks.push(result);
+      size += result.byteLength;
     }
   } catch {
     // A failing stdin ends the input; what arrived is still used.
   } finally {
     cancelTimer();
-    if (!done) reader.cancel().catch(() => {});
-    try {
-      reader.releaseLock();
-    } catch {
-      // Some streams refuse while a read is pending; the reader is cancelled anyway.
-    }
+    source.stop(done);
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return { bytes, truncated, timedOut };
+  return { bytes: concatBytes(chunks), truncated, timedOut };
+}
+
+/**
+ * A source of bytes read into a caller's buffer, like `Deno.stdin`: for the hook, reading
+ * this way costs about 0.3 ms where a `ReadableStream` costs about 2 ms.
+ */
+export interface ByteReader {
+  /** Reads into `buffer`; resolves with the count, or `null` at the end. */
+  read(buffer: Uint8Array): Promise<number | null>;
+}
+
+interface ChunkSource {
+  next(): Promise<Uint8Array | null>;
+  stop(done: boolean): void;
+}
+
+function streamSource(stream: ReadableStream<Uint8Array>): ChunkSource {
+  const reader = stream.getReader();
+  return {
+    next: async () => {
+      const result = await reader.read();
+      return result.done ? null : result.value;
+    },
+    stop(done) {
+      if (!done) reader.cancel().catch(() => {});
+      try {
+        reader.releaseLock();
+      } catch {
+        // Some streams refuse while a read is pending; the reader is cancelled anyway.
+      }
+    },
+  };
+}
+
+function readerSource(reader: ByteReader): ChunkSource {
+  return {
+    async next() {
+      const buffer = new Uint8Array(64 * 1024);
+      const count = await reader.read(buffer);
+      return count === null ? null : buffer.subarray(0, count);
+    },
+    // A pending read of a reader cannot be cancelled; the process exits soon after.
+    stop() {},
+  };
 }

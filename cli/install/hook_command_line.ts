@@ -10,7 +10,7 @@ import { shellQuote, splitShellWords } from "./shell_words.ts";
 /** How the hook is started; see `findHookLauncher`. */
 export type HookLauncher =
   | {
-    /** The bundle `dist/claude-ntfy.js` (from `deno task build`), run by Deno: fast. */
+    /** The hook bundle `dist/hook/claude-ntfy-hook.js` (from `deno task build`), run by Deno: fast. */
     readonly kind: "bundle";
     /** The Deno executable, or the launcher that finds one (`useDenoLauncher`). */
     readonly deno: string;
@@ -38,7 +38,15 @@ export type HookLauncher =
  */
 export const HOOK_MARKER = "claude-ntfy";
 
-const OUR_PROGRAMS = new Set(["claude-ntfy", "claude-ntfy.js", "claude-ntfy.exe"]);
+const OUR_PROGRAMS = new Set([
+  "claude-ntfy",
+  "claude-ntfy.js",
+  "claude-ntfy-hook.js",
+  "claude-ntfy.exe",
+]);
+
+/** The bundles: the CLI's, and the hook's own (what `init` registers). */
+const OUR_BUNDLES = new Set(["claude-ntfy.js", "claude-ntfy-hook.js"]);
 
 function basename(path: string): string {
   return path.slice(path.lastIndexOf("/") + 1);
@@ -103,7 +111,7 @@ export function isClaudeNtfyHookCommand(command: string): boolean {
 export function hookCommandKind(command: string): HookLauncher["kind"] | undefined {
   if (!isClaudeNtfyHookCommand(command)) return undefined;
   const { words } = splitShellWords(command);
-  if (words.some((word) => basename(word) === "claude-ntfy.js")) return "bundle";
+  if (words.some((word) => OUR_BUNDLES.has(basename(word)))) return "bundle";
   if (words.some((word) => word.endsWith(".ts"))) return "source";
   return "compiled";
 }

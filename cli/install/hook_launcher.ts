@@ -6,8 +6,14 @@
 
 import type { HookLauncher } from "./hook_command_line.ts";
 
-/** The bundle's path relative to the repository. */
+/** The CLI bundle's path relative to the repository. */
 export const BUNDLE_PATH = "dist/claude-ntfy.js";
+
+/**
+ * The hook's own bundle (see `cli/hook_main.ts`), relative to the repository: what Claude
+ * Code runs on every event, so it loads only the hook's fast path.
+ */
+export const HOOK_BUNDLE_PATH = "dist/hook/claude-ntfy-hook.js";
 
 /** What {@linkcode findHookLauncher} looks at; every field has a real-process default. */
 export interface LauncherProbe {
@@ -43,7 +49,7 @@ function fromFileUrl(url: string): string | undefined {
 export function installRoot(moduleUrl: string = import.meta.url): string | undefined {
   const path = fromFileUrl(moduleUrl);
   if (path === undefined) return undefined;
-  const match = /^(.*)\/(?:cli\/install\/[^/]+\.ts|dist\/[^/]+\.js)$/.exec(path);
+  const match = /^(.*)\/(?:cli\/install\/[^/]+\.ts|dist\/(?:hook\/)?[^/]+\.js)$/.exec(path);
   return match === null ? undefined : match[1] || "/";
 }
 
@@ -102,7 +108,7 @@ export function isCompiledExecutable(execPath: string = Deno.execPath()): boolea
 /**
  * Chooses how Claude Code should start the hook, fastest first:
  * 1. this process, when it is a compiled `claude-ntfy` executable;
- * 2. `dist/claude-ntfy.js` (from `deno task build`) run by this Deno;
+ * 2. `dist/hook/claude-ntfy-hook.js` (from `deno task build`) run by this Deno;
  * 3. a compiled `claude-ntfy` next to the bundle or on `PATH`;
  * 4. `cli/main.ts` from source, with a warning that it is slower.
  *
@@ -116,7 +122,7 @@ export function isCompiledExecutable(execPath: string = Deno.execPath()): boolea
  * import assert from "node:assert/strict";
  * import { findHookLauncher } from "./hook_launcher.ts";
  *
- * const files = new Set(["/opt/cn/dist/claude-ntfy.js", "/opt/cn/cli/main.ts"]);
+ * const files = new Set(["/opt/cn/dist/hook/claude-ntfy-hook.js", "/opt/cn/cli/main.ts"]);
  * const found = findHookLauncher({
  *   root: "/opt/cn",
  *   execPath: "/usr/bin/deno",
@@ -124,7 +130,11 @@ export function isCompiledExecutable(execPath: string = Deno.execPath()): boolea
  *   isFile: (path) => files.has(path),
  *   realPath: (path) => path,
  * });
- * assert.deepEqual(found.launcher, { kind: "bundle", deno: "/usr/bin/deno", bundle: "/opt/cn/dist/claude-ntfy.js" });
+ * assert.deepEqual(found.launcher, {
+ *   kind: "bundle",
+ *   deno: "/usr/bin/deno",
+ *   bundle: "/opt/cn/dist/hook/claude-ntfy-hook.js",
+ * });
  * ```
  */
 export function findHookLauncher(probe: LauncherProbe = {}): FoundLauncher {
@@ -141,7 +151,7 @@ export function findHookLauncher(probe: LauncherProbe = {}): FoundLauncher {
     return { launcher: { kind: "compiled", executable: execPath } };
   }
   if (root !== undefined) {
-    const bundle = `${root}/${BUNDLE_PATH}`;
+    const bundle = `${root}/${HOOK_BUNDLE_PATH}`;
     if (isFile(bundle)) return { launcher: { kind: "bundle", deno: execPath, bundle } };
   }
   const candidates = [
@@ -153,7 +163,7 @@ export function findHookLauncher(probe: LauncherProbe = {}): FoundLauncher {
   if (root !== undefined && isFile(`${root}/cli/main.ts`)) {
     return {
       launcher: { kind: "source", deno: execPath, entry: `${root}/cli/main.ts` },
-      warning: `${root}/${BUNDLE_PATH} does not exist, so the hook runs from source, which ` +
+      warning: `${root}/${HOOK_BUNDLE_PATH} does not exist, so the hook runs from source, which ` +
         `starts slower: run "deno task build" in ${root}, then run this command again`,
     };
   }

@@ -6,7 +6,7 @@
  */
 
 import type { Config } from "../../core/config/config.ts";
-import { KNOWN_HOOK_EVENTS } from "../../core/events/hook_event.ts";
+import { HOOKED_EVENTS, hookTimeoutSecs } from "./hooked_events.ts";
 import { editSettingsFile } from "./settings_file.ts";
 import {
   addHookEntries,
@@ -18,73 +18,67 @@ import {
 /** Event names as Claude Code spells them. */
 export const EVENT_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
-/**
- * The events the daemon follows sessions by, registered whatever the configuration says:
- * they tell it when the user is back (a prompt, a tool running after a dialog, the session
- * ending), so that a held notification is dropped, and when Claude waits or is done. They
- * notify only when `hooks.events` turns them on.
- */
-export const SESSION_EVENTS: readonly string[] = [
-  "UserPromptSubmit",
-  "PreToolUse",
-  "PostToolUse",
-  "PostToolUseFailure",
-  "PostToolBatch",
-  "SessionStart",
-  "SessionEnd",
-  "Stop",
-  "SubagentStop",
-  "Notification",
-  "PermissionRequest",
-];
+/** Seconds a `PermissionRequest` hook gets beyond `approval.timeout_secs`. */
+export const APPROVAL_HOOK_MARGIN_SECS = 30;
 
 /**
- * The events the configuration turns on (`hooks.events`; when `"*"` is on, every known
- * event not turned off), in the order `templates` lists them.
+ * The `timeout` of each event's hook in settings.json where it differs from
+ * `HOOKED_EVENTS`: with approvals on, a `PermissionRequest` hook waits for the phone, so it
+ * gets `approval.timeout_secs` and a margin when that is longer than its 120 s (Claude
+ * Code kills a hook at its timeout).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { defaultConfig } from "../../core/config/config.ts";
- * import { enabledEvents } from "./install_hooks.ts";
+ * import { hookTimeouts } from "./install_hooks.ts";
  *
- * assert.deepEqual(enabledEvents(defaultConfig()), [
- *   "Notification", "PermissionRequest", "Stop", "PostToolUseFailure",
- * ]);
+ * const config = defaultConfig();
+ * config.approval.enabled = true;
+ * config.approval.timeout_secs = 300;
+ * assert.deepEqual(hookTimeouts(config), { PermissionRequest: 330 });
  * ```
  */
-export function enabledEvents(config: Config): string[] {
-  const switches = config.hooks.events;
-  const on = (event: string) =>
-    Object.hasOwn(switches, event) ? switches[event] === true : switches["*"] === true;
-  const known = KNOWN_HOOK_EVENTS.filter(on);
-  const others = Object.keys(switches).filter((event) =>
-    event !== "*" && switches[event] === true && !known.includes(event)
-  );
-  return [...known, ...others];
+export function hookTimeouts(config: Config): Record<string, number> {
+  if (!config.approval.enabled) return {};
+  return {
+    PermissionRequest: Math.max(
+      hookTimeoutSecs("PermissionRequest"),
+      config.approval.timeout_secs + APPROVAL_HOOK_MARGIN_SECS,
+    ),
+  };
 }
 
 /**
- * The events to register: those the configuration turns on ({@linkcode enabledEvents}),
- * then the {@linkcode SESSION_EVENTS} not among them, then `extra`. Other events are left
- * out because each registered event costs a process start per occurrence, even when the
- * hook then skips it.
+ * The events to register: every event in `HOOKED_EVENTS` (the same list the plugin's
+ * `hooks/hooks.json` holds), then events the configuration turns on that the list does not
+ * name (`hooks.events`), then `extra`. Whether an event notifies stays the config's
+ * choice, made by the daemon, which also follows the activity events.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { defaultConfig } from "../../core/config/config.ts";
+ * import { HOOKED_EVENTS } from "./hooked_events.ts";
  * import { eventsToRegister } from "./install_hooks.ts";
  *
- * assert.deepEqual(eventsToRegister(defaultConfig(), ["PreCompact"]), [
- *   "Notification", "PermissionRequest", "Stop", "PostToolUseFailure",
- *   "UserPromptSubmit", "PreToolUse", "PostToolUse", "PostToolBatch", "SessionStart",
- *   "SessionEnd", "SubagentStop", "PreCompact",
+ * const config = defaultConfig();
+ * config.hooks.events.TaskCompleted = true;
+ * assert.deepEqual(eventsToRegister(config, ["Setup"]), [
+ *   ...HOOKED_EVENTS.map((entry) => entry.event), "TaskCompleted", "Setup",
  * ]);
  * ```
  */
 export function eventsToRegister(config: Config, extra: readonly string[] = []): string[] {
-  return [...new Set([...enabledEvents(config), ...SESSION_EVENTS, ...extra])];
+  const switches = config.hooks.events;
+  const others = Object.keys(switches).filter((event) => event !== "*" && switches[event] === true);
+  return [...new Set([...HOOKED_EVENTS.map((entry) => entry.event), ...others, ...extra])];
+}
+
+/** Whether the configuration turns `event` on (`hooks.events`, else its `"*"`). */
+export function eventIsOn(config: Config, event: string): boolean {
+  const switches = config.hooks.events;
+  return (Object.hasOwn(switches, event) ? switches[event] : switches["*"]) === true;
 }
 
 /** What {@linkcode installHooks} did. */
@@ -111,27 +105,27 @@ export interface InstallHooksOptions {
   command: string;
   /** The events to register. */
   events: readonly string[];
+  /** Hook timeouts by event (see {@linkcode hookTimeouts}). @default {each event's in `HOOKED_EVENTS`} */
+  timeouts?: Readonly<Record<string, number>>;
   /** The time used to name the backup. @default {new Date()} */
   now?: Date;
 }
 
 /**
- * Registers `command` for `events` in a settings.json, keeping everything else. Running
- * it again with the same arguments changes nothing and writes no backup.
+ * Registers `command` for `events` in a settings.json, keeping everything else as it was,
+ * comments and formatting included. Running it again with the same arguments changes
+ * nothing and writes no backup.
  *
  * @throws {SyntaxError} when the file is not valid JSON; {@linkcode TypeError} when its
  * `hooks` has the wrong shape. Nothing is written then.
  */
 export function installHooks(options: InstallHooksOptions): InstallReport {
-  const edit = editSettingsFile(options.settingsPath, (document) => {
-    const changes = addHookEntries(document, options);
+  const edit = editSettingsFile(options.settingsPath, (text, settings) => {
+    const added = addHookEntries(text, options);
     const alsoRegistered = [
-      ...new Set(findHookEntries(document).map((entry) => entry.event)),
+      ...new Set(findHookEntries(settings).map((entry) => entry.event)),
     ].filter((event) => !options.events.includes(event));
-    return {
-      changed: changes.added.length > 0 || changes.updated.length > 0,
-      result: { ...changes, alsoRegistered },
-    };
+    return { text: added.text, result: { ...added.changes, alsoRegistered } };
   }, { now: options.now });
   return {
     ...edit.result,
@@ -162,9 +156,9 @@ export interface UninstallReport {
  * @throws {SyntaxError} when the file is not valid JSON; nothing is written then.
  */
 export function uninstallHooks(options: { settingsPath: string; now?: Date }): UninstallReport {
-  const edit = editSettingsFile(options.settingsPath, (document) => {
-    const removed = removeHookEntries(document);
-    return { changed: removed.length > 0, result: removed };
+  const edit = editSettingsFile(options.settingsPath, (text) => {
+    const { text: edited, removed } = removeHookEntries(text);
+    return { text: edited, result: removed };
   }, { now: options.now });
   return {
     path: options.settingsPath,

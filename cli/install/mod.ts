@@ -19,7 +19,7 @@ export * from "./hook_command_line.ts";
 export * from "./hook_launcher.ts";
 export * from "./install_checks.ts";
 export * from "./install_hooks.ts";
-export * from "./json_document.ts";
+export * from "./jsonc_edit.ts";
 export * from "./runtime_checks.ts";
 export * from "./settings_file.ts";
 export * from "./settings_hooks.ts";

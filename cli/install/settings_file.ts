@@ -1,12 +1,13 @@
 /**
- * Reading and rewriting a Claude Code settings.json: parse, edit, back up, write.
+ * Reading and rewriting a Claude Code settings.json: parse, edit the text in place (so
+ * the user's formatting and comments stay), back up, write.
  *
  * @module
  */
 
 import { writeTextFileAtomicSync } from "../../core/fs/atomic_write.ts";
 import { dirname } from "../../client/paths.ts";
-import { type JsonNode, parseJsonDocument, stringifyJsonDocument } from "./json_document.ts";
+import { parseJsonc } from "./jsonc_edit.ts";
 
 /** Which settings.json: the user's (`~/.claude`) or a project's. */
 export type SettingsScope = "user" | "project" | "local";
@@ -35,8 +36,12 @@ export interface SettingsFile {
   readonly path: string;
   /** Whether it exists. */
   readonly exists: boolean;
-  /** Its contents; an empty object when it does not exist or is blank. */
-  readonly document: JsonNode;
+  /** Its text, without a byte order mark; `{}` when it does not exist or is blank. */
+  readonly text: string;
+  /** Its contents, parsed (comments and trailing commas allowed). */
+  readonly value: unknown;
+  /** A byte order mark the file starts with, kept when it is written back. */
+  readonly bom: string;
 }
 
 /**
@@ -45,18 +50,19 @@ export interface SettingsFile {
  * @throws {SyntaxError} naming the file, line and column when it is not valid JSON.
  */
 export function readSettingsFile(path: string): SettingsFile {
-  let text: string;
+  let raw: string;
   try {
-    text = Deno.readTextFileSync(path);
+    raw = Deno.readTextFileSync(path);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
-      return { path, exists: false, document: { kind: "object", members: [] } };
+      return { path, exists: false, text: "{}\n", value: {}, bom: "" };
     }
     throw error;
   }
-  if (text.trim() === "") return { path, exists: true, document: { kind: "object", members: [] } };
+  const bom = raw.startsWith("\uFEFF") ? "\uFEFF" : "";
+  const text = raw.trim() === "" ? "{}\n" : raw.slice(bom.length);
   try {
-    return { path, exists: true, document: parseJsonDocument(text.replace(/^\uFEFF/, "")) };
+    return { path, exists: true, text, value: parseJsonc(text), bom };
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new SyntaxError(`Cannot read ${path}: ${error.message}`, { cause: error });
@@ -108,24 +114,29 @@ function writeAtomically(path: string, text: string, mode: number | undefined): 
 }
 
 /**
- * Reads a settings file, lets `edit` change the document, and writes it back only when
- * `edit` reports a change: first a backup of the old file, then the new text (2-space
- * indent, trailing newline) written atomically, keeping the file's mode. A symlinked
- * settings.json (dotfiles) is written through to its target. A missing file, and its
- * `.claude` folder, are created only when there is something to write.
+ * Reads a settings file, lets `edit` change its text, and writes it back only when the
+ * text changed: first a backup of the old file, then the new text written atomically,
+ * keeping the file's mode. A symlinked settings.json (dotfiles) is written through to its
+ * target. A missing file, and its `.claude` folder, are created only when there is
+ * something to write.
  *
+ * @param path The settings file.
+ * @param edit Given the file's text and parsed value, returns the new text and a result.
+ * @param options The time that names the backup.
+ * @returns What `edit` returned, and what was written.
  * @throws {SyntaxError} when the file is not valid JSON; nothing is written.
  * @throws whatever `edit` throws; nothing is written.
  */
 export function editSettingsFile<T>(
   path: string,
-  edit: (document: JsonNode) => { changed: boolean; result: T },
+  edit: (text: string, value: unknown) => { text: string; result: T },
   options: EditSettingsOptions = {},
 ): SettingsEdit<T> {
   const file = readSettingsFile(path);
-  const { changed, result } = edit(file.document);
-  if (!changed) return { result, written: false, created: false };
-  const text = `${stringifyJsonDocument(file.document)}\n`;
+  const edited = edit(file.text, file.value);
+  const result = edited.result;
+  if (edited.text === file.text) return { result, written: false, created: false };
+  const text = file.bom + edited.text;
   if (!file.exists) {
     Deno.mkdirSync(dirname(path), { recursive: true });
     writeAtomically(path, text, undefined);

@@ -7,7 +7,8 @@
 
 import type { Config, ConfigLayer } from "./config.ts";
 import { ConfigError } from "./config_error.ts";
-import { checkValue, FIELDS, MAPS, SECTIONS, showValue, TOPIC_PATTERN } from "./_schema.ts";
+import { checkValue, FIELDS, MAPS, SECTIONS, showValue } from "./_schema.ts";
+import { TOPIC_PATTERN } from "../../protocol/mod.ts";
 import { findKeyLine } from "./_toml_lines.ts";
 import { splitTopicUrl } from "./topic_url.ts";
 import { KNOWN_HOOK_EVENTS } from "../events/hook_event.ts";

@@ -5,6 +5,10 @@
  * @module
  */
 
+import { parsePriority } from "../ntfy/priority.ts";
+import { TOPIC_PATTERN } from "../../protocol/task.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
+
 /** The kinds of value a key can hold. */
 export type FieldKind =
   | "string"
@@ -16,12 +20,14 @@ export type FieldKind =
   | "non_negative_number"
   | "string_list"
   | "send_format"
+  | "sequence_mode"
   | "log_level"
   | "server_url"
   | "topic"
   | "time_range"
   | "regex_list"
-  | "delay";
+  | "delay"
+  | "topic_name";
 
 /** What a key accepts. */
 export interface FieldSpec {
@@ -49,6 +55,7 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = {
   "ntfy.timeout_secs": { kind: "positive_number", max: 3600 },
   "ntfy.send_format": { kind: "send_format" },
   "ntfy.click": { kind: "string", optional: true },
+  "ntfy.sequence": { kind: "sequence_mode" },
   "hooks.enabled": { kind: "boolean" },
   "hooks.never_filter_decision_hooks": { kind: "boolean" },
   "hooks.decision_hook_priority": { kind: "priority" },
@@ -66,6 +73,12 @@ export const FIELDS: Readonly<Record<string, FieldSpec>> = {
   "daemon.max_queue_size": { kind: "positive_integer" },
   "daemon.retry_attempts": { kind: "non_negative_integer" },
   "daemon.retry_delay_secs": { kind: "non_negative_number" },
+  "daemon.digest_after": { kind: "non_negative_integer" },
+  "daemon.digest_window_secs": { kind: "positive_number", max: 3600 },
+  "approval.enabled": { kind: "boolean" },
+  "approval.timeout_secs": { kind: "positive_integer", max: 3600 },
+  "approval.reply_topic": { kind: "topic_name", optional: true },
+  "approval.reply_token": { kind: "string", secret: true, optional: true },
 };
 
 /** Every table of per-event (or per-name) values, by `section.key`, with the values' kind. */
@@ -81,21 +94,9 @@ export const MAPS: Readonly<Record<string, FieldKind>> = {
 };
 
 /** The sections of the file. */
-export const SECTIONS = ["ntfy", "hooks", "templates", "daemon", "redact"] as const;
-
-const PRIORITY_NAMES: Readonly<Record<string, number>> = {
-  min: 1,
-  low: 2,
-  default: 3,
-  high: 4,
-  max: 5,
-  urgent: 5,
-};
+export const SECTIONS = ["ntfy", "hooks", "templates", "daemon", "redact", "approval"] as const;
 
 const LOG_LEVELS = ["error", "warn", "info", "debug", "trace"];
-
-/** Topic names ntfy accepts. */
-export const TOPIC_PATTERN = /^[-_A-Za-z0-9]{1,64}$/;
 
 /** What each kind expects, worded to follow "must be". */
 const EXPECTED: Readonly<Record<FieldKind, string>> = {
@@ -108,12 +109,14 @@ const EXPECTED: Readonly<Record<FieldKind, string>> = {
   non_negative_number: "a number of 0 or more",
   string_list: "a list of strings",
   send_format: `"json" or "text"`,
+  sequence_mode: `"auto", "on" or "off"`,
   log_level: `one of "error", "warn", "info", "debug", "trace"`,
   server_url: "an http(s) URL",
   topic: "a topic name (letters, digits, - and _, at most 64) or a topic URL",
   time_range: 'a local time range "HH:MM-HH:MM" (e.g. "22:00-07:00"), or "" for none',
   regex_list: "a list of regular expressions",
   delay: `a number of seconds from 0 to ${MAX_DELAY_SECS}`,
+  topic_name: "a topic name (letters, digits, - and _, at most 64)",
 };
 
 /** `HH:MM-HH:MM`, 24-hour clock. */
@@ -135,7 +138,7 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
     case "boolean":
       return typeof value === "boolean" ? { ok: true, value } : fail(kind);
     case "priority": {
-      const number = typeof value === "string" ? PRIORITY_NAMES[value.toLowerCase()] : value;
+      const number = typeof value === "string" ? parsePriority(value) : value;
       return Number.isInteger(number) && (number as number) >= 1 && (number as number) <= 5
         ? { ok: true, value: number }
         : fail(kind);
@@ -158,6 +161,10 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
         : fail(kind);
     case "send_format":
       return value === "json" || value === "text" ? { ok: true, value } : fail(kind);
+    case "sequence_mode":
+      return value === "auto" || value === "on" || value === "off"
+        ? { ok: true, value }
+        : fail(kind);
     case "log_level":
       return typeof value === "string" && LOG_LEVELS.includes(value)
         ? { ok: true, value }
@@ -190,7 +197,7 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
           return {
             ok: false,
             expected: `valid regular expressions (${JSON.stringify(source.slice(0, 40))}: ${
-              (error as Error).message
+              errorMessage(error)
             })`,
           };
         }
@@ -200,6 +207,10 @@ export function checkValue(spec: FieldSpec, value: unknown): Checked {
     case "delay":
       return typeof value === "number" && Number.isFinite(value) && value >= 0 &&
           value <= MAX_DELAY_SECS
+        ? { ok: true, value }
+        : fail(kind);
+    case "topic_name":
+      return typeof value === "string" && TOPIC_PATTERN.test(value)
         ? { ok: true, value }
         : fail(kind);
   }
@@ -240,6 +251,7 @@ export function coerceText(kind: FieldKind, text: string): unknown {
       if (kind === "regex_list") return [trimmed];
       return trimmed.split(",").map((entry) => entry.trim()).filter(Boolean);
     case "send_format":
+    case "sequence_mode":
     case "log_level":
       return trimmed.toLowerCase();
     default:

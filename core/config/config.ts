@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Priority, SendFormat } from "../../protocol/mod.ts";
+import type { Priority, SendFormat, SequenceMode } from "../../protocol/mod.ts";
 
 /**
  * The default hold before a notification is sent, in seconds: long enough to answer a
@@ -43,6 +43,12 @@ export interface NtfyConfig {
   send_format: SendFormat;
   /** URL opened when a notification is tapped; may use template variables (addition). */
   click?: string;
+  /**
+   * Whether ntfy sequence ids are sent, so that an update replaces a notification and a
+   * clear dismisses it (ntfy 2.16 and later; addition). `auto` stops on a server that
+   * turns out older. @default {"auto"}
+   */
+  sequence: SequenceMode;
 }
 
 /** `[hooks]`: which events notify, where and how loudly. */
@@ -121,6 +127,39 @@ export interface DaemonConfig {
   retry_attempts: number;
   /** @default {5} */
   retry_delay_secs: number;
+  /**
+   * Notifications to one topic sent one by one within `digest_window_secs`; more become one
+   * digest naming each. 0 turns that off; what waits for a server that answered 429 still
+   * goes as one digest (addition). @default {3}
+   */
+  digest_after: number;
+  /** The window of `digest_after`, in seconds (addition). @default {10} */
+  digest_window_secs: number;
+}
+
+/** `[approval]`: answering permission requests from the phone (addition). */
+export interface ApprovalConfig {
+  /**
+   * Whether a permission request's notification gets Allow / Deny buttons whose answer
+   * goes back to Claude Code. @default {false}
+   */
+  enabled: boolean;
+  /**
+   * Seconds to wait for an answer from the phone, at most 3600. The default fits the
+   * `PermissionRequest` hook's 120 s timeout with a margin. @default {90}
+   */
+  timeout_secs: number;
+  /**
+   * The topic the phone's answers are posted to: separate from the notification topic and
+   * random; unset lets the daemon make one on first use (kept in its state folder).
+   */
+  reply_topic?: string;
+  /**
+   * The token the buttons send with an answer, instead of `ntfy.auth_token` or the
+   * username and password: best a token that may only write to the reply topic, since
+   * whoever reads a notification can see it.
+   */
+  reply_token?: string;
 }
 
 /** The whole configuration, every default filled in. */
@@ -135,6 +174,8 @@ export interface Config {
   daemon: DaemonConfig;
   /** `[redact]` */
   redact: RedactConfig;
+  /** `[approval]` */
+  approval: ApprovalConfig;
 }
 
 /** One layer of configuration (a file, the environment, flags): any subset of {@linkcode Config}. */
@@ -170,6 +211,7 @@ export function defaultConfig(): Config {
       default_tags: [],
       timeout_secs: 10,
       send_format: "json",
+      sequence: "auto",
     },
     hooks: {
       enabled: true,
@@ -215,7 +257,10 @@ export function defaultConfig(): Config {
       max_queue_size: 1000,
       retry_attempts: 3,
       retry_delay_secs: 5,
+      digest_after: 3,
+      digest_window_secs: 10,
     },
     redact: { enabled: true, patterns: [] },
+    approval: { enabled: false, timeout_secs: 90 },
   };
 }

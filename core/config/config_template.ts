@@ -10,6 +10,11 @@ export interface ConfigTemplateOptions {
   topic: string;
   /** The server. @default {"https://ntfy.sh"} */
   serverUrl?: string;
+  /**
+   * A reply topic: turns approvals from the phone on (see `[approval]`); without one the
+   * section is written commented out, off.
+   */
+  replyTopic?: string;
 }
 
 /**
@@ -57,6 +62,10 @@ default_topic = ${JSON.stringify(options.topic)}
 # send_format = "json"
 # URL opened when a notification is tapped; template variables work here.
 # click = ""
+# ntfy sequence ids (servers from 2.16), so that an update replaces a notification and a
+# clear dismisses it: "auto" (sends them, and stops for a server that turns out older),
+# "on" (always) or "off" (never).
+# sequence = "auto"
 
 [hooks]
 # Master switch: false mutes every notification (or set CLAUDE_NTFY_ENABLED=0).
@@ -162,5 +171,29 @@ default_topic = ${JSON.stringify(options.topic)}
 # max_queue_size = 1000
 # retry_attempts = 3
 # retry_delay_secs = 5
+# More than digest_after notifications to one topic within digest_window_secs seconds go
+# as one digest naming each (0: never); so do those waiting for a server that answered 429.
+# digest_after = 3
+# digest_window_secs = 10
+
+# Answer permission requests from the phone: the notification gets Allow / Deny (and
+# "Always allow") buttons, and the answer goes back to Claude Code. Whoever can read the
+# notification topic can answer too: use a token (or a self-hosted server), best with a
+# reply_token that may only write to the reply topic.
+[approval]
+${approvalLines(options.replyTopic)}
 `;
+}
+
+function approvalLines(replyTopic: string | undefined): string {
+  const comment = replyTopic === undefined ? "# " : "";
+  return `${comment}enabled = ${replyTopic !== undefined}
+# Seconds to wait for an answer (at most 3600); then Claude Code asks as usual. Above 90,
+# run "claude-ntfy init --install-hooks" again (the hook's own timeout must be longer).
+# timeout_secs = 90
+# Where the phone posts its answers: random, not your notification topic. Empty: the
+# daemon makes one on first use.
+${comment}reply_topic = ${JSON.stringify(replyTopic ?? "")}
+# Token sent with an answer instead of auth_token (best: write-only on reply_topic).
+# reply_token = ""`;
 }

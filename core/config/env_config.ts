@@ -39,6 +39,7 @@ export const CONFIG_ENV_VARS: readonly EnvVariable[] = [
   { name: "NTFY_USER", key: "ntfy.username", description: "basic auth as user:pass (ntfy CLI's)" },
   { name: "CLAUDE_NTFY_SEND_FORMAT", key: "ntfy.send_format", description: "json or text" },
   { name: "CLAUDE_NTFY_TIMEOUT", key: "ntfy.timeout_secs", description: "seconds" },
+  { name: "CLAUDE_NTFY_SEQUENCE", key: "ntfy.sequence", description: "auto, on or off" },
   {
     name: "CLAUDE_NTFY_ENABLED",
     key: "hooks.enabled",

@@ -26,3 +26,25 @@ export function generateTopic(
   const bytes = random(new Uint8Array(24));
   return `claude-${Array.from(bytes, (byte) => ALPHABET[byte & 31]).join("")}`;
 }
+
+/**
+ * Generates a reply topic for approvals: `claude-reply-` and 26 base32 characters (130
+ * random bits). Anyone who could post to it with the right nonce could answer a
+ * permission request, so it is longer than a notification topic and never reused for one.
+ *
+ * @param random Fills an array with random bytes. @default {crypto.getRandomValues}
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { generateReplyTopic } from "./generate_topic.ts";
+ *
+ * assert.match(generateReplyTopic(), /^claude-reply-[a-z2-7]{26}$/);
+ * ```
+ */
+export function generateReplyTopic(
+  random: (bytes: Uint8Array) => Uint8Array = (bytes) => crypto.getRandomValues(bytes),
+): string {
+  const bytes = random(new Uint8Array(26));
+  return `claude-reply-${Array.from(bytes, (byte) => ALPHABET[byte & 31]).join("")}`;
+}

@@ -10,6 +10,7 @@ import { ConfigError } from "./config_error.ts";
 import { checkLayer, mergeLayer } from "./_layer.ts";
 import { envConfig } from "./env_config.ts";
 import { globalConfigPath, projectConfigPath } from "./config_paths.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** Options for {@linkcode loadConfig}. */
 export interface LoadConfigOptions {
@@ -57,7 +58,7 @@ export function readTextFileOrNull(path: string): string | null {
     if (error instanceof Deno.errors.NotFound) return null;
     throw new ConfigError(
       "CONFIG_UNREADABLE",
-      `Cannot read config ${path}: ${(error as Error).message}`,
+      `Cannot read config ${path}: ${errorMessage(error)}`,
       { file: path, cause: error },
     );
   }
@@ -89,7 +90,7 @@ export function parseConfigText(
   } catch (error) {
     const { line, column } = error as { line?: number; column?: number };
     // The message's first line has no source text, so no secret can leak from it.
-    const reason = String((error as Error).message ?? error).split("\n")[0]
+    const reason = errorMessage(error).split("\n")[0]
       .replace(/^Invalid TOML document: /, "");
     const at = line === undefined ? "" : `:${line}${column === undefined ? "" : `:${column}`}`;
     throw new ConfigError("CONFIG_SYNTAX", `Invalid TOML in ${file}${at}: ${reason}`, {

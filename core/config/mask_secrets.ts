@@ -5,13 +5,11 @@
  */
 
 import type { Config } from "./config.ts";
-
-/** What a secret is replaced with. */
-export const MASK = "********";
+import { SECRET_MASK } from "../secret_mask.ts";
 
 /**
- * Returns a copy of the configuration with `ntfy.auth_token` and `ntfy.password`
- * replaced by {@linkcode MASK} (when set), for `config show` and logs.
+ * Returns a copy of the configuration with `ntfy.auth_token`, `ntfy.password` and
+ * `approval.reply_token` replaced by `SECRET_MASK` (when set), for `config show` and logs.
  *
  * @example
  * ```ts
@@ -27,7 +25,8 @@ export const MASK = "********";
  */
 export function maskSecrets(config: Config): Config {
   const copy = structuredClone(config);
-  if (copy.ntfy.auth_token !== undefined) copy.ntfy.auth_token = MASK;
-  if (copy.ntfy.password !== undefined) copy.ntfy.password = MASK;
+  if (copy.ntfy.auth_token !== undefined) copy.ntfy.auth_token = SECRET_MASK;
+  if (copy.ntfy.password !== undefined) copy.ntfy.password = SECRET_MASK;
+  if (copy.approval.reply_token !== undefined) copy.approval.reply_token = SECRET_MASK;
   return copy;
 }

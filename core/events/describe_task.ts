@@ -5,11 +5,11 @@
  */
 
 import type { NotificationTask } from "../../protocol/mod.ts";
-
-const PRIORITY_NAMES = ["", "min", "low", "default", "high", "max"];
+import { priorityName } from "../ntfy/priority.ts";
+import { SECRET_MASK } from "../secret_mask.ts";
 
 function maskToken(token: string): string {
-  return token.length > 8 ? `${token.slice(0, 3)}${"*".repeat(8)}` : "*".repeat(8);
+  return token.length > 8 ? `${token.slice(0, 3)}${SECRET_MASK}` : SECRET_MASK;
 }
 
 function held(notBefore: number, createdAt: number): string {
@@ -41,7 +41,7 @@ export function describeTask(task: NotificationTask): string {
     ? "none"
     : target.auth.type === "bearer"
     ? `bearer token ${maskToken(target.auth.token)}`
-    : `basic, user "${target.auth.username}", password ${"*".repeat(8)}`;
+    : `basic, user "${target.auth.username}", password ${SECRET_MASK}`;
   const priority = message.priority ?? 3;
   const origins = [
     origin.project === undefined ? "" : `project ${origin.project}`,
@@ -51,7 +51,7 @@ export function describeTask(task: NotificationTask): string {
     `Server:   ${target.serverUrl}`,
     `Topic:    ${target.topic}`,
     `Title:    ${message.title ?? "(none)"}`,
-    `Priority: ${priority} (${PRIORITY_NAMES[priority]})`,
+    `Priority: ${priority} (${priorityName(priority)})`,
     `Tags:     ${message.tags?.length ? message.tags.join(", ") : "(none)"}`,
     `Click:    ${message.click ?? "(none)"}`,
     `Auth:     ${auth}`,

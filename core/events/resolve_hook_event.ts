@@ -29,7 +29,7 @@ export interface HookEventResolution extends ParsedHookEvent {
   readonly resolution: Resolution;
   /** Warnings from loading the configuration (unknown keys and the like). */
   readonly configWarnings: readonly string[];
-  /** The configuration the event was resolved with. */
+  /** The configuration the event resolved with (shared: treat it as read-only). */
   readonly config: Config;
 }
 
@@ -118,11 +118,5 @@ export function resolveParsedEvent(
     now: context.receivedAt,
     ...(session === undefined ? {} : { session }),
   });
-  return {
-    event,
-    projectDir,
-    resolution,
-    configWarnings: loaded.warnings,
-    config: loaded.config,
-  };
+  return { event, projectDir, resolution, configWarnings: loaded.warnings, config: loaded.config };
 }

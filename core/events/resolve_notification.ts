@@ -69,8 +69,8 @@ function filterReason(
 }
 
 /**
- * The ntfy target for a server and topic, with the config's credentials, send format and
- * timeout.
+ * The ntfy target for a server and topic, with the config's credentials, send format,
+ * timeout and sequence mode.
  */
 export function targetFromConfig(
   config: Config,
@@ -83,6 +83,8 @@ export function targetFromConfig(
     ...(credentials === undefined ? {} : { auth: credentials }),
     sendFormat: config.ntfy.send_format,
     timeoutSecs: config.ntfy.timeout_secs,
+    // "auto" is the default: left out, so tasks stay as they were before sequence ids.
+    ...(config.ntfy.sequence === "auto" ? {} : { sequence: config.ntfy.sequence }),
   };
 }
 

@@ -1,5 +1,6 @@
 /**
- * Publishes one notification task to an ntfy server with `fetch`.
+ * Sends one notification task to an ntfy server with `fetch`: a message, or a clear or
+ * delete of a sequence.
  *
  * @module
  */
@@ -41,21 +42,28 @@ interface PreparedRequest {
   readonly secrets: string[];
   /** The server address without credentials or query, safe for messages. */
   readonly server: string;
+  /** What the request does, for messages: `the message`, `the clear of sequence "s"`. */
+  readonly what: string;
 }
 
 /**
- * Publishes `task` to its ntfy target and returns ntfy's id for the message.
+ * Sends `task` to its ntfy target and returns ntfy's id for the message.
  *
  * With `sendFormat: "json"` (the default) the task is POSTed as JSON to the server's root;
  * with `"text"` the body goes to `/<topic>` and the options travel in `X-*` headers, with
  * non-ASCII values as RFC 2047 encoded words (`=?UTF-8?B?…?=`), which ntfy decodes.
+ * A `message.sequenceId` travels as `sequence_id` or `X-Sequence-ID` (never in the path:
+ * a server before 2.16 answers 404 there, and ignores the field and header). The task is
+ * sent as it is: whether to send sequence ids at all is `publishWithSequences`' decision.
+ * Operation `clear` is `PUT /<topic>/<sequence id>/clear`, `delete` is
+ * `DELETE /<topic>/<sequence id>`; their answer's `id` is `""` if ntfy sent none.
  * The request times out after `target.timeoutSecs` (default 10 s). Redirects are not
  * followed, so credentials never go to another address.
  *
  * A timed-out request may still have been delivered: ntfy has no idempotency key.
  *
  * @throws {NtfyError} classified by kind and `retryable`; never holding a token or password.
- * @throws {TypeError} if `target.serverUrl` is not a URL.
+ * @throws {TypeError} if `target.serverUrl` is not a URL, or a clear or delete has no sequence id.
  *
  * @example
  * ```ts ignore
@@ -87,7 +95,7 @@ export async function publish(
   const failure = (error: unknown) =>
     transportFailure(error, request, timeoutSecs, timeoutSignal, options.signal);
   try {
-    return await send(request, signal, options, failure);
+    return await send(request, signal, options, failure, task);
   } finally {
     clearTimeout(timer);
   }
@@ -98,6 +106,7 @@ async function send(
   signal: AbortSignal,
   options: PublishOptions,
   failure: (error: unknown) => NtfyError,
+  task: NotificationTask,
 ): Promise<PublishResult> {
   let response: Response;
   try {
@@ -121,7 +130,7 @@ async function send(
   } catch (error) {
     throw failure(error);
   }
-  return parseResult(text, response.status);
+  return parseResult(text, response.status, task);
 }
 
 function prepareRequest(task: NotificationTask): PreparedRequest {
@@ -154,6 +163,21 @@ function prepareRequest(task: NotificationTask): PreparedRequest {
     secrets.push(auth.type === "bearer" ? auth.token : auth.password);
   }
 
+  const operation = task.operation ?? "publish";
+  if (operation !== "publish") {
+    // Validated tasks always have one; a hand-made task without one is a caller's bug.
+    const sequenceId = message.sequenceId;
+    if (sequenceId === undefined) {
+      throw new TypeError(`Cannot ${operation} a notification: the task has no sequence id`);
+    }
+    const path = `${prefix}/${encodeURIComponent(target.topic)}/${encodeURIComponent(sequenceId)}`;
+    url.pathname = operation === "clear" ? `${path}/clear` : path;
+    const method = operation === "clear" ? "PUT" : "DELETE";
+    const what = `the ${operation} of sequence "${sequenceId}"`;
+    return { url, init: { method, headers, redirect: "manual" }, secrets, server, what };
+  }
+
+  const what = "the message";
   if ((target.sendFormat ?? "json") === "json") {
     url.pathname = `${prefix}/`;
     headers.set("Content-Type", "application/json");
@@ -171,8 +195,10 @@ function prepareRequest(task: NotificationTask): PreparedRequest {
       attach: message.attach,
       filename: message.filename,
       email: message.email,
+      sequence_id: message.sequenceId,
     }));
-    return { url, init: { method: "POST", headers, body, redirect: "manual" }, secrets, server };
+    const init = { method: "POST", headers, body, redirect: "manual" as const };
+    return { url, init, secrets, server, what };
   }
 
   url.pathname = `${prefix}/${encodeURIComponent(target.topic)}`;
@@ -189,12 +215,13 @@ function prepareRequest(task: NotificationTask): PreparedRequest {
     "X-Attach": message.attach,
     "X-Filename": message.filename,
     "X-Email": message.email,
+    "X-Sequence-ID": message.sequenceId,
   };
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && value !== "") headers.set(name, encodeHeaderValue(value));
   }
   const init = { method: "POST", headers, body: message.body, redirect: "manual" as const };
-  return { url, init, secrets, server };
+  return { url, init, secrets, server, what };
 }
 
 function parseServerUrl(serverUrl: string): URL {
@@ -270,7 +297,7 @@ async function readText(response: Response): Promise<string> {
   return text + decoder.decode();
 }
 
-function parseResult(text: string, status: number): PublishResult {
+function parseResult(text: string, status: number, task: NotificationTask): PublishResult {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -278,6 +305,14 @@ function parseResult(text: string, status: number): PublishResult {
     body = undefined; // Reported below with the other unexpected shapes.
   }
   const record = body as Record<string, unknown> | undefined;
+  if ((task.operation ?? "publish") !== "publish") {
+    // Any success will do: what ntfy answers to a clear or delete is not part of its docs.
+    return {
+      id: typeof record?.id === "string" ? record.id : "",
+      time: typeof record?.time === "number" ? record.time : Math.floor(Date.now() / 1000),
+      topic: typeof record?.topic === "string" ? record.topic : task.target.topic,
+    };
+  }
   if (
     typeof record?.id !== "string" || typeof record.time !== "number" ||
     typeof record.topic !== "string"
@@ -302,9 +337,11 @@ function httpFailure(response: Response, text: string, request: PreparedRequest)
     }: set the server URL to the final address (HTTP ${status})`;
   } else if (ntfy) {
     const detail = ntfy.code === undefined ? ntfy.error : `${ntfy.code} ${ntfy.error}`;
-    message = `ntfy rejected the message: ${detail} (HTTP ${status})`;
+    message = `ntfy rejected ${request.what}: ${detail} (HTTP ${status})`;
   } else {
-    message = `ntfy rejected the message: ${response.statusText || "no details"} (HTTP ${status})`;
+    message = `ntfy rejected ${request.what}: ${
+      response.statusText || "no details"
+    } (HTTP ${status})`;
   }
   return new NtfyError(redactSecrets(message, request.secrets), {
     kind: "http",

@@ -4,11 +4,10 @@
  * @module
  */
 
-/** What a redacted secret is replaced with (the same marker as the daemon's logger). */
-export const REDACTED = "***";
+import { SECRET_MASK } from "../secret_mask.ts";
 
 /**
- * Replaces every occurrence of each secret in `text` with `***`. Each secret is also
+ * Replaces every occurrence of each secret in `text` with `********`. Each secret is also
  * looked for in its percent-encoded form, the shape it takes inside a URL. Empty secrets
  * are skipped; short ones are not, so a message may come out garbled rather than leak a
  * short password. Callers pass every form a secret is sent in (for example the whole
@@ -19,7 +18,7 @@ export const REDACTED = "***";
  * import { redactSecrets } from "./redact.ts";
  *
  * const text = redactSecrets("GET https://ntfy.example/?token=tk_abc failed", ["tk_abc"]);
- * console.log(text); // "GET https://ntfy.example/?token=*** failed"
+ * console.log(text); // "GET https://ntfy.example/?token=******** failed"
  * ```
  */
 export function redactSecrets(text: string, secrets: readonly string[]): string {
@@ -32,6 +31,6 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
   // Longest first, so that a secret containing another is replaced whole.
   const ordered = [...needles].sort((a, b) => b.length - a.length);
   let result = text;
-  for (const needle of ordered) result = result.replaceAll(needle, REDACTED);
+  for (const needle of ordered) result = result.replaceAll(needle, SECRET_MASK);
   return result;
 }

@@ -9,6 +9,7 @@
 import type { NotificationTask } from "../../protocol/task.ts";
 import type { HookContext } from "../../protocol/messages.ts";
 import { encodeRequest } from "../../protocol/codec.ts";
+import { writeFileAtomic } from "../fs/atomic_write.ts";
 
 /** The extension of a spooled task (JSON, see {@linkcode SpoolFileContent}). */
 export const SPOOL_TASK_EXTENSION = ".task";
@@ -50,7 +51,7 @@ function randomHex(): string {
 
 /**
  * Writes `task` into `spoolDir` atomically and returns the file's path: a hidden temp file
- * (`.<name>.tmp`) is written, fsynced and renamed to `<ms>-<pid>-<random>.task`, so a
+ * (`.<name>.<random>.tmp`) is written, fsynced and renamed to `<ms>-<pid>-<random>.task`, so a
  * reader sees either nothing or the whole file. Creates the folder (0700) if needed; the
  * file is 0600 because the task may hold credentials.
  *
@@ -122,35 +123,13 @@ async function writeSpoolBytes(
   const fsync = options.fsync ?? true;
   const ms = String(Math.floor((options.now ?? Date.now)())).padStart(15, "0");
   const name = `${ms}-${Deno.pid}-${randomHex()}${extension}`;
-  const tmp = `${spoolDir}/.${name}.tmp`;
-  let file: Deno.FsFile;
+  const path = `${spoolDir}/${name}`;
   try {
-    file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+    await writeFileAtomic(path, bytes, { mode: 0o600, fsync });
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     await Deno.mkdir(spoolDir, { recursive: true, mode: 0o700 });
-    file = await Deno.open(tmp, { write: true, createNew: true, mode: 0o600 });
+    await writeFileAtomic(path, bytes, { mode: 0o600, fsync });
   }
-  try {
-    try {
-      let offset = 0;
-      while (offset < bytes.length) offset += await file.write(bytes.subarray(offset));
-      if (fsync) await file.syncData();
-    } finally {
-      file.close();
-    }
-    await Deno.rename(tmp, `${spoolDir}/${name}`);
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
-  if (fsync) {
-    const dir = await Deno.open(spoolDir, { read: true });
-    try {
-      await dir.sync();
-    } finally {
-      dir.close();
-    }
-  }
-  return `${spoolDir}/${name}`;
+  return path;
 }

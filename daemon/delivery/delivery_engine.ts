@@ -1,7 +1,9 @@
 /**
  * The delivery engine: a bounded in-memory queue of notification tasks, drained by a fixed
- * number of workers that publish to ntfy and retry with backoff. A task with a `notBefore`
- * in the future is held until then, and can be cancelled while it waits.
+ * number of workers that publish to ntfy and retry with backoff; with pacing, bursts to a
+ * topic go as digests and a rate-limited server is left alone for a while. A task with a
+ * `notBefore` in the future is held until then, and only then paced; it can be cancelled
+ * until it is sent.
  *
  * @module
  */
@@ -9,7 +11,12 @@
 import { ErrorCode, type NotificationTask } from "../../protocol/mod.ts";
 import { Histogram } from "../stats/histogram.ts";
 import { DaemonError } from "../errors.ts";
-import type { DeliveryEngineOptions, QueuedTask } from "./delivery_engine_options.ts";
+import type {
+  DeliveryEngineOptions,
+  PublishFailure,
+  QueuedTask,
+} from "./delivery_engine_options.ts";
+import { type Delivery, TopicPacer } from "./topic_pacer.ts";
 
 export * from "./delivery_engine_options.ts";
 
@@ -30,7 +37,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * ```
  */
 export class DeliveryEngine {
-  readonly #options: Required<Omit<DeliveryEngineOptions, "onEvent">> & {
+  readonly #options: Required<Omit<DeliveryEngineOptions, "onEvent" | "pacing">> & {
     onEvent?: DeliveryEngineOptions["onEvent"];
   };
   /** Tasks waiting for their `notBefore`. */
@@ -40,6 +47,11 @@ export class DeliveryEngine {
   >();
   readonly #ready: QueuedTask[] = [];
   #readyHead = 0;
+  readonly #pacer: TopicPacer | undefined;
+  /** Deliveries the pacer released from a timer, waiting for a worker. */
+  readonly #released: Delivery[] = [];
+  /** Requests under way (one per delivery, however many tasks it names). */
+  #requests = 0;
   readonly #retryTimers = new Map<
     string,
     { entry: QueuedTask; timer: ReturnType<typeof setTimeout> }
@@ -64,6 +76,14 @@ export class DeliveryEngine {
       now: Date.now,
       ...options,
     };
+    const pacing = options.pacing;
+    this.#pacer = pacing === undefined ? undefined : new TopicPacer({
+      ...pacing,
+      release: (delivery) => {
+        this.#released.push(delivery);
+        this.#pump();
+      },
+    });
   }
 
   /** Tasks held until their `notBefore`. */
@@ -71,9 +91,11 @@ export class DeliveryEngine {
     return this.#held.size;
   }
 
-  /** Tasks waiting for a worker. */
+  /** Tasks waiting for a worker, or for their topic's digest window. */
   get queued(): number {
-    return this.#ready.length - this.#readyHead;
+    let released = 0;
+    for (const delivery of this.#released) released += delivery.entries.length;
+    return this.#ready.length - this.#readyHead + released + (this.#pacer?.held.queued ?? 0);
   }
 
   /** Tasks being published now. */
@@ -81,9 +103,9 @@ export class DeliveryEngine {
     return this.#inFlight.size;
   }
 
-  /** Tasks waiting for their retry time. */
+  /** Tasks waiting for their retry time, or for a server that answered 429. */
   get retrying(): number {
-    return this.#retryTimers.size;
+    return this.#retryTimers.size + (this.#pacer?.held.rateLimited ?? 0);
   }
 
   /** Tasks delivered since start. */
@@ -111,10 +133,20 @@ export class DeliveryEngine {
     return this.#options.maxQueueSize;
   }
 
-  /** Changes limits at run time (on reload). */
-  configure(limits: { maxQueueSize?: number; retryAttempts?: number }): void {
+  /** Changes limits at run time (on reload); `digestAfter` and `windowMs` need pacing. */
+  configure(
+    limits: {
+      maxQueueSize?: number;
+      retryAttempts?: number;
+      digestAfter?: number;
+      windowMs?: number;
+    },
+  ): void {
     if (limits.maxQueueSize !== undefined) this.#options.maxQueueSize = limits.maxQueueSize;
     if (limits.retryAttempts !== undefined) this.#options.retryAttempts = limits.retryAttempts;
+    if (this.#pacer && limits.digestAfter !== undefined && limits.windowMs !== undefined) {
+      this.#pacer.configure({ digestAfter: limits.digestAfter, windowMs: limits.windowMs });
+    }
   }
 
   /** Time from acceptance to delivery, in microseconds. */
@@ -193,9 +225,10 @@ export class DeliveryEngine {
   }
 
   /**
-   * Takes back a task that has not started delivering: held, queued or waiting for a retry.
-   * Returns it, or `undefined` when it is in flight or no longer held (delivered, given up,
-   * unknown): then it is too late.
+   * Takes back a task that has not started delivering: held until its `notBefore`, queued,
+   * held by the pacer (a digest window, a rate-limited server) or waiting for a retry.
+   * Returns it, or `undefined` when it is in flight, released in a digest, or no longer
+   * held (delivered, given up, unknown): then it is too late.
    *
    * @example
    * ```ts ignore
@@ -218,7 +251,16 @@ export class DeliveryEngine {
       this.#ready.splice(index, 1);
       return entry;
     }
-    return undefined;
+    const index = this.#released.findIndex((delivery) =>
+      delivery.entries.length === 1 && delivery.entries[0]!.id === id
+    );
+    if (index !== -1) {
+      const [delivery] = this.#released.splice(index, 1);
+      // Counted in its topic's window (or sent as a probe) when released: it never went.
+      this.#pacer?.failed(delivery!);
+      return delivery!.entries[0];
+    }
+    return this.#pacer?.cancel(id);
   }
 
   #pumpScheduled = false;
@@ -248,39 +290,86 @@ export class DeliveryEngine {
   }
 
   #pump(): void {
-    while (!this.#stopped && this.#inFlight.size < this.#options.concurrency) {
-      const entry = this.#take();
-      if (entry === undefined) break;
-      void this.#deliver(entry);
+    while (!this.#stopped && this.#requests < this.#options.concurrency) {
+      const delivery = this.#released.shift() ?? this.#admitNext();
+      if (delivery === undefined) break;
+      void this.#deliver(delivery);
     }
     if (this.queued + this.inFlight === 0) {
       for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
   }
 
-  async #deliver(entry: QueuedTask): Promise<void> {
+  /** The next ready task as a delivery, once the pacer lets one go now. */
+  #admitNext(): Delivery | undefined {
+    for (let entry = this.#take(); entry !== undefined; entry = this.#take()) {
+      if (this.#pacer === undefined) return { entries: [entry], task: entry.task };
+      const { delivery, superseded } = this.#pacer.admit(entry);
+      for (const replaced of superseded) {
+        this.#delivered += 1;
+        this.#options.onEvent?.({
+          type: "delivered",
+          entry: replaced,
+          ntfyId: "",
+          dropped: `replaced by a later task of sequence "${replaced.task.message.sequenceId}"`,
+        });
+      }
+      if (delivery !== undefined) return delivery;
+    }
+    return undefined;
+  }
+
+  async #deliver(delivery: Delivery): Promise<void> {
     const controller = new AbortController();
-    this.#inFlight.set(entry.id, { entry, controller });
+    const { entries } = delivery;
+    this.#requests += 1;
+    for (const entry of entries) this.#inFlight.set(entry.id, { entry, controller });
     try {
-      const result = await this.#options.publish(entry.task, controller.signal);
-      this.#delivered += 1;
-      this.#deliveryLatency.record((performance.now() - entry.acceptedAt) * 1000);
-      this.#inFlight.delete(entry.id);
-      this.#options.onEvent?.({ type: "delivered", entry, ntfyId: result.id });
+      const result = await this.#options.publish(delivery.task, controller.signal);
+      this.#pacer?.succeeded(delivery);
+      const digestOf = entries.length > 1 ? entries.length : undefined;
+      for (const entry of entries) {
+        this.#delivered += 1;
+        this.#deliveryLatency.record((performance.now() - entry.acceptedAt) * 1000);
+        this.#inFlight.delete(entry.id);
+        this.#options.onEvent?.({
+          type: "delivered",
+          entry,
+          ntfyId: result.id,
+          ...(result.dropped === undefined ? {} : { dropped: result.dropped }),
+          ...(digestOf === undefined ? {} : { digestOf }),
+        });
+      }
     } catch (error) {
-      this.#inFlight.delete(entry.id);
+      for (const entry of entries) this.#inFlight.delete(entry.id);
       if (this.#stopped) {
-        // Aborted by stop(): the task stays undelivered; the journal (if any) still has it.
+        // Aborted by stop(): the tasks stay undelivered; the journal (if any) still has them.
         return;
       }
-      this.#onFailure(entry, error);
+      const failure = this.#options.classify(error);
+      if (failure.rateLimit !== undefined && this.#pacer !== undefined) {
+        const { waitMs, paused } = this.#pacer.rateLimited(
+          delivery,
+          failure.rateLimit.retryAfterMs,
+        );
+        this.#options.onEvent?.({
+          type: "rate-limited",
+          entries,
+          delayMs: waitMs,
+          paused,
+          error: failure.message,
+        });
+      } else {
+        this.#pacer?.failed(delivery);
+        for (const entry of entries) this.#onFailure(entry, error, failure);
+      }
     } finally {
+      this.#requests -= 1;
       this.#pump();
     }
   }
 
-  #onFailure(entry: QueuedTask, error: unknown): void {
-    const failure = this.#options.classify(error);
+  #onFailure(entry: QueuedTask, error: unknown, failure: PublishFailure): void {
     entry.attempts += 1;
     entry.lastError = failure.message;
     const delay = failure.retryable && entry.attempts <= this.#options.retryAttempts
@@ -314,9 +403,19 @@ export class DeliveryEngine {
       if (out.length >= limit) return out;
       out.push({ entry, state: "in-flight" });
     }
+    for (const delivery of this.#released) {
+      for (const entry of delivery.entries) {
+        if (out.length >= limit) return out;
+        out.push({ entry, state: "queued" });
+      }
+    }
     for (let index = this.#readyHead; index < this.#ready.length; index++) {
       if (out.length >= limit) return out;
       out.push({ entry: this.#ready[index]!, state: "queued" });
+    }
+    for (const held of this.#pacer?.list() ?? []) {
+      if (out.length >= limit) return out;
+      out.push(held);
     }
     for (const { entry } of this.#retryTimers.values()) {
       if (out.length >= limit) return out;
@@ -336,11 +435,13 @@ export class DeliveryEngine {
 
   /**
    * Waits until nothing is queued or in flight, or the deadline passes; resolves true if
-   * that happened in time. Tasks waiting for a retry or held until later keep waiting
-   * (their backoff, `Retry-After` and `notBefore` are honoured): with a journal they are
-   * delivered after the next start.
+   * that happened in time. Tasks held for a digest window go at once. Tasks waiting for a
+   * retry or a rate-limited server, or held until their `notBefore`, keep waiting (their
+   * backoff, `Retry-After` and `notBefore` are honoured): with a journal they are delivered
+   * after the next start.
    */
   async drain(deadlineMs: number): Promise<boolean> {
+    this.#pacer?.drain();
     this.#pump();
     if (this.queued + this.inFlight === 0) return true;
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -365,7 +466,9 @@ export class DeliveryEngine {
     this.#held.clear();
     for (const { controller } of this.#inFlight.values()) controller.abort();
     const left: QueuedTask[] = [];
+    for (const delivery of this.#released.splice(0)) left.push(...delivery.entries);
     for (let entry = this.#take(); entry !== undefined; entry = this.#take()) left.push(entry);
+    left.push(...(this.#pacer?.stop() ?? []));
     for (const resolve of this.#idleWaiters.splice(0)) resolve();
     return left;
   }

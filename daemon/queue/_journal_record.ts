@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { NotificationTask } from "../../protocol/mod.ts";
+import type { JournalEntry } from "./journal_entry.ts";
 import { MsgpackDecoder } from "../../protocol/msgpack_decoder.ts";
 import { MsgpackEncoder } from "../../protocol/msgpack_encoder.ts";
 import { crc32 } from "./_crc32.ts";
@@ -30,19 +30,8 @@ export type JournalRecord =
     readonly version: number;
     readonly createdAt: number;
   }
-  | {
-    readonly type: "add";
-    readonly id: string;
-    readonly task: NotificationTask;
-    readonly attempts: number;
-    readonly acceptedAt: number;
-  }
-  | {
-    readonly type: "attempt";
-    readonly id: string;
-    readonly attempts: number;
-    readonly lastError?: string;
-  }
+  | ({ readonly type: "add" } & Omit<JournalEntry, "lastError">)
+  | ({ readonly type: "attempt" } & Pick<JournalEntry, "id" | "attempts" | "lastError">)
   | {
     readonly type: "done";
     readonly id: string;

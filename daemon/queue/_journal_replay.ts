@@ -4,22 +4,25 @@
  * @module
  */
 
-import type { NotificationTask } from "../../protocol/mod.ts";
 import type { JournalEntry } from "./journal_entry.ts";
 import { JOURNAL_FORMAT, JOURNAL_VERSION, scanRecords } from "./_journal_record.ts";
 import { QueueError, QueueErrorCode } from "./queue_error.ts";
 
+/** A journal entry whose attempts and last error replay updates. */
+type ReplayedEntry = Omit<JournalEntry, "attempts" | "lastError"> & DeliveryHistory;
+
+/** What `attempt` records change: the failed attempts so far and the last error. */
+type DeliveryHistory = Mutable<Pick<JournalEntry, "attempts" | "lastError">>;
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** A live task as the journal file holds it: enough to rewrite it on compaction. */
-export interface LiveTask {
+export interface LiveTask extends DeliveryHistory {
   /**
    * The framed `add` record, exactly as written, in a buffer of its own: a view into the
    * batch it was written with would keep that whole batch alive as long as this task.
    */
   readonly addBytes: Uint8Array;
-  /** Failed attempts recorded after the add. */
-  attempts: number;
-  /** The last recorded error. */
-  lastError?: string;
 }
 
 /** What {@linkcode replayJournal} rebuilt. */
@@ -39,13 +42,7 @@ export interface ReplayResult {
 }
 
 interface Replaying {
-  entry: {
-    id: string;
-    task: NotificationTask;
-    attempts: number;
-    acceptedAt: number;
-    lastError?: string;
-  };
+  entry: ReplayedEntry;
   addBytes: Uint8Array;
 }
 
@@ -77,7 +74,7 @@ export function replayJournal(bytes: Uint8Array, maxRecordBytes?: number): Repla
         if (index === 0) hasHeader = true;
         break;
       case "add": {
-        const entry = {
+        const entry: ReplayedEntry = {
           id: record.id,
           task: record.task,
           attempts: record.attempts,

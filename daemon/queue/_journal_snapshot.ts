@@ -4,7 +4,8 @@
  * @module
  */
 
-import { concatBytes, writeAll } from "./_fs.ts";
+import { writeAll } from "../../client/write_all.ts";
+import { concatBytes } from "../../protocol/concat_bytes.ts";
 import { JOURNAL_FORMAT, JOURNAL_VERSION, type RecordEncoder } from "./_journal_record.ts";
 import type { LiveTask } from "./_journal_replay.ts";
 

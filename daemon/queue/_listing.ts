@@ -36,11 +36,5 @@ export function listedTask(entry: QueuedTask, state: EngineTaskState): HeldTask 
 
 /** A dead letter as listed. */
 export function listedDeadLetter(letter: DeadLetterRecord): DeadTask {
-  return {
-    id: letter.id,
-    reason: letter.reason,
-    attempts: letter.attempts,
-    failedAt: letter.failedAt,
-    task: forListing(letter.task),
-  };
+  return { ...letter, task: forListing(letter.task) };
 }

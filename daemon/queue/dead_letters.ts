@@ -7,24 +7,18 @@
  * @module
  */
 
-import { type NotificationTask, validateTask } from "../../protocol/mod.ts";
-import { writeAll, writeFileAtomic } from "./_fs.ts";
+import { type DeadTask, validateTask } from "../../protocol/mod.ts";
+import { writeAll } from "../../client/write_all.ts";
+import { writeFileAtomic } from "../../core/fs/atomic_write.ts";
 import { maskTask } from "./mask_task.ts";
 import { QueueError, QueueErrorCode } from "./queue_error.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
-/** A task given up on. */
-export interface DeadLetterRecord {
-  /** The task's id. */
-  readonly id: string;
-  /** The notification, secrets included. */
-  readonly task: NotificationTask;
-  /** Why it was given up. */
-  readonly reason: string;
-  /** Delivery attempts made. */
-  readonly attempts: number;
-  /** When it was given up, in ms since the Unix epoch. */
-  readonly failedAt: number;
-}
+/**
+ * A task given up on: the protocol's `DeadTask`, but with the task's secrets, which a
+ * retry needs ({@linkcode maskDeadLetter} hides them for showing).
+ */
+export type DeadLetterRecord = DeadTask;
 
 /** Options for {@linkcode DeadLetterStore.open}. */
 export interface DeadLetterStoreOptions {
@@ -86,7 +80,7 @@ function toLine(record: DeadLetterRecord): string {
  *   attempts: 1,
  *   failedAt: 0,
  * });
- * console.log(shown.task.target.auth); // { type: "bearer", token: "****" }
+ * console.log(shown.task.target.auth); // { type: "bearer", token: "********" }
  * ```
  */
 export function maskDeadLetter(record: DeadLetterRecord): DeadLetterRecord {
@@ -177,7 +171,7 @@ export class DeadLetterStore {
         records.set(record.id, record);
         good += 1;
       } catch (error) {
-        warnings.push(`Dropped line ${index + 1} of ${path}: ${(error as Error).message}`);
+        warnings.push(`Dropped line ${index + 1} of ${path}: ${errorMessage(error)}`);
       }
     }
     const maxEntries = options.maxEntries ?? 1_000;
@@ -188,7 +182,10 @@ export class DeadLetterStore {
     const rewrite = unterminated || warnings.length > 0 || good !== records.size;
     if (rewrite) {
       const body = [...records.values()].map(toLine).join("");
-      await writeFileAtomic(path, new TextEncoder().encode(body), options);
+      await writeFileAtomic(path, new TextEncoder().encode(body), {
+        mode: 0o600,
+        fsync: options.fsync,
+      });
     }
     const file = await Deno.open(path, { append: true, create: true, mode: 0o600 });
     try {
@@ -287,7 +284,10 @@ export class DeadLetterStore {
   /** Rewrites the file with exactly the records held, atomically, and appends to the new one. */
   async #rewrite(): Promise<void> {
     const body = [...this.#records.values()].map(toLine).join("");
-    await writeFileAtomic(this.#path, new TextEncoder().encode(body), { fsync: this.#fsync });
+    await writeFileAtomic(this.#path, new TextEncoder().encode(body), {
+      mode: 0o600,
+      fsync: this.#fsync,
+    });
     this.#lines = this.#records.size;
     // The old handle points at the replaced file: appends must go to the new one.
     const file = await Deno.open(this.#path, { append: true, mode: 0o600 });
@@ -303,7 +303,7 @@ export class DeadLetterStore {
       if (error instanceof QueueError) throw error;
       throw new QueueError(
         QueueErrorCode.WriteFailed,
-        `Cannot write dead letters ${this.#path}: ${(error as Error).message}`,
+        `Cannot write dead letters ${this.#path}: ${errorMessage(error)}`,
         { cause: error },
       );
     });

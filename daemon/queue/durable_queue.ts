@@ -23,6 +23,7 @@ import { registerTaskSecrets } from "../register_task_secrets.ts";
 import { DeadLetterStore } from "./dead_letters.ts";
 import { Journal } from "./journal.ts";
 import type { JournalEntry } from "./journal_entry.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 import type { DurableQueueOptions, QueueCounts, QueueSettings } from "./durable_queue_options.ts";
 import { QueueError } from "./queue_error.ts";
 
@@ -88,6 +89,8 @@ export class DurableQueue {
         delivery.retryDelayMs(attempt, error, this.#settings.retryDelaySecs * 1000),
       retryAttempts: options.settings.retryAttempts,
       concurrency: options.concurrency,
+      // Always paced: a 429 then never costs an attempt, whether or not digests are on.
+      pacing: { ...options.pacing, ...pacingSettings(options.settings) },
       onEvent: (event) => this.#onDeliveryEvent(event),
       ...(options.now === undefined ? {} : { now: options.now }),
     });
@@ -158,7 +161,7 @@ export class DurableQueue {
   /** Changes the settings (on reload). */
   configure(settings: QueueSettings): void {
     this.#settings = settings;
-    this.#engine.configure({ retryAttempts: settings.retryAttempts });
+    this.#engine.configure({ retryAttempts: settings.retryAttempts, ...pacingSettings(settings) });
   }
 
   /** Whether the journal holds a live task with this id. */
@@ -197,7 +200,7 @@ export class DurableQueue {
       await this.#journal.flush();
     } catch (error) {
       // Cancelled here all the same; only a restart before the next write could send it.
-      this.#log.warn("cannot journal a cancellation", { id, error: (error as Error).message });
+      this.#log.warn("cannot journal a cancellation", { id, error: errorMessage(error) });
     }
     return true;
   }
@@ -322,11 +325,35 @@ export class DurableQueue {
   }
 
   #onDeliveryEvent(event: DeliveryEvent): void {
+    if (event.type === "rate-limited") {
+      // Not an attempt: the tasks wait for the server and stay in the journal as they are.
+      const [first] = event.entries;
+      const fields = {
+        topic: first?.task.target.topic,
+        count: event.entries.length,
+        delayMs: Math.round(event.delayMs),
+        error: event.error,
+      };
+      // Once per pause: the other requests that were under way are refused too.
+      if (event.paused) this.#log.warn("ntfy's rate limit: holding notifications", fields);
+      else this.#log.debug("ntfy's rate limit: held with the others", fields);
+      return;
+    }
     const { entry } = event;
     const fields = { id: entry.id, topic: entry.task.target.topic, event: entry.task.origin.event };
     if (event.type === "delivered") {
       this.#journal.markDone(entry.id);
-      this.#log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
+      if (event.dropped !== undefined) {
+        this.#log.debug("done without sending", { ...fields, reason: event.dropped });
+      } else if (event.digestOf !== undefined) {
+        this.#log.debug("delivered in a digest", {
+          ...fields,
+          ntfyId: event.ntfyId,
+          digestOf: event.digestOf,
+        });
+      } else {
+        this.#log.debug("delivered", { ...fields, ntfyId: event.ntfyId });
+      }
     } else if (event.type === "retry") {
       this.#journal.markAttempt(entry.id, entry.attempts, event.error);
       this.#log.warn("delivery failed, will retry", {
@@ -351,4 +378,12 @@ export class DurableQueue {
       );
     }
   }
+}
+
+/** The engine's pacing settings from the queue's. */
+function pacingSettings(settings: QueueSettings): { digestAfter: number; windowMs: number } {
+  return {
+    digestAfter: settings.digestAfter ?? 0,
+    windowMs: (settings.digestWindowSecs ?? 10) * 1000,
+  };
 }

@@ -5,7 +5,7 @@
  */
 
 import type { LatencySummary } from "../../protocol/mod.ts";
-import type { DeliveryEngineOptions } from "../delivery/delivery_engine.ts";
+import type { DeliveryEngineOptions, DeliveryPacing } from "../delivery/delivery_engine.ts";
 import type { Logger } from "../log.ts";
 
 /**
@@ -29,6 +29,13 @@ export interface QueueSettings {
   readonly retryAttempts: number;
   /** Base delay of the exponential backoff, in seconds. */
   readonly retryDelaySecs: number;
+  /**
+   * Notifications to one topic sent one by one within `digestWindowSecs`; more go as one
+   * digest. 0: no digests for bursts (what waits for a 429 is still folded). @default {0}
+   */
+  readonly digestAfter?: number;
+  /** The window of `digestAfter`, in seconds. @default {10} */
+  readonly digestWindowSecs?: number;
 }
 
 /** Everything `DurableQueue.open` needs. */
@@ -45,6 +52,8 @@ export interface DurableQueueOptions {
   readonly settings: QueueSettings;
   /** Deliveries at once. */
   readonly concurrency: number;
+  /** The pacer's backoff after a 429, and its clock; tests shorten or replace them. */
+  readonly pacing?: Pick<DeliveryPacing, "rateLimitBackoffMs" | "maxRateLimitBackoffMs" | "clock">;
   /** Where deliveries, retries, dead letters and warnings are logged. */
   readonly log: Logger;
   /** The clock held tasks wait by, in ms since the Unix epoch. @default {Date.now} */

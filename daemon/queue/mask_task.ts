@@ -5,9 +5,7 @@
  */
 
 import type { NotificationTask, NtfyAction } from "../../protocol/mod.ts";
-
-/** What a masked secret reads as. */
-export const MASK = "****";
+import { SECRET_MASK } from "../../core/secret_mask.ts";
 
 const SECRET_HEADER = /authorization|cookie|token|secret|password|api[-_]?key/i;
 
@@ -15,7 +13,7 @@ function maskUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (!parsed.password && !parsed.username) return url;
-    if (parsed.password) parsed.password = MASK;
+    if (parsed.password) parsed.password = SECRET_MASK;
     return parsed.toString();
   } catch {
     return url;
@@ -26,14 +24,14 @@ function maskAction(action: NtfyAction): NtfyAction {
   if (!action.headers) return action;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(action.headers)) {
-    headers[name] = SECRET_HEADER.test(name) ? MASK : value;
+    headers[name] = SECRET_HEADER.test(name) ? SECRET_MASK : value;
   }
   return { ...action, headers };
 }
 
 /**
  * A copy of `task` fit for display: the bearer token or basic password in `target.auth`,
- * a password in the server URL, and secret-looking action headers read `****`.
+ * a password in the server URL, and secret-looking action headers read `********`.
  *
  * @example
  * ```ts
@@ -44,7 +42,7 @@ function maskAction(action: NtfyAction): NtfyAction {
  *   message: { body: "hi" },
  *   origin: { event: "test", createdAt: 0 },
  * });
- * console.log(masked.target.auth); // { type: "bearer", token: "****" }
+ * console.log(masked.target.auth); // { type: "bearer", token: "********" }
  * ```
  */
 export function maskTask(task: NotificationTask): NotificationTask {
@@ -54,8 +52,8 @@ export function maskTask(task: NotificationTask): NotificationTask {
     serverUrl: maskUrl(task.target.serverUrl),
     ...(auth === undefined ? {} : {
       auth: auth.type === "bearer"
-        ? { type: "bearer" as const, token: MASK }
-        : { type: "basic" as const, username: auth.username, password: MASK },
+        ? { type: "bearer" as const, token: SECRET_MASK }
+        : { type: "basic" as const, username: auth.username, password: SECRET_MASK },
     }),
   };
   const message = task.message.actions

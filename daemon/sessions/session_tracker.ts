@@ -37,6 +37,11 @@ export interface TrackedNotification {
   readonly toolCall?: string;
   /** When its event happened (ms since the epoch): older activity does not end it. */
   readonly at: number;
+  /**
+   * Set for a permission request's approval notification: the approval desk sent it and
+   * ends it itself, so activity only forgets it (no cancel, no clear).
+   */
+  readonly approval?: true;
 }
 
 /** What the tracker decided for one event. */

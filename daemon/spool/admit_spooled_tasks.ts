@@ -11,6 +11,7 @@ import { DaemonError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { DurableQueue } from "../queue/durable_queue.ts";
 import { SpoolIngester } from "./spool_ingester.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** What {@linkcode admitSpooledTasks} needs. */
 export interface SpoolAdmissionDeps {
@@ -22,8 +23,6 @@ export interface SpoolAdmissionDeps {
   readonly queue: Pick<DurableQueue, "has">;
   /** Where warnings and the first pass's summary go. */
   readonly log: Pick<Logger, "info" | "warn" | "error">;
-  /** Called once the files there at start are taken in (or the pass failed). */
-  readonly onFirstPass?: () => void;
 }
 
 /**
@@ -33,12 +32,16 @@ export interface SpoolAdmissionDeps {
  *
  * @example Admitting spooled tasks until shutdown
  * ```ts ignore
- * const spool = admitSpooledTasks(paths.spoolDir, { acceptTask, queue, log });
+ * const { spool, firstPass } = admitSpooledTasks(paths.spoolDir, { acceptTask, takeEvent, queue, log });
+ * await firstPass; // what hooks spooled before the daemon ran is queued first
  * // …
  * await spool.close();
  * ```
  */
-export function admitSpooledTasks(spoolDir: string, deps: SpoolAdmissionDeps): SpoolIngester {
+export function admitSpooledTasks(
+  spoolDir: string,
+  deps: SpoolAdmissionDeps,
+): { readonly spool: SpoolIngester; readonly firstPass: Promise<void> } {
   const { acceptTask, takeEvent, queue, log } = deps;
   const spool = new SpoolIngester(spoolDir, {
     onWarning: (message) => log.warn("spool", { warning: message }),
@@ -61,9 +64,8 @@ export function admitSpooledTasks(spoolDir: string, deps: SpoolAdmissionDeps): S
     }
     return undefined;
   });
-  ingested.then((summary) => {
+  const firstPass = ingested.then((summary) => {
     if (summary.ingested > 0 || summary.rejected > 0) log.info("spool ingested", { ...summary });
-  }, (error) => log.error("spool ingest failed", { error: (error as Error).message }))
-    .finally(() => deps.onFirstPass?.());
-  return spool;
+  }, (error) => log.error("spool ingest failed", { error: errorMessage(error) }));
+  return { spool, firstPass };
 }

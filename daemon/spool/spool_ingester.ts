@@ -16,9 +16,10 @@ import {
 import {
   SPOOL_EVENT_EXTENSION,
   SPOOL_FORMAT,
-  SPOOL_TASK_EXTENSION,
   SPOOL_VERSION,
 } from "../../core/spool/write_spool_file.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
+import { isSpoolFileName } from "../../core/spool/spool_files.ts";
 
 /** What one spool file holds: a resolved task, or a raw hook event to resolve. */
 export type SpoolEntry =
@@ -63,11 +64,6 @@ export interface IngestSummary {
 export const REJECTED_DIR_NAME = "rejected";
 
 const noop = () => {};
-
-function isSpoolName(name: string): boolean {
-  return (name.endsWith(SPOOL_TASK_EXTENSION) || name.endsWith(SPOOL_EVENT_EXTENSION)) &&
-    !name.startsWith(".");
-}
 
 /** Reads a spool file's content, or throws why it is unusable. */
 function parseSpoolFile(name: string, bytes: Uint8Array): SpoolEntry {
@@ -178,7 +174,7 @@ export class SpoolIngester {
         if (event.kind === "remove" || event.kind === "access") continue;
         if (event.paths.some((path) => this.#isIncoming(path))) this.#trigger();
       }
-    })().catch((error) => this.#warn(`Spool watcher stopped: ${(error as Error).message}`));
+    })().catch((error) => this.#warn(`Spool watcher stopped: ${errorMessage(error)}`));
     return await this.ingestAll(onTask);
   }
 
@@ -198,13 +194,13 @@ export class SpoolIngester {
   #isIncoming(path: string): boolean {
     const slash = path.lastIndexOf("/");
     const name = path.slice(slash + 1);
-    return isSpoolName(name) && !path.slice(0, slash).endsWith(`/${REJECTED_DIR_NAME}`);
+    return isSpoolFileName(name) && !path.slice(0, slash).endsWith(`/${REJECTED_DIR_NAME}`);
   }
 
   #trigger(): void {
     if (this.#closed || !this.#handler) return;
     void this.ingestAll(this.#handler).catch((error) =>
-      this.#warn(`Spool ingest failed: ${(error as Error).message}`)
+      this.#warn(`Spool ingest failed: ${errorMessage(error)}`)
     );
   }
 
@@ -224,7 +220,7 @@ export class SpoolIngester {
     const temps: string[] = [];
     try {
       for await (const entry of Deno.readDir(this.#dir)) {
-        if (isSpoolName(entry.name)) names.push(entry.name);
+        if (isSpoolFileName(entry.name)) names.push(entry.name);
         else if (entry.name.startsWith(".") && entry.name.endsWith(".tmp")) temps.push(entry.name);
       }
     } catch (error) {
@@ -261,7 +257,7 @@ export class SpoolIngester {
         verdict = await onTask(entry, name);
       } catch (error) {
         // Most likely a full queue: leave this file and the later ones for the next pass.
-        this.#warn(`Spool file ${name} not taken in, will retry: ${(error as Error).message}`);
+        this.#warn(`Spool file ${name} not taken in, will retry: ${errorMessage(error)}`);
         failed += 1;
         this.#scheduleRetry();
         break;
@@ -277,7 +273,7 @@ export class SpoolIngester {
         await Deno.remove(path);
       } catch (error) {
         this.#handedOver.add(name);
-        this.#warn(`Cannot remove ingested spool file ${name}: ${(error as Error).message}`);
+        this.#warn(`Cannot remove ingested spool file ${name}: ${errorMessage(error)}`);
       }
     }
     return { ingested, rejected, failed };
@@ -300,7 +296,7 @@ export class SpoolIngester {
       this.#handedOver.add(name);
       this.#warn(
         `Cannot move bad spool file ${name} to ${REJECTED_DIR_NAME}/ (${reason}): ` +
-          (moveError as Error).message,
+          errorMessage(moveError),
       );
     }
   }

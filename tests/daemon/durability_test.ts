@@ -34,10 +34,16 @@ function freePort(): number {
   return port;
 }
 
+/**
+ * These tests count each task's own message, so digests are off (`digest_after = 0`): a
+ * digest names several tasks in one message. Digests survive kill -9 too: see
+ * digest_durability_test.ts.
+ */
 function config(serverUrl: string, extra = ""): string {
   return `[ntfy]\nserver_url = "${serverUrl}"\ndefault_topic = "durable"\ntimeout_secs = 30\n` +
     `[hooks]\ndelay_secs = 0\n` +
-    `[daemon]\nmax_queue_size = 10000\nretry_attempts = 1000\nretry_delay_secs = 0.05\n${extra}`;
+    `[daemon]\nmax_queue_size = 10000\nretry_attempts = 1000\nretry_delay_secs = 0.05\n` +
+    `digest_after = 0\n${extra}`;
 }
 
 async function client(home: TestHome) {

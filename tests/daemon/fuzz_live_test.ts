@@ -22,7 +22,8 @@ import { DEFAULT_DAEMON_LIMITS } from "../../daemon/daemon.ts";
 import { SeededRandom, seedFromEnv } from "../support/seeded_random.ts";
 import { processAlive } from "../support/cli_process.ts";
 import { startChildDaemon } from "./_child_daemon.ts";
-import { concatBytes, fuzzCase, randomTask } from "../protocol/_fuzz_cases.ts";
+import { fuzzCase, randomTask } from "../protocol/_fuzz_cases.ts";
+import { concatBytes } from "../../protocol/concat_bytes.ts";
 import { startInProcess } from "./_in_process.ts";
 
 const SEED = seedFromEnv("FUZZ_SEED");

@@ -20,7 +20,7 @@ Deno.test("Logger writes levelled key=value lines and masks registered secrets",
     '1970-01-01T00:00:00.000Z INFO  delivered id=x-1 topic=alerts note="has spaces"\n',
   );
   ok(!lines[1]!.includes("tk_abcdef123456"));
-  ok(lines[1]!.includes("***"));
+  ok(lines[1]!.includes("401 for Bearer ********"));
   log.setLevel("debug");
   log.debug("now shown");
   equal(lines.length, 3);

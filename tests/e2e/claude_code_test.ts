@@ -17,6 +17,7 @@ import { createTestHome, processAlive } from "../support/cli_process.ts";
 import { waitFor } from "../support/wait_for.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
 import { readPidFile } from "../../core/state_dir.ts";
+import { HOOKED_EVENTS } from "../../cli/install/hooked_events.ts";
 
 const FINAL_TEXT = "I could not clean dist: the permission was not granted.";
 
@@ -45,19 +46,10 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} runs the installed hook: the denie
     );
     assert.equal(init.code, 0, init.stderr);
     const settings = JSON.parse(await Deno.readTextFile(`${project}/.claude/settings.json`));
-    assert.deepEqual(Object.keys(settings.hooks), [
-      "Notification",
-      "PermissionRequest",
-      "Stop",
-      "PostToolUseFailure",
-      "UserPromptSubmit",
-      "PreToolUse",
-      "PostToolUse",
-      "PostToolBatch",
-      "SessionStart",
-      "SessionEnd",
-      "SubagentStop",
-    ]);
+    assert.deepEqual(
+      Object.keys(settings.hooks),
+      HOOKED_EVENTS.map((entry) => entry.event),
+    );
     const delay = await home.run(["config", "set", "hooks.delay_secs", "0.3"], inProject);
     assert.equal(delay.code, 0, delay.stderr);
     const config = await Deno.readTextFile(`${stateDir}/config.toml`);

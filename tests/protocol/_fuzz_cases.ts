@@ -9,7 +9,8 @@ import {
   writeFrameHeader,
 } from "../../protocol/mod.ts";
 import type { SeededRandom } from "../support/seeded_random.ts";
-import { concat, handmadePayload } from "./_fuzz_handmade.ts";
+import { handmadePayload } from "./_fuzz_handmade.ts";
+import { concatBytes } from "../../protocol/concat_bytes.ts";
 import { randomRequest, randomText } from "./_fuzz_requests.ts";
 
 export { randomRequest, randomTask } from "./_fuzz_requests.ts";
@@ -189,10 +190,14 @@ function mutate(rng: SeededRandom, input: Uint8Array): Uint8Array {
         }
         break;
       case 1: // insertion
-        bytes = concat([bytes.subarray(0, at), rng.bytes(rng.range(1, 16)), bytes.subarray(at)]);
+        bytes = concatBytes([
+          bytes.subarray(0, at),
+          rng.bytes(rng.range(1, 16)),
+          bytes.subarray(at),
+        ]);
         break;
       case 2: // deletion
-        bytes = concat([bytes.subarray(0, at), bytes.subarray(at + rng.range(1, 16))]);
+        bytes = concatBytes([bytes.subarray(0, at), bytes.subarray(at + rng.range(1, 16))]);
         break;
       case 3: // truncation
         bytes = bytes.slice(0, at);
@@ -208,7 +213,7 @@ function mutate(rng: SeededRandom, input: Uint8Array): Uint8Array {
         break;
       case 6: { // duplicate a run
         const end = Math.min(length, at + rng.range(1, 32));
-        bytes = concat([bytes.subarray(0, end), bytes.subarray(at, end), bytes.subarray(end)]);
+        bytes = concatBytes([bytes.subarray(0, end), bytes.subarray(at, end), bytes.subarray(end)]);
         break;
       }
       default: // byte arithmetic
@@ -269,11 +274,11 @@ export function fuzzCase(rng: SeededRandom, options: FuzzCaseOptions = {}): Fuzz
   if (roll < 63) {
     const a = encodeRequest(randomRequest(rng));
     const b = encodeRequest(randomRequest(rng));
-    const spliced = concat([
+    const spliced = concatBytes([
       a.subarray(0, rng.int(a.byteLength + 1)),
       b.subarray(rng.int(b.byteLength + 1)),
     ]);
-    return { kind: "splice", bytes: rng.chance(0.5) ? spliced : concat([a, spliced, b]) };
+    return { kind: "splice", bytes: rng.chance(0.5) ? spliced : concatBytes([a, spliced, b]) };
   }
   if (roll < 68) {
     const frame = encodeRequest(randomRequest(rng));
@@ -288,6 +293,3 @@ export function fuzzCase(rng: SeededRandom, options: FuzzCaseOptions = {}): Fuzz
   const noise = rng.bytes(rng.size(huge ? 256 * 1024 : 4_096));
   return { kind: "noise", bytes: rng.chance(0.5) ? noise : frameOf(noise) };
 }
-
-/** Concatenates byte arrays. */
-export { concat as concatBytes };

@@ -3,21 +3,10 @@
 import { encode } from "@msgpack/msgpack";
 import { DEFAULT_MAX_FRAME_BYTES, REQUEST_TYPES } from "../../protocol/mod.ts";
 import type { SeededRandom } from "../support/seeded_random.ts";
+import { concatBytes } from "../../protocol/concat_bytes.ts";
 import { randomTask } from "./_fuzz_requests.ts";
 
 // ---- small msgpack writer for shapes the encoder refuses to make ----
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.byteLength;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}
 
 function be(marker: number, value: number, bytes: 1 | 2 | 4): Uint8Array {
   const out = new Uint8Array(1 + bytes);
@@ -49,12 +38,12 @@ const text = new TextEncoder();
 
 function str(value: string): Uint8Array {
   const bytes = text.encode(value);
-  return concat([strHeader(bytes.byteLength), bytes]);
+  return concatBytes([strHeader(bytes.byteLength), bytes]);
 }
 
 /** A msgpack map from already encoded keys and values. */
 function rawMap(entries: ReadonlyArray<readonly [Uint8Array, Uint8Array]>): Uint8Array {
-  return concat([mapHeader(entries.length), ...entries.flatMap(([k, v]) => [k, v])]);
+  return concatBytes([mapHeader(entries.length), ...entries.flatMap(([k, v]) => [k, v])]);
 }
 
 /** `{type, id, [key]: raw}`: a request envelope around one hand-made value. */
@@ -93,19 +82,19 @@ export function handmadePayload(rng: SeededRandom, huge: boolean): Uint8Array {
     case 2: { // an array just over or under the decoder's 65,536-element limit
       const count = rng.pick([65_535, 65_536, 65_537, 100_000]);
       const items = new Uint8Array(count).fill(0xc0);
-      return envelope(type, fixId(rng), [["version", concat([arrayHeader(count), items])]]);
+      return envelope(type, fixId(rng), [["version", concatBytes([arrayHeader(count), items])]]);
     }
     case 3: { // a map with tens of thousands of extra keys around a valid ping
       const count = huge ? rng.pick([60_000, 65_536, 70_000]) : rng.range(16, 2_000);
       const parts: Uint8Array[] = [mapHeader(count + 2), str("type"), str("ping"), str("id")];
       parts.push(fixId(rng));
       for (let i = 0; i < count; i++) parts.push(str(`k${i}`), new Uint8Array([i & 0x7f]));
-      return concat(parts);
+      return concatBytes(parts);
     }
     case 4: { // a huge string in a field that wants something else, or in the right field
       const length = rng.range(100_000, limit - 200);
       const body = new Uint8Array(length).fill(rng.pick([0x61, 0x20, 0xff, 0xc3]));
-      const value = concat([strHeader(length), body]);
+      const value = concatBytes([strHeader(length), body]);
       const field = rng.pick(["type", "id", "version", "token", "client", "task"]);
       return field === "type"
         ? rawMap([[str("type"), value], [str("id"), fixId(rng)]])
@@ -113,12 +102,12 @@ export function handmadePayload(rng: SeededRandom, huge: boolean): Uint8Array {
     }
     case 5: { // bin (not str) of a huge size where strings are expected
       const length = rng.range(100_000, limit - 200);
-      const value = concat([be(0xc6, length, 4), new Uint8Array(length)]);
+      const value = concatBytes([be(0xc6, length, 4), new Uint8Array(length)]);
       return envelope("hello", fixId(rng), [["version", encode(1)], ["token", value]]);
     }
     case 6: { // a huge invalid-UTF-8 token in an otherwise valid hello
       const length = rng.range(300_000, limit - 200);
-      const value = concat([strHeader(length), new Uint8Array(length).fill(0xff)]);
+      const value = concatBytes([strHeader(length), new Uint8Array(length).fill(0xff)]);
       return envelope("hello", fixId(rng), [["version", encode(1)], ["token", value]]);
     }
     case 7: { // a valid submit whose body is huge
@@ -164,7 +153,7 @@ export function handmadePayload(rng: SeededRandom, huge: boolean): Uint8Array {
         new Uint8Array([0xc7, 5, 0xff, 1, 2, 3, 4, 5]), // timestamp of a bad length
         new Uint8Array([0xd4, 0x05, 0x00]), // fixext1 type 5
         new Uint8Array([0xd8, 0x80, ...new Uint8Array(16)]), // fixext16 type -128
-        concat([be(0xc8, 300, 2), new Uint8Array([0x11]), new Uint8Array(300)]), // ext16
+        concatBytes([be(0xc8, 300, 2), new Uint8Array([0x11]), new Uint8Array(300)]), // ext16
       ]);
       const field = rng.pick(["id", "type", "version", "token", "task", "extra"]);
       return field === "id" || field === "type"
@@ -180,8 +169,8 @@ export function handmadePayload(rng: SeededRandom, huge: boolean): Uint8Array {
     case 11: // reserved byte, trailing bytes, empty payload, bare scalars
       return rng.pick([
         new Uint8Array([0xc1]),
-        concat([encode({ type: "ping", id: 1 }), new Uint8Array([0xc0])]),
-        concat([encode({ type: "ping", id: 1 }), new Uint8Array([0xc1])]),
+        concatBytes([encode({ type: "ping", id: 1 }), new Uint8Array([0xc0])]),
+        concatBytes([encode({ type: "ping", id: 1 }), new Uint8Array([0xc1])]),
         new Uint8Array(0),
         new Uint8Array([0xc0]),
         new Uint8Array([0x81]),
@@ -189,10 +178,16 @@ export function handmadePayload(rng: SeededRandom, huge: boolean): Uint8Array {
       ]);
     case 12: // keys that are not strings, and the one key the decoder bans
       return rng.pick([
-        concat([mapHeader(2), new Uint8Array([0x91, 1]), str("x"), str("id"), encode(1)]),
-        concat([mapHeader(2), new Uint8Array([0xc0]), str("x"), str("type"), str("ping")]),
-        concat([mapHeader(2), new Uint8Array([0xc4, 0x01, 0x61]), str("x"), str("id"), encode(1)]),
-        concat([
+        concatBytes([mapHeader(2), new Uint8Array([0x91, 1]), str("x"), str("id"), encode(1)]),
+        concatBytes([mapHeader(2), new Uint8Array([0xc0]), str("x"), str("type"), str("ping")]),
+        concatBytes([
+          mapHeader(2),
+          new Uint8Array([0xc4, 0x01, 0x61]),
+          str("x"),
+          str("id"),
+          encode(1),
+        ]),
+        concatBytes([
           mapHeader(3),
           str("type"),
           str("ping"),
@@ -201,8 +196,8 @@ export function handmadePayload(rng: SeededRandom, huge: boolean): Uint8Array {
           str("__proto__"),
           encode({ a: 1 }),
         ]),
-        concat([mapHeader(2), encode(1.5), str("x"), str("id"), encode(1)]),
-        concat([
+        concatBytes([mapHeader(2), encode(1.5), str("x"), str("id"), encode(1)]),
+        concatBytes([
           mapHeader(3),
           str("type"),
           str("ping"),
@@ -213,7 +208,7 @@ export function handmadePayload(rng: SeededRandom, huge: boolean): Uint8Array {
         ]),
       ]);
     case 13: { // strings that are not UTF-8
-      const bad = concat([strHeader(4), new Uint8Array([0xff, 0xfe, 0xc3, 0x28])]);
+      const bad = concatBytes([strHeader(4), new Uint8Array([0xff, 0xfe, 0xc3, 0x28])]);
       return envelope(rng.pick(["hello", "ping"]), fixId(rng), [
         ["version", encode(1)],
         [rng.pick(["token", "client"]), bad],
@@ -224,7 +219,7 @@ export function handmadePayload(rng: SeededRandom, huge: boolean): Uint8Array {
         [
           str("type"),
           rng.pick([
-            concat([strHeader(4), new Uint8Array([0x70, 0x69, 0x6e, 0xff])]),
+            concatBytes([strHeader(4), new Uint8Array([0x70, 0x69, 0x6e, 0xff])]),
             str("pinG"),
             str("ping\u0000"),
             str(" ping"),

@@ -45,6 +45,12 @@ export const sampleRequests: Request[] = [
       projectConfig: new TextEncoder().encode('[ntfy]\ndefault_topic = "alerts"\n'),
     },
   },
+  {
+    type: "event",
+    id: 7,
+    payload: new TextEncoder().encode('{"hook_event_name":"PermissionRequest"}'),
+    context: { cwd: "/src/app", env: {}, receivedAt: 1_700_000_000_124, decisionWaitMs: 150_000 },
+  },
   { type: "ping", id: 4 },
   { type: "status", id: 5 },
   { type: "reload", id: 6 },
@@ -56,6 +62,25 @@ const latency = { count: 3, p50: 10, p90: 20, p99: 30, max: 40 };
 export const sampleResponses: Response[] = [
   { type: "ok", id: 1 },
   { type: "ok", id: 2, taskId: "x-1" },
+  { type: "ok", id: 7, taskId: "x-2", decision: { behavior: "allow" } },
+  {
+    type: "ok",
+    id: 8,
+    taskId: "x-3",
+    decision: { behavior: "deny", message: "Denied from the phone (claude-ntfy)." },
+  },
+  {
+    type: "ok",
+    id: 9,
+    taskId: "x-4",
+    decision: {
+      behavior: "allow",
+      updatedPermissions: [
+        { type: "addRules", rules: [{ toolName: "Bash", ruleContent: "npm test:*" }] },
+        { type: "setMode", mode: "acceptEdits", destination: "session" },
+      ],
+    },
+  },
   { type: "error", id: 3, code: "QUEUE_FULL", message: "Queue is full", retryable: true },
   { type: "error", id: 0, code: "MALFORMED_PAYLOAD", message: "bad" },
   { type: "hello", id: 4, version: 1, daemonVersion: "0.1.0", pid: 1234 },

@@ -11,6 +11,7 @@ import { SeededRandom, seedFromEnv } from "../support/seeded_random.ts";
 import { sampleRequests, sampleResponses } from "./_messages.ts";
 import { assertSameBytes } from "./_msgpack_assert.ts";
 import { randomValue } from "./_msgpack_values.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const SEED = seedFromEnv("MSGPACK_SEED");
 const CASES = Number(Deno.env.get("MSGPACK_CASES") ?? 5_000);
@@ -34,7 +35,7 @@ Deno.test(`MsgpackEncoder and MsgpackDecoder agree with @msgpack/msgpack on ${CA
     try {
       check(value);
     } catch (error) {
-      throw new Error(`MSGPACK_SEED=${SEED}, case ${i}: ${(error as Error).message}`, {
+      throw new Error(`MSGPACK_SEED=${SEED}, case ${i}: ${errorMessage(error)}`, {
         cause: error,
       });
     }

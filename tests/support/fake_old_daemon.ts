@@ -17,6 +17,7 @@ import {
   type Response,
 } from "../../protocol/mod.ts";
 import type { DaemonPaths } from "../../client/paths.ts";
+import { writeAll } from "../../client/write_all.ts";
 
 /** The protocol version the fake speaks. */
 export const OLD_PROTOCOL_VERSION = 1;
@@ -42,11 +43,6 @@ function removeQuietly(path: string): void {
   } catch {
     // already gone
   }
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  let written = 0;
-  while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
 }
 
 /**

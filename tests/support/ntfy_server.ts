@@ -4,13 +4,23 @@
  * codes and limits as ntfy's own server has them), records every accepted message and
  * can be told to fail, answer 429 or hang.
  *
+ * It speaks ntfy 2.16's sequences too: a `sequence_id` (JSON), `X-Sequence-ID` header (or
+ * `Sequence-ID`, `sid`) or a publish to `/<topic>/<sequence_id>` makes a message replace the
+ * earlier one of its sequence; `PUT /<topic>/<sequence_id>/clear` and
+ * `DELETE /<topic>/<sequence_id>` clear and delete it. {@linkcode NtfyTestServer.notifications}
+ * shows the result as a phone would. With `sequenceIds: false` it behaves like a server
+ * before 2.16: those paths answer 404 (40401) and sequence ids are ignored.
+ *
  * Deliberate differences from ntfy: attachments are off (as on a default self-hosted
  * server), e-mail forwarding is on (as on ntfy.sh), natural-language delays are not
- * understood, and only the publish side exists (no subscriptions, no web app).
+ * understood, and there is no web app. Subscribing (`GET /<topic>/json`) is in
+ * `_ntfy_subscribe.ts`: tests play the phone with it.
  *
  * @module
  */
 
+import { compact, json, readBody } from "./_ntfy_http.ts";
+import { PhoneView } from "./_ntfy_phone.ts";
 import {
   attachmentName,
   decodeBase64,
@@ -19,7 +29,6 @@ import {
   ntfyError,
   NtfyHttpError,
   parseActions,
-  type ParsedAction,
   parseDelay,
   parseJsonPublish,
   parsePriority,
@@ -29,104 +38,24 @@ import {
   TOPIC_PATTERN,
 } from "./_ntfy_params.ts";
 
-export type { ParsedAction as ReceivedAction } from "./_ntfy_params.ts";
+import type {
+  NtfyEvent,
+  NtfyFault,
+  NtfyServerOptions,
+  ReceivedMessage,
+} from "./ntfy_server_options.ts";
 
-/** How the server misbehaves for a publish request. */
-export type NtfyFault =
-  | {
-    /** The HTTP status to answer with (e.g. 400, 401, 403, 413, 429, 500, 507). */
-    readonly status: number;
-    /**
-     * ntfy's error code in the JSON body. @default {40009 for 400, 40101, 40301, 41303 for
-     * 413, 42901 for 429, 50001 for 500, 50701 for 507, else status * 100 + 1}
-     */
-    readonly code?: number;
-    /** Sends `Retry-After` with this many seconds; ntfy itself never sends one. */
-    readonly retryAfterSecs?: number;
-    /** Sends this raw `Retry-After` value (e.g. an HTTP date) instead. */
-    readonly retryAfter?: string;
-  }
-  | {
-    /** Never answers, until the client gives up or the server closes. */
-    readonly hang: true;
-  };
+import { type SubscribeRequest, TopicStreams } from "./_ntfy_subscribe.ts";
 
-/** A token bucket per remote IP, like ntfy's visitor request limit. */
-export interface NtfyRateLimit {
-  /** Requests allowed at once (ntfy: 60). */
-  readonly burst: number;
-  /** Requests added back per second (ntfy: 0.2). */
-  readonly refillPerSec: number;
-}
-
-/** Options for {@linkcode startNtfyServer}. */
-export interface NtfyServerOptions {
-  /** Port to listen on; 0 picks a free one. @default {0} */
-  port?: number;
-  /** Users and their passwords for Basic auth. Setting users or tokens turns auth on. */
-  users?: Record<string, string>;
-  /** Valid access tokens (`tk_…`) for Bearer auth. */
-  tokens?: string[];
-  /** Whether anonymous publishing is refused with 403 (40301). @default {false} */
-  requireAuth?: boolean;
-  /** Rate limiting per remote IP; off unless given. */
-  rateLimit?: NtfyRateLimit;
-  /** Called with each accepted message, right after it is recorded. */
-  onMessage?: (message: ReceivedMessage) => void;
-}
-
-/** A message the server accepted, with the request it came in. */
-export interface ReceivedMessage {
-  /** The id ntfy answered with. */
-  readonly id: string;
-  /** Unix seconds: now, or the delivery time for a delayed message. */
-  readonly time: number;
-  /** The topic. */
-  readonly topic: string;
-  /** The message text as ntfy stores it (trimmed; `triggered` when empty). */
-  readonly message: string;
-  /** The title, if any. */
-  readonly title?: string;
-  /** The priority 1-5; 3 when the request gave none. */
-  readonly priority: number;
-  /** Tags, in order; empty when none. */
-  readonly tags: readonly string[];
-  /** The click URL, if any. */
-  readonly click?: string;
-  /** The icon URL, if any. */
-  readonly icon?: string;
-  /** Action buttons as ntfy parsed them (without their random ids). */
-  readonly actions?: readonly ParsedAction[];
-  /** Whether the message is Markdown. */
-  readonly markdown: boolean;
-  /** The delay as sent, if any. */
-  readonly delay?: string;
-  /** The attachment URL, if any. */
-  readonly attach?: string;
-  /** The attachment file name as sent, if any. */
-  readonly filename?: string;
-  /** The e-mail address, if any. */
-  readonly email?: string;
-  /** The HTTP method. */
-  readonly method: string;
-  /** The request path (without query). */
-  readonly path: string;
-  /** The query parameters. */
-  readonly query: Readonly<Record<string, string>>;
-  /** The request headers, names in lower case, values as sent (still encoded). */
-  readonly headers: Readonly<Record<string, string>>;
-  /** The `Authorization` value used: the header, or the one decoded from `auth=`. */
-  readonly authorization?: string;
-  /** The authenticated user name, or `token` for a bearer token. */
-  readonly user?: string;
-  /** `performance.now()` when the message was recorded. */
-  readonly receivedAt: number;
-}
+export * from "./ntfy_server_options.ts";
+export type { SubscribeRequest } from "./_ntfy_subscribe.ts";
 
 const MESSAGE_LIMIT = 4096;
 const JSON_LIMIT = MESSAGE_LIMIT * 2;
 const EXPIRY_SECS = 12 * 3600;
 const PUBLISH_PATH = /^\/([-_A-Za-z0-9]{1,64})\/(publish|send|trigger)$/;
+const SEQUENCE_PATH = /^\/([-_A-Za-z0-9]{1,64})\/([-_A-Za-z0-9]{1,64})$/;
+const CLEAR_PATH = /^\/([-_A-Za-z0-9]{1,64})\/([-_A-Za-z0-9]{1,64})\/clear$/;
 const DEFAULT_FAULT_CODES: Record<number, number> = {
   400: 40009,
   401: 40101,
@@ -149,6 +78,12 @@ interface Visitor {
   readonly user?: string;
 }
 
+type Route =
+  | { readonly kind: "health" }
+  | { readonly kind: "subscribe" }
+  | { readonly kind: "publish"; readonly sequenceId?: string }
+  | { readonly kind: "clear" | "delete"; readonly topic: string; readonly sequenceId: string };
+
 /**
  * A running loopback ntfy server; create one with {@linkcode startNtfyServer}.
  *
@@ -165,19 +100,28 @@ interface Visitor {
 export class NtfyTestServer implements AsyncDisposable {
   readonly #server: Deno.HttpServer<Deno.NetAddr>;
   readonly #options: NtfyServerOptions;
+  readonly #now: () => number;
   readonly #messages: ReceivedMessage[] = [];
+  readonly #events: NtfyEvent[] = [];
+  readonly #phone = new PhoneView<ReceivedMessage>();
   readonly #faults: NtfyFault[] = [];
   readonly #waiters = new Set<Waiter>();
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
   readonly #closing = new AbortController();
+  readonly #streams: TopicStreams;
   #mode: NtfyFault | "ok" = "ok";
+  #sequenceIds: boolean;
   #requests = 0;
+  #rateLimited = 0;
   #hanging = 0;
   #closed: Promise<void> | undefined;
 
   /** Starts listening; use {@linkcode startNtfyServer}. */
   constructor(options: NtfyServerOptions = {}) {
     this.#options = options;
+    this.#now = options.now ?? Date.now;
+    this.#sequenceIds = options.sequenceIds ?? true;
+    this.#streams = new TopicStreams({ keepaliveMs: options.keepaliveMs });
     this.#server = Deno.serve(
       { hostname: "127.0.0.1", port: options.port ?? 0, onListen() {} },
       (request, info) => this.#handle(request, info),
@@ -199,14 +143,63 @@ export class NtfyTestServer implements AsyncDisposable {
     return this.#messages;
   }
 
+  /** Subscribe requests (`GET /<topic>/json`) so far, oldest first. */
+  get subscriptions(): readonly SubscribeRequest[] {
+    return this.#streams.requests;
+  }
+
+  /** Subscription streams open now. */
+  get openStreams(): number {
+    return this.#streams.open;
+  }
+
+  /** Ends every subscription stream from the server's side; returns how many were open. */
+  dropStreams(): number {
+    return this.#streams.dropAll();
+  }
+
+  /** While true, new subscriptions are refused with 503. */
+  refuseSubscriptions(refusing: boolean): void {
+    this.#streams.refusing = refusing;
+  }
+
+  /** Every accepted message, clear and delete, oldest first (a live array). */
+  get events(): readonly NtfyEvent[] {
+    return this.#events;
+  }
+
   /** All requests received, accepted or not. */
   get requests(): number {
     return this.#requests;
   }
 
+  /** Requests refused by the rate limit (429, 42901). */
+  get rateLimited(): number {
+    return this.#rateLimited;
+  }
+
   /** Requests held by a `hang` fault right now. */
   get hanging(): number {
     return this.#hanging;
+  }
+
+  /** Whether the server knows sequence ids; `false` behaves like ntfy before 2.16. */
+  get sequenceIds(): boolean {
+    return this.#sequenceIds;
+  }
+
+  /** Switches sequence ids on (an upgrade to 2.16) or off (a server before 2.16). */
+  set sequenceIds(value: boolean) {
+    this.#sequenceIds = value;
+  }
+
+  /**
+   * What a phone subscribed to every topic shows now: for each sequence (a message without
+   * a sequence id is its own), the latest message, unless it was cleared or deleted, and
+   * only once it is due. Oldest update first.
+   */
+  notifications(): ReceivedMessage[] {
+    return this.#phone.notifications(this.#nowSecs());
   }
 
   /** Applies `fault` to the next `count` publish requests, after any already queued. */
@@ -247,12 +240,18 @@ export class NtfyTestServer implements AsyncDisposable {
     });
   }
 
-  /** Forgets messages, the request count, queued faults, the mode and rate-limit state. */
+  /**
+   * Forgets messages, events, what the phone shows, the request counts, queued faults, the
+   * mode and rate-limit state.
+   */
   reset(): void {
     this.#messages.length = 0;
+    this.#events.length = 0;
+    this.#phone.reset();
     this.#faults.length = 0;
     this.#mode = "ok";
     this.#requests = 0;
+    this.#rateLimited = 0;
     this.#buckets.clear();
   }
 
@@ -265,6 +264,7 @@ export class NtfyTestServer implements AsyncDisposable {
         waiter.reject(new Error(`Server closed while waiting for ${waiter.count} ntfy messages`));
       }
       this.#waiters.clear();
+      this.#streams.close();
       await this.#server.shutdown();
     })();
     return this.#closed;
@@ -275,28 +275,55 @@ export class NtfyTestServer implements AsyncDisposable {
     return this.close();
   }
 
+  #nowSecs(): number {
+    return Math.floor(this.#now() / 1000);
+  }
+
   async #handle(request: Request, info: Deno.ServeHandlerInfo<Deno.NetAddr>): Promise<Response> {
     this.#requests++;
     const url = new URL(request.url);
-    const method = request.method;
-    const isWrite = method === "PUT" || method === "POST";
-    const publishing =
-      (isWrite && (url.pathname === "/" || TOPIC_PATTERN.test(url.pathname.slice(1)))) ||
-      ((isWrite || method === "GET") && PUBLISH_PATH.test(url.pathname));
+    const route = this.#route(request.method, url.pathname);
     try {
-      if (publishing) {
+      if (route !== undefined && route.kind !== "health" && route.kind !== "subscribe") {
         const fault = this.#faults.shift() ?? (this.#mode === "ok" ? undefined : this.#mode);
         if (fault) return await this.#fault(fault, request);
       }
       const visitor = this.#authenticate(request.headers, url.searchParams);
-      if (method === "GET" && url.pathname === "/v1/health") return json({ healthy: true });
-      if (!publishing) throw ntfyError(40401);
+      if (route === undefined) throw ntfyError(40401);
+      if (route.kind === "health") return json({ healthy: true });
+      if (route.kind === "subscribe") {
+        if (this.#options.requireAuth && visitor.user === undefined) throw ntfyError(40301);
+        return this.#streams.subscribe(request, url);
+      }
       this.#limitRequests(info.remoteAddr.hostname);
-      return json(await this.#publish(request, url, visitor));
+      if (route.kind === "publish") {
+        return json(await this.#publish(request, url, visitor, route.sequenceId));
+      }
+      return json(this.#clearOrDelete(route.kind, route.topic, route.sequenceId, visitor));
     } catch (error) {
       if (error instanceof NtfyHttpError) return json(error.toJSON(), error.http);
       throw error; // A bug in this server: Deno answers 500 and logs it.
     }
+  }
+
+  /** ntfy's router, for the paths this server knows; undefined is 404. */
+  #route(method: string, path: string): Route | undefined {
+    const isWrite = method === "PUT" || method === "POST";
+    if (method === "GET" && path === "/v1/health") return { kind: "health" };
+    if (TopicStreams.matches(method, path)) return { kind: "subscribe" };
+    if (isWrite && (path === "/" || TOPIC_PATTERN.test(path.slice(1)))) return { kind: "publish" };
+    if ((isWrite || method === "GET") && PUBLISH_PATH.test(path)) return { kind: "publish" };
+    if (!this.#sequenceIds) return undefined;
+    const sequence = SEQUENCE_PATH.exec(path);
+    if (sequence && isWrite) return { kind: "publish", sequenceId: sequence[2] };
+    if (sequence && method === "DELETE") {
+      return { kind: "delete", topic: sequence[1]!, sequenceId: sequence[2]! };
+    }
+    const clear = CLEAR_PATH.exec(path);
+    if (clear && method === "PUT") {
+      return { kind: "clear", topic: clear[1]!, sequenceId: clear[2]! };
+    }
+    return undefined;
   }
 
   #fault(fault: NtfyFault, request: Request): Promise<Response> | Response {
@@ -359,7 +386,7 @@ export class NtfyTestServer implements AsyncDisposable {
   #limitRequests(ip: string): void {
     const limit = this.#options.rateLimit;
     if (!limit) return;
-    const now = performance.now();
+    const now = this.#now();
     const bucket = this.#buckets.get(ip) ?? { tokens: limit.burst, at: now };
     bucket.tokens = Math.min(
       limit.burst,
@@ -367,11 +394,19 @@ export class NtfyTestServer implements AsyncDisposable {
     );
     bucket.at = now;
     this.#buckets.set(ip, bucket);
-    if (bucket.tokens < 1) throw ntfyError(42901);
+    if (bucket.tokens < 1) {
+      this.#rateLimited++;
+      throw ntfyError(42901);
+    }
     bucket.tokens -= 1;
   }
 
-  async #publish(request: Request, url: URL, visitor: Visitor): Promise<Record<string, unknown>> {
+  async #publish(
+    request: Request,
+    url: URL,
+    visitor: Visitor,
+    pathSequenceId?: string,
+  ): Promise<Record<string, unknown>> {
     let headers = request.headers;
     let topic: string;
     let body: { bytes: Uint8Array; limitReached: boolean };
@@ -396,7 +431,12 @@ export class NtfyTestServer implements AsyncDisposable {
 
     const query = url.searchParams;
     const param = (...names: string[]) => readParam(headers, query, ...names);
-    const nowSecs = Math.floor(Date.now() / 1000);
+    const nowSecs = this.#nowSecs();
+    // A server before 2.16 has no idea of sequences: the header and JSON field mean nothing.
+    const sequenceId = this.#sequenceIds
+      ? pathSequenceId ?? (param("x-sequence-id", "sequence-id", "sid") || undefined)
+      : undefined;
+    if (sequenceId !== undefined && !TOPIC_PATTERN.test(sequenceId)) throw ntfyError(40049);
     const title = param("x-title", "title", "t");
     const click = param("x-click", "click");
     const icon = param("x-icon", "icon");
@@ -452,6 +492,7 @@ export class NtfyTestServer implements AsyncDisposable {
       attach: attach || undefined,
       filename: filename || undefined,
       email: email || undefined,
+      sequenceId,
       method: request.method,
       path: url.pathname,
       query: Object.fromEntries(query),
@@ -462,8 +503,9 @@ export class NtfyTestServer implements AsyncDisposable {
     }) as unknown as ReceivedMessage;
     this.#record(record);
 
-    return compact({
+    const event = compact({
       id,
+      sequence_id: sequenceId,
       time,
       expires: nowSecs + EXPIRY_SECS,
       event: "message",
@@ -478,10 +520,42 @@ export class NtfyTestServer implements AsyncDisposable {
       attachment,
       content_type: markdown ? "text/markdown" : undefined,
     });
+    this.#streams.publish(event as Parameters<TopicStreams["publish"]>[0]);
+    return event;
+  }
+
+  /** A clear or delete of a sequence: recorded, applied to the phone view, answered. */
+  #clearOrDelete(
+    kind: "clear" | "delete",
+    topic: string,
+    sequenceId: string,
+    visitor: Visitor,
+  ): Record<string, unknown> {
+    if (DISALLOWED_TOPICS.has(topic)) throw ntfyError(40010);
+    if (this.#options.requireAuth && visitor.user === undefined) throw ntfyError(40301);
+    const nowSecs = this.#nowSecs();
+    const event = kind === "clear" ? "message_clear" : "message_delete";
+    const id = randomId(12);
+    this.#events.push({ event, id, topic, sequenceId, time: nowSecs });
+    if (kind === "clear") this.#phone.clear(topic, sequenceId, nowSecs);
+    else this.#phone.delete(topic, sequenceId, nowSecs);
+    const answer = {
+      id,
+      sequence_id: sequenceId,
+      time: nowSecs,
+      expires: nowSecs + EXPIRY_SECS,
+      event,
+      topic,
+    };
+    this.#streams.publish(answer);
+    return answer;
   }
 
   #record(message: ReceivedMessage): void {
     this.#messages.push(message);
+    const { id, topic, sequenceId, time } = message;
+    this.#events.push({ event: "message", id, topic, sequenceId, time });
+    this.#phone.publish(message, this.#nowSecs());
     this.#options.onMessage?.(message);
     for (const waiter of this.#waiters) {
       if (this.#messages.length >= waiter.count) {
@@ -504,48 +578,6 @@ export class NtfyTestServer implements AsyncDisposable {
  */
 export function startNtfyServer(options: NtfyServerOptions = {}): Promise<NtfyTestServer> {
   return Promise.resolve(new NtfyTestServer(options));
-}
-
-// --- Helpers -------------------------------------------------------------------------------
-
-/** Reads up to `limit` bytes, noting whether the body was longer (ntfy's util.Peek). */
-async function readBody(
-  request: Request,
-  limit: number,
-): Promise<{ bytes: Uint8Array; limitReached: boolean }> {
-  if (!request.body) return { bytes: new Uint8Array(), limitReached: false };
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  while (size <= limit) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.length;
-  }
-  if (size > limit) await reader.cancel();
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return { bytes: bytes.subarray(0, Math.min(size, limit)), limitReached: size > limit };
-}
-
-function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body) + "\n", {
-    status,
-    headers: {
-      "Content-Type": "application/json",
-      "Access-Control-Allow-Origin": "*",
-      ...headers,
-    },
-  });
-}
-
-function compact(record: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * ```sh
  * deno run --allow-net=127.0.0.1 tests/support/ntfy_server_main.ts --port 8080 \
- *   [--token tk_abc]... [--user alice:secret]... [--require-auth]
+ *   [--token tk_abc]... [--user alice:secret]... [--require-auth] [--no-sequence-ids]
  * ```
  *
  * @module
@@ -13,7 +13,7 @@
 import { startNtfyServer } from "./ntfy_server.ts";
 
 const USAGE = "Usage: ntfy_server_main.ts [--port N] [--token TK]... [--user USER:PASS]... " +
-  "[--require-auth]";
+  "[--require-auth] [--no-sequence-ids]";
 
 /** Parses the command line; throws a `TypeError` naming the bad argument. */
 function parseArgs(args: string[]) {
@@ -21,6 +21,7 @@ function parseArgs(args: string[]) {
   const tokens: string[] = [];
   const users: Record<string, string> = {};
   let requireAuth = false;
+  let sequenceIds = true;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {
@@ -41,10 +42,12 @@ function parseArgs(args: string[]) {
       }
       users[user] = rest.join(":");
     } else if (arg === "--require-auth") requireAuth = true;
+    // Behave like ntfy before 2.16.
+    else if (arg === "--no-sequence-ids") sequenceIds = false;
     else throw new TypeError(`Unknown argument "${arg}"`);
   }
   const auth = tokens.length > 0 || Object.keys(users).length > 0;
-  return { port, requireAuth, ...(auth ? { tokens, users } : {}) };
+  return { port, requireAuth, sequenceIds, ...(auth ? { tokens, users } : {}) };
 }
 
 if (import.meta.main) {

@@ -1,5 +1,6 @@
 // A raw client for wire-level daemon tests: writes any bytes, collects the responses.
 import { decodeResponse, FrameDecoder, type Response } from "../../protocol/mod.ts";
+import { writeAll } from "../../client/write_all.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -29,10 +30,7 @@ export async function rawClient(path: string) {
     get closed() {
       return closed;
     },
-    async write(bytes: Uint8Array) {
-      let written = 0;
-      while (written < bytes.byteLength) written += await conn.write(bytes.subarray(written));
-    },
+    write: (bytes: Uint8Array) => writeAll(conn, bytes),
     async waitFor(count: number, timeoutMs = 5_000) {
       const deadline = performance.now() + timeoutMs;
       while (responses.length < count && !closed && performance.now() < deadline) await sleep(2);

@@ -169,3 +169,33 @@ Deno.test("config show fails with exit code 1 and the file and line on a bad con
     assert.match(io.err(), /config\.toml:2: ntfy\.timeout_secs must be a positive number/);
   });
 });
+
+Deno.test("config set ntfy.sequence and the digest keys, then config show and get print them", async () => {
+  await withDirs(async ({ home, project }) => {
+    const env = { HOME: home };
+    const before = memoryIo(env, project);
+    assert.equal(await configCommand.run(["show"], before), 0);
+    assert.match(before.out(), /^sequence = "auto"$/m);
+    assert.match(before.out(), /^digest_after = 3$/m);
+    assert.match(before.out(), /^digest_window_secs = 10$/m);
+    assert.equal(
+      await configCommand.run(["set", "ntfy.sequence", "off"], memoryIo(env, project)),
+      0,
+    );
+    assert.equal(
+      await configCommand.run(["set", "daemon.digest_after", "0"], memoryIo(env, project)),
+      0,
+    );
+    const get = memoryIo(env, project);
+    assert.equal(await configCommand.run(["get", "ntfy.sequence"], get), 0);
+    assert.equal(get.out(), "off\n");
+    const json = memoryIo({ ...env, CLAUDE_NTFY_SEQUENCE: "on" }, project);
+    assert.equal(await configCommand.run(["show", "--json"], json), 0);
+    const shown = JSON.parse(json.out()).config;
+    assert.equal(shown.ntfy.sequence, "on", "the environment wins");
+    assert.equal(shown.daemon.digest_after, 0);
+    const bad = memoryIo(env, project);
+    assert.equal(await configCommand.run(["set", "ntfy.sequence", "sometimes"], bad), 1);
+    assert.match(bad.err(), /"auto", "on" or "off"/);
+  });
+});

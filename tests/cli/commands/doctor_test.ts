@@ -6,6 +6,7 @@ import { launcherPaths } from "../../../cli/install/deno_launcher.ts";
 import { hookCommandLine } from "../../../cli/install/hook_command_line.ts";
 import { CLI_ENTRY, createTestHome, REPO_ROOT, type TestHome } from "../../support/cli_process.ts";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
+import { HOOKED_EVENTS } from "../../../cli/install/hooked_events.ts";
 
 const TOPIC = "claude-k3v9q2m7x4p8w6z5";
 
@@ -43,7 +44,7 @@ Deno.test("doctor on a fresh setup fails on topic and hooks, says how to fix the
   );
   assert.match(
     result.stdout,
-    /^✗ No claude-ntfy hook registered.*\n(?: {4}looked in .*\n)+ {4}fix: "claude-ntfy init --install-hooks"/m,
+    /^✗ No claude-ntfy hook registered.*\n {4}the ntfy-notifier plugin is not enabled\n(?: {4}looked in .*\n)+ {4}fix: "claude plugin install ntfy-notifier@claude-ntfy" \(see the README\), or "claude-ntfy init --install-hooks"/m,
   );
   assert.match(result.stdout, /^! Daemon not running \(the next hook starts it\)$/m);
   assert.match(result.stdout, /^- ntfy not contacted \(--send publishes a test notification\)$/m);
@@ -81,7 +82,12 @@ Deno.test("doctor --send publishes a test notification and reports ntfy's messag
   assert.ok(!result.stdout.includes(TOPIC), "the topic is not printed in full");
   assert.match(
     result.stdout,
-    /^✓ Hooks registered\n {4}~\/\.claude\/settings\.json: Notification, PermissionRequest, Stop, PostToolUseFailure, UserPromptSubmit, PreToolUse, PostToolUse, PostToolBatch, SessionStart, SessionEnd, SubagentStop$/m,
+    new RegExp(
+      `^✓ Hooks registered in settings\\.json\n {4}~/\\.claude/settings\\.json: ${
+        HOOKED_EVENTS.map((entry) => entry.event).join(", ")
+      }$`,
+      "m",
+    ),
   );
 });
 
@@ -134,10 +140,12 @@ Deno.test("doctor fails when the daemon is down and hooks may not start it, coun
   await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n\n[daemon]\nautostart = false\n`);
   await Deno.mkdir(home.paths.spoolDir, { recursive: true, mode: 0o700 });
   await Deno.writeTextFile(`${home.paths.spoolDir}/1700000000000-42-abc.task`, "x");
+  await Deno.writeTextFile(`${home.paths.spoolDir}/1700000000001-42-abd.event`, "x");
+  await Deno.writeTextFile(`${home.paths.spoolDir}/.1700000000002-42-abe.event.1234abcd.tmp`, "x");
   const daemon = byId(await doctorJson(home), "daemon");
   assert.equal(daemon.status, "fail");
   assert.match(daemon.title, /daemon\.autostart is off/);
-  assert.ok(daemon.details!.includes(`1 notification(s) wait in ${home.paths.spoolDir}`));
+  assert.ok(daemon.details!.includes(`2 notification(s) wait in ${home.paths.spoolDir}`));
   assert.match(daemon.fix!, /claude-ntfy daemon start --detach/);
 });
 
@@ -201,14 +209,19 @@ Deno.test("doctor finds a broken settings.json, events registered twice and miss
   const missing = byId(report, "hooks-missing");
   assert.equal(
     missing.title,
-    "On in the config but not registered: PermissionRequest, PostToolUseFailure",
+    `Not registered, so never seen: ${
+      HOOKED_EVENTS.map((entry) => entry.event).filter((event) =>
+        event !== "Stop" && event !== "Notification"
+      ).join(", ")
+    }`,
   );
   const untracked = byId(report, "hooks-sessions");
   assert.equal(untracked.status, "warn");
   assert.equal(
     untracked.title,
+    // The same events as before the merge, in HOOKED_EVENTS's order (the one event list).
     "Not registered, so the daemon cannot tell you are back at the terminal: " +
-      "UserPromptSubmit, PreToolUse, PostToolUse, PostToolBatch, SessionStart, SessionEnd, SubagentStop",
+      "SessionStart, UserPromptSubmit, PreToolUse, PostToolUse, PostToolBatch, SubagentStop, SessionEnd",
   );
   const command = byId(report, "hooks-command");
   assert.equal(command.status, "fail", "/nonexistent/bin/claude-ntfy does not exist");
@@ -319,6 +332,86 @@ Deno.test("init --install-hooks under a Deno from npm's npx cache registers a la
       "hooks-runtime",
     );
     assert.equal(lasting.status, "ok", JSON.stringify(lasting));
+  } finally {
+    await home.cleanup();
+  }
+});
+
+/** What `claude plugin marketplace add` + `install` (+ `configure`) leave in a HOME. */
+async function installPluginFiles(home: string, options: Record<string, string> = {}) {
+  const id = "ntfy-notifier@claude-ntfy";
+  await Deno.mkdir(`${home}/.claude/plugins`, { recursive: true });
+  let settings: Record<string, unknown> = {};
+  try {
+    settings = JSON.parse(await Deno.readTextFile(`${home}/.claude/settings.json`));
+  } catch {
+    // No settings yet.
+  }
+  settings.enabledPlugins = { [id]: true };
+  if (Object.keys(options).length > 0) settings.pluginConfigs = { [id]: { options } };
+  await Deno.writeTextFile(`${home}/.claude/settings.json`, JSON.stringify(settings, null, 2));
+  await Deno.writeTextFile(
+    `${home}/.claude/plugins/installed_plugins.json`,
+    JSON.stringify({
+      version: 2,
+      plugins: {
+        [id]: [{
+          scope: "user",
+          installPath: `${home}/.claude/plugins/cache/claude-ntfy/ntfy-notifier/0.1.0`,
+          version: "0.1.0",
+        }],
+      },
+    }),
+  );
+}
+
+Deno.test("doctor with only the plugin: the plugin runs the hook, no bundle is needed, and the topic comes from its options", async () => {
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(`[ntfy]\nserver_url = "http://127.0.0.1:9"\n`);
+    await installPluginFiles(home.home, { topic: TOPIC });
+    const report = await doctorJson(home);
+    assert.equal(report.code, 0, JSON.stringify(report.checks, null, 2));
+    const plugin = byId(report, "plugin");
+    assert.equal(plugin.status, "ok");
+    assert.equal(
+      plugin.title,
+      "Claude Code plugin ntfy-notifier@claude-ntfy is enabled: it runs the hook",
+    );
+    assert.deepEqual(plugin.details, [
+      `installed (user scope, version 0.1.0) at ${home.home}/.claude/plugins/cache/claude-ntfy/ntfy-notifier/0.1.0`,
+      "enabledPlugins in ~/.claude/settings.json: true",
+      "options set: topic",
+    ]);
+    assert.equal(report.checks.find((entry) => entry.id === "hooks"), undefined);
+    assert.equal(byId(report, "topic").status, "ok", "the topic set in the plugin's options");
+    assert.equal(byId(report, "bundle").status, "skip");
+  } finally {
+    await home.cleanup();
+  }
+});
+
+Deno.test("doctor flags the plugin and settings.json hooks both running claude-ntfy, and says which to remove", async () => {
+  const home = await createTestHome();
+  try {
+    await home.writeConfig(`[ntfy]\ndefault_topic = "${TOPIC}"\n`);
+    const installed = await home.run(["init", "--global", "--install-hooks"]);
+    assert.equal(installed.code, 0, installed.stderr);
+    await installPluginFiles(home.home);
+    const result = await home.run(["doctor"]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stdout,
+      /^✗ Registered twice: the ntfy-notifier@claude-ntfy plugin and settings\.json both run claude-ntfy, so every event notifies twice\n {4}plugin ntfy-notifier@claude-ntfy: SessionStart, .*\n {4}~\/\.claude\/settings\.json: SessionStart, .*\n {4}fix: keep the plugin and remove the settings\.json entries: "claude-ntfy uninstall-hooks --global"; or keep settings\.json and disable the plugin: "claude plugin disable ntfy-notifier@claude-ntfy"$/m,
+    );
+    const report = await doctorJson(home);
+    assert.equal(byId(report, "hooks-double").status, "fail");
+    assert.equal(byId(report, "plugin").status, "ok");
+
+    // Following the advice clears it.
+    assert.equal((await home.run(["uninstall-hooks", "--global"])).code, 0);
+    const after = await doctorJson(home);
+    assert.equal(after.checks.find((entry) => entry.id === "hooks-double"), undefined);
   } finally {
     await home.cleanup();
   }

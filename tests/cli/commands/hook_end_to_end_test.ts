@@ -83,6 +83,10 @@ Stop = "claude-done"
 
 [hooks.priorities]
 PostToolUseFailure = 5
+
+# Each fixture's own message is checked: no digests.
+[daemon]
+digest_after = 0
 `;
 }
 

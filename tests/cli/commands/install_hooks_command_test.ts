@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { createInitCommand } from "../../../cli/commands/init.ts";
 import { uninstallHooksCommand } from "../../../cli/commands/uninstall_hooks.ts";
 import { hookCommandLine, type HookLauncher } from "../../../cli/install/hook_command_line.ts";
+import { HOOKED_EVENTS } from "../../../cli/install/hooked_events.ts";
 import { launcherPaths } from "../../../cli/install/deno_launcher.ts";
 import { memoryIo } from "./_io.ts";
 
@@ -16,20 +17,7 @@ const LAUNCHER = {
 function commandFor(home: string): string {
   return hookCommandLine({ ...LAUNCHER, deno: launcherPaths(home).script });
 }
-/** The events on by default, then those registered for the sessions. */
-const DEFAULT_EVENTS = [
-  "Notification",
-  "PermissionRequest",
-  "Stop",
-  "PostToolUseFailure",
-  "UserPromptSubmit",
-  "PreToolUse",
-  "PostToolUse",
-  "PostToolBatch",
-  "SessionStart",
-  "SessionEnd",
-  "SubagentStop",
-];
+const DEFAULT_EVENTS = HOOKED_EVENTS.map((entry) => entry.event);
 
 const init = createInitCommand({
   findLauncher: () => ({ launcher: LAUNCHER }),
@@ -66,15 +54,16 @@ function backups(dir: string): string[] {
   );
 }
 
-Deno.test("init --install-hooks writes the config and registers the default events in the project", async () => {
+Deno.test("init --install-hooks writes the config and registers the hooked events in the project, PermissionRequest with a longer timeout", async () => {
   await withDirs(async ({ home, project }) => {
     const io = memoryIo({ HOME: home }, project);
     assert.equal(await init.run(["--install-hooks"], io), 0, io.err());
     const settings = readJson(`${project}/.claude/settings.json`);
     assert.deepEqual(Object.keys(settings.hooks), DEFAULT_EVENTS);
     for (const event of DEFAULT_EVENTS) {
+      const timeout = event === "PermissionRequest" ? 120 : 10;
       assert.deepEqual(settings.hooks[event], [
-        { matcher: "", hooks: [{ type: "command", command: commandFor(home), timeout: 10 }] },
+        { matcher: "", hooks: [{ type: "command", command: commandFor(home), timeout }] },
       ]);
     }
     assert.ok(Deno.statSync(`${project}/.claude/ntfy-service/config.toml`).isFile);
@@ -113,7 +102,7 @@ Deno.test("init --install-hooks keeps other hooks, backs up, and a second run ch
     assert.match(second.out(), /Kept .*config\.toml/);
     assert.match(
       second.out(),
-      /No change: .*settings\.json already runs claude-ntfy for Notification/,
+      /No change: .*settings\.json already runs claude-ntfy for SessionStart, /,
     );
     assert.equal(Deno.readTextFileSync(`${project}/.claude/ntfy-service/config.toml`), configText);
     assert.equal(Deno.readTextFileSync(`${project}/.claude/settings.json`), settingsText);
@@ -121,13 +110,13 @@ Deno.test("init --install-hooks keeps other hooks, backs up, and a second run ch
   });
 });
 
-Deno.test("init --install-hooks registers what the config turns on, plus --events", async () => {
+Deno.test("init --install-hooks registers the hooked events, others the config turns on, plus --events", async () => {
   await withDirs(async ({ home, project }) => {
     await Deno.mkdir(`${project}/.claude/ntfy-service`, { recursive: true });
     await Deno.writeTextFile(
       `${project}/.claude/ntfy-service/config.toml`,
       '[ntfy]\ndefault_topic = "claude-k3v9q2m7x4p8w6z5"\n\n' +
-        "[hooks.events]\nPostToolUseFailure = false\nSessionStart = true\n",
+        "[hooks.events]\nPostToolUseFailure = false\nTaskCompleted = true\n",
     );
     const io = memoryIo({ HOME: home }, "/");
     assert.equal(
@@ -136,27 +125,17 @@ Deno.test("init --install-hooks registers what the config turns on, plus --event
         "--project",
         project,
         "--events",
-        "PreCompact, SessionEnd",
+        "PreCompact, Setup",
       ], io),
       0,
       io.err(),
     );
     assert.deepEqual(Object.keys(readJson(`${project}/.claude/settings.json`).hooks), [
-      "Notification",
-      "PermissionRequest",
-      "Stop",
-      "SessionStart",
-      // Registered for the sessions whatever the config says (they notify only when on).
-      "UserPromptSubmit",
-      "PreToolUse",
-      "PostToolUse",
-      "PostToolUseFailure",
-      "PostToolBatch",
-      "SessionEnd",
-      "SubagentStop",
-      "PreCompact",
+      ...DEFAULT_EVENTS,
+      "TaskCompleted",
+      "Setup",
     ]);
-    assert.match(io.err(), /the config turns PreCompact, SessionEnd off, so they do not notify/);
+    assert.match(io.err(), /the config turns PreCompact, Setup off, so they do not notify/);
   });
 });
 
@@ -225,13 +204,13 @@ Deno.test("init --install-hooks registers a compiled claude-ntfy as it is, with 
 Deno.test("init --install-hooks stops at a malformed settings.json and leaves it as it was", async () => {
   await withDirs(async ({ home, project }) => {
     await Deno.mkdir(`${project}/.claude`);
-    const broken = '{ "model": "opus", }';
+    const broken = '{ "model": "opus" "env": {} }';
     await Deno.writeTextFile(`${project}/.claude/settings.json`, broken);
     const io = memoryIo({ HOME: home }, project);
     assert.equal(await init.run(["--install-hooks"], io), 1);
     assert.match(
       io.err(),
-      /hooks not installed, .*settings\.json left unchanged: .*line 1, column 20/,
+      /hooks not installed, .*settings\.json left unchanged: .*line 1, column 19: comma expected/,
     );
     assert.equal(Deno.readTextFileSync(`${project}/.claude/settings.json`), broken);
     assert.deepEqual(backups(`${project}/.claude`), []);
@@ -282,7 +261,12 @@ Deno.test("uninstall-hooks removes only claude-ntfy's entries and says what it r
 
     const io = memoryIo({ HOME: home }, project);
     assert.equal(await uninstallHooksCommand.run([], io), 0, io.err());
-    assert.match(io.out(), /removed: Stop, Notification, PermissionRequest, PostToolUseFailure/);
+    assert.match(
+      io.out(),
+      new RegExp(
+        `removed: Stop, ${DEFAULT_EVENTS.filter((event) => event !== "Stop").join(", ")}\n`,
+      ),
+    );
     assert.equal(Deno.readTextFileSync(`${project}/.claude/settings.json`), original);
 
     const again = memoryIo({ HOME: home }, project);
@@ -318,5 +302,30 @@ Deno.test("uninstall-hooks reports a malformed settings.json and leaves it alone
     assert.equal(Deno.readTextFileSync(`${project}/.claude/settings.json`), "{oops");
     const usage = memoryIo({ HOME: home }, project);
     assert.equal(await uninstallHooksCommand.run(["--bogus"], usage), 64);
+  });
+});
+
+Deno.test("init --install-hooks refuses while the ntfy-notifier plugin is enabled, so that no event notifies twice", async () => {
+  await withDirs(async ({ home, project }) => {
+    const id = "ntfy-notifier@claude-ntfy";
+    await Deno.mkdir(`${home}/.claude/plugins`, { recursive: true });
+    await Deno.writeTextFile(
+      `${home}/.claude/settings.json`,
+      JSON.stringify({ enabledPlugins: { [id]: true } }),
+    );
+    await Deno.writeTextFile(
+      `${home}/.claude/plugins/installed_plugins.json`,
+      JSON.stringify({ version: 2, plugins: { [id]: [{ scope: "user", version: "0.1.0" }] } }),
+    );
+    const io = memoryIo({ HOME: home }, project);
+    assert.equal(await init.run(["--global", "--install-hooks"], io), 1);
+    assert.match(
+      io.err(),
+      /hooks not installed: the Claude Code plugin ntfy-notifier@claude-ntfy is enabled and already runs claude-ntfy for every event; .* claude plugin disable ntfy-notifier@claude-ntfy\n$/,
+    );
+    assert.deepEqual(readJson(`${home}/.claude/settings.json`), { enabledPlugins: { [id]: true } });
+    for (const path of [launcherPaths(home).script, `${home}/.claude/ntfy-service/config.toml`]) {
+      assert.throws(() => Deno.statSync(path), Deno.errors.NotFound, `${path} not written`);
+    }
   });
 });

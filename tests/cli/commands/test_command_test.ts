@@ -1,7 +1,7 @@
 // `claude-ntfy test` as users run it: a real CLI process in a temporary HOME, publishing to
 // the loopback ntfy server directly or through a real daemon.
 import assert from "node:assert/strict";
-import { buildTestTask, parsePriority } from "../../../cli/commands/test.ts";
+import { buildTestTask } from "../../../cli/commands/test.ts";
 import { defaultConfig } from "../../../core/config/config.ts";
 import { createTestHome } from "../../support/cli_process.ts";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
@@ -136,15 +136,6 @@ Deno.test("test rejects a bad priority or click URL with the usage exit code", a
   assert.match(priority.stderr, /--priority must be 1-5 or min, low, default, high, max, urgent/);
   const click = await home.run(["test", "--click", "not a url", "hi"]);
   assert.equal(click.code, 64);
-});
-
-Deno.test("parsePriority() reads numbers and ntfy's names", () => {
-  assert.deepEqual(
-    ["1", "5", "min", "LOW", "default", "high", "max", "urgent", "0", "6", "3.5", "loud", ""].map(
-      parsePriority,
-    ),
-    [1, 5, 1, 2, 3, 4, 5, 5, undefined, undefined, undefined, undefined, undefined],
-  );
 });
 
 Deno.test("buildTestTask() takes target settings from the config and the rest from the message", () => {

@@ -84,3 +84,32 @@ Deno.test("readHookStdin() treats a failing stream as the end of input", async (
   assert.equal(new TextDecoder().decode(input.bytes), "abc");
   assert.equal(input.timedOut, false);
 });
+
+/** A reader like `Deno.stdin` that hands out `chunks`, then ends (or never ends). */
+function chunkReader(chunks: Uint8Array[], endless = false) {
+  return {
+    read(buffer: Uint8Array): Promise<number | null> {
+      const chunk = chunks.shift();
+      if (chunk === undefined) return endless ? new Promise(() => {}) : Promise.resolve(null);
+      buffer.set(chunk);
+      return Promise.resolve(chunk.byteLength);
+    },
+  };
+}
+
+Deno.test("readHookStdin() reads a ByteReader such as Deno.stdin to the end", async () => {
+  const parts = ['{"hook_event_name":', '"Stop"}'].map((text) => encoder.encode(text));
+  const input = await readHookStdin(chunkReader(parts));
+  assert.equal(new TextDecoder().decode(input.bytes), '{"hook_event_name":"Stop"}');
+  assert.equal(input.truncated, false);
+  assert.equal(input.timedOut, false);
+});
+
+Deno.test("readHookStdin() cuts a ByteReader at maxBytes and gives up on one that never ends", async () => {
+  const cut = await readHookStdin(chunkReader([encoder.encode("abcdef")]), { maxBytes: 4 });
+  assert.equal(new TextDecoder().decode(cut.bytes), "abcd");
+  assert.equal(cut.truncated, true);
+  const open = await readHookStdin(chunkReader([encoder.encode("{}")], true), { timeoutMs: 50 });
+  assert.equal(new TextDecoder().decode(open.bytes), "{}");
+  assert.equal(open.timedOut, true);
+});

@@ -20,10 +20,18 @@ function probe(files: string[], extra: { execPath?: string; pathEnv?: string } =
 
 Deno.test("findHookLauncher() prefers the bundle run by this Deno", () => {
   const found = findHookLauncher(
-    probe([`${ROOT}/dist/claude-ntfy.js`, `${ROOT}/dist/claude-ntfy`, `${ROOT}/cli/main.ts`]),
+    probe([
+      `${ROOT}/dist/hook/claude-ntfy-hook.js`,
+      `${ROOT}/dist/claude-ntfy`,
+      `${ROOT}/cli/main.ts`,
+    ]),
   );
   assert.deepEqual(found, {
-    launcher: { kind: "bundle", deno: "/usr/bin/deno", bundle: `${ROOT}/dist/claude-ntfy.js` },
+    launcher: {
+      kind: "bundle",
+      deno: "/usr/bin/deno",
+      bundle: `${ROOT}/dist/hook/claude-ntfy-hook.js`,
+    },
   });
 });
 
@@ -54,7 +62,7 @@ Deno.test("findHookLauncher() falls back to the source with a warning that says 
 
 Deno.test("findHookLauncher() in a compiled executable registers that executable", () => {
   const found = findHookLauncher({
-    ...probe([`${ROOT}/dist/claude-ntfy.js`]),
+    ...probe([`${ROOT}/dist/hook/claude-ntfy-hook.js`]),
     execPath: "/home/me/.local/bin/claude-ntfy",
   });
   assert.deepEqual(found.launcher, {
@@ -66,7 +74,7 @@ Deno.test("findHookLauncher() in a compiled executable registers that executable
 Deno.test("findHookLauncher() names Deno by its PATH link, which survives upgrades", () => {
   const cellar = "/opt/homebrew/Cellar/deno/2.1.0/bin/deno";
   const found = findHookLauncher({
-    ...probe([`${ROOT}/dist/claude-ntfy.js`, "/opt/homebrew/bin/deno", "/usr/bin/deno"]),
+    ...probe([`${ROOT}/dist/hook/claude-ntfy-hook.js`, "/opt/homebrew/bin/deno", "/usr/bin/deno"]),
     execPath: cellar,
     pathEnv: "/usr/bin:/opt/homebrew/bin",
     realPath: (path) => path === "/opt/homebrew/bin/deno" ? cellar : path,
@@ -74,7 +82,7 @@ Deno.test("findHookLauncher() names Deno by its PATH link, which survives upgrad
   assert.deepEqual(found.launcher, {
     kind: "bundle",
     deno: "/opt/homebrew/bin/deno",
-    bundle: `${ROOT}/dist/claude-ntfy.js`,
+    bundle: `${ROOT}/dist/hook/claude-ntfy-hook.js`,
   });
 });
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { defaultConfig } from "../../../core/config/config.ts";
 import {
-  enabledEvents,
+  eventIsOn,
   eventsToRegister,
   installHooks,
-  SESSION_EVENTS,
   uninstallHooks,
 } from "../../../cli/install/install_hooks.ts";
+import { HOOKED_EVENTS, SESSION_EVENTS } from "../../../cli/install/hooked_events.ts";
 
 const COMMAND = "/usr/bin/deno run -A --quiet --no-prompt '/opt/my tools/dist/claude-ntfy.js' hook";
 const EVENTS = ["Notification", "PermissionRequest", "Stop", "PostToolUseFailure"];
@@ -165,14 +165,17 @@ Deno.test("installHooks() refuses a malformed settings.json and writes nothing",
   await withProject(async (project) => {
     const dir = `${project}/.claude`;
     await Deno.mkdir(dir);
-    const broken = '{\n  "model": "opus",\n  "hooks": {},\n}\n';
+    const broken = '{\n  "model": "opus"\n  "hooks": {}\n}\n';
     await Deno.writeTextFile(`${dir}/settings.json`, broken);
     assert.throws(
       () =>
         installHooks({ settingsPath: `${dir}/settings.json`, command: COMMAND, events: EVENTS }),
       (error: unknown) => {
         assert.ok(error instanceof SyntaxError);
-        assert.match(error.message, /settings\.json: Invalid JSON at line 4, column 1/);
+        assert.match(
+          error.message,
+          /settings\.json: Invalid JSON at line 3, column 3: comma expected/,
+        );
         assert.ok(error.message.includes(dir), "names the file");
         return true;
       },
@@ -218,50 +221,180 @@ Deno.test("uninstallHooks() leaves a missing file missing and a file without our
   });
 });
 
-Deno.test("eventsToRegister() takes the events the config turns on, the session events, then the extra ones", () => {
+Deno.test("eventsToRegister() takes every hooked event, whatever the config says, then the others it turns on and the extra ones", () => {
   const config = defaultConfig();
-  assert.deepEqual(enabledEvents(config), EVENTS);
-  assert.deepEqual(eventsToRegister(config), [
-    ...EVENTS,
-    ...SESSION_EVENTS.filter((event) => !EVENTS.includes(event)),
-  ]);
+  const hooked = HOOKED_EVENTS.map((entry) => entry.event);
+  assert.deepEqual(eventsToRegister(config), hooked);
   config.hooks.events.Stop = false;
-  config.hooks.events.SessionStart = true;
   config.hooks.events.Setup = true;
-  assert.deepEqual(enabledEvents(config), [
-    "Notification",
-    "PermissionRequest",
-    "PostToolUseFailure",
-    "SessionStart",
+  assert.deepEqual(eventsToRegister(config, ["Stop", "TaskCompleted"]), [
+    ...hooked,
     "Setup",
-  ]);
-  assert.deepEqual(eventsToRegister(config, ["PreCompact", "Notification"]), [
-    "Notification",
-    "PermissionRequest",
-    "PostToolUseFailure",
-    "SessionStart",
-    "Setup",
-    "UserPromptSubmit",
-    "PreToolUse",
-    "PostToolUse",
-    "PostToolBatch",
-    "SessionEnd",
-    "Stop",
-    "SubagentStop",
-    "PreCompact",
+    "TaskCompleted",
   ]);
 });
 
-Deno.test('enabledEvents() with "*" on takes every known event not turned off', () => {
+Deno.test('eventsToRegister() never registers "*" and registers the activity events even when they are off', () => {
   const config = defaultConfig();
   config.hooks.events = { "*": true, PreToolUse: false };
-  const events = enabledEvents(config);
-  assert.ok(events.includes("SessionEnd"));
-  assert.ok(events.includes("Stop"));
-  assert.ok(!events.includes("PreToolUse"));
+  const events = eventsToRegister(config);
+  for (const event of SESSION_EVENTS) assert.ok(events.includes(event), event);
   assert.ok(!events.includes("*"));
   assert.ok(
     eventsToRegister(config).includes("PreToolUse"),
     "registered for sessions all the same",
   );
+});
+
+Deno.test('eventIsOn() follows hooks.events, else its "*"', () => {
+  const config = defaultConfig();
+  assert.equal(eventIsOn(config, "Stop"), true);
+  assert.equal(eventIsOn(config, "PreToolUse"), false);
+  assert.equal(eventIsOn(config, "TaskCompleted"), false);
+  config.hooks.events["*"] = true;
+  assert.equal(eventIsOn(config, "TaskCompleted"), true);
+});
+
+/** Writes `text` as the project's .claude/settings.json; returns its path. */
+async function settingsFile(project: string, text: string): Promise<string> {
+  await Deno.mkdir(`${project}/.claude`, { recursive: true });
+  const path = `${project}/.claude/settings.json`;
+  await Deno.writeTextFile(path, text);
+  return path;
+}
+
+/** A settings.json kept by hand: comments, uneven indentation, trailing commas, odd numbers. */
+const HAND_WRITTEN = `// Claude Code settings, kept by hand
+{
+    "$schema": "https://json.schemastore.org/claude-code-settings.json",
+  "model":   "opus",        // the big one
+    "permissions": { "allow": ["Bash(npm test:*)", "Read",], },
+    "hooks": {
+        /* sounds */
+        "Stop": [
+            { "matcher": "", "hooks": [ { "type": "command", "command": "afplay Glass.aiff" } ] },
+        ],
+        "PreToolUse": [
+          {
+            "matcher": "Edit|Write",
+            "hooks": [{"type":"command","command":"\\"$CLAUDE_PROJECT_DIR\\"/.claude/hooks/format.sh"}]
+          }
+        ]
+    },
+    "env": {"FOO": "1", "BIG": 12345678901234567890, "RATIO": 1.50},
+}
+`;
+
+/** {@linkcode HAND_WRITTEN} with our entries for Stop and Notification, and nothing else changed. */
+const HAND_WRITTEN_INSTALLED = `// Claude Code settings, kept by hand
+{
+    "$schema": "https://json.schemastore.org/claude-code-settings.json",
+  "model":   "opus",        // the big one
+    "permissions": { "allow": ["Bash(npm test:*)", "Read",], },
+    "hooks": {
+        /* sounds */
+        "Stop": [
+            { "matcher": "", "hooks": [ { "type": "command", "command": "afplay Glass.aiff" } ] },
+            {
+                "matcher": "",
+                "hooks": [
+                    {
+                        "type": "command",
+                        "command": "claude-ntfy hook",
+                        "timeout": 10
+                    }
+                ]
+            },
+        ],
+        "PreToolUse": [
+          {
+            "matcher": "Edit|Write",
+            "hooks": [{"type":"command","command":"\\"$CLAUDE_PROJECT_DIR\\"/.claude/hooks/format.sh"}]
+          }
+        ],
+        "Notification": [
+            {
+                "matcher": "",
+                "hooks": [
+                    {
+                        "type": "command",
+                        "command": "claude-ntfy hook",
+                        "timeout": 10
+                    }
+                ]
+            }
+        ]
+    },
+    "env": {"FOO": "1", "BIG": 12345678901234567890, "RATIO": 1.50},
+}
+`;
+
+Deno.test("installHooks() adds only our entries to a hand-formatted settings.json; every other byte stays", async () => {
+  await withProject(async (project) => {
+    const path = await settingsFile(project, HAND_WRITTEN);
+    const events = ["Stop", "Notification"];
+    const report = installHooks({
+      settingsPath: path,
+      command: "claude-ntfy hook",
+      events,
+      now: NOW,
+    });
+    assert.deepEqual(report.added, events);
+    assert.equal(await Deno.readTextFile(path), HAND_WRITTEN_INSTALLED);
+    assert.equal(
+      Deno.readTextFileSync(report.backupPath!),
+      HAND_WRITTEN,
+      "the backup is the original",
+    );
+
+    const again = installHooks({
+      settingsPath: path,
+      command: "claude-ntfy hook",
+      events,
+      now: NOW,
+    });
+    assert.equal(again.written, false, "a second install changes nothing");
+  });
+});
+
+Deno.test("uninstallHooks() takes out only our entries from a hand-formatted settings.json, byte for byte", async () => {
+  await withProject(async (project) => {
+    const path = await settingsFile(project, HAND_WRITTEN_INSTALLED);
+    const report = uninstallHooks({ settingsPath: path, now: NOW });
+    assert.deepEqual(report.removed, ["Stop", "Notification"]);
+    assert.equal(await Deno.readTextFile(path), HAND_WRITTEN);
+  });
+});
+
+Deno.test("installHooks() changes only the command when ours is there with an old one", async () => {
+  await withProject(async (project) => {
+    const path = await settingsFile(project, HAND_WRITTEN_INSTALLED);
+    const report = installHooks({
+      settingsPath: path,
+      command: COMMAND,
+      events: ["Stop", "Notification"],
+      now: NOW,
+    });
+    assert.deepEqual(report.updated, ["Stop", "Notification"]);
+    assert.equal(
+      await Deno.readTextFile(path),
+      HAND_WRITTEN_INSTALLED.replaceAll('"claude-ntfy hook"', JSON.stringify(COMMAND)),
+    );
+  });
+});
+
+Deno.test("installHooks() keeps a settings.json's CRLF line ends, tabs and byte order mark", async () => {
+  await withProject(async (project) => {
+    const original = '\uFEFF{\r\n\t"model": "opus"\r\n}\r\n';
+    const path = await settingsFile(project, original);
+    installHooks({ settingsPath: path, command: "claude-ntfy hook", events: ["Stop"], now: NOW });
+    const text = await Deno.readTextFile(path);
+    assert.ok(
+      text.startsWith('\uFEFF{\r\n\t"model": "opus",\r\n\t"hooks": {\r\n\t\t"Stop": ['),
+      text,
+    );
+    assert.ok(!text.replaceAll("\r\n", "").includes("\n"), "no bare LF");
+    uninstallHooks({ settingsPath: path, now: NOW });
+    assert.equal(await Deno.readTextFile(path), original);
+  });
 });

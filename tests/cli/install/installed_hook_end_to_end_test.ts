@@ -43,12 +43,15 @@ Deno.test("a bundle in a path with spaces installs a hook command that sh runs a
   try {
     const tools = `${home.home}/My Tools/it's "claude-ntfy"`;
     const bundle = `${tools}/dist/claude-ntfy.js`;
-    const built = await run(
-      Deno.execPath(),
-      ["bundle", "--quiet", "--platform", "deno", "-o", bundle, "cli/main.ts"],
-      { env: home.env, cwd: REPO_ROOT },
-    );
-    assert.equal(built.code, 0, built.stderr);
+    const hookBundle = `${tools}/dist/hook/claude-ntfy-hook.js`;
+    for (const [out, entry] of [[bundle, "cli/main.ts"], [hookBundle, "cli/hook_main.ts"]]) {
+      const built = await run(
+        Deno.execPath(),
+        ["bundle", "--quiet", "--platform", "deno", "-o", out!, entry!],
+        { env: home.env, cwd: REPO_ROOT },
+      );
+      assert.equal(built.code, 0, built.stderr);
+    }
 
     const project = `${home.home}/Client Work/web app`;
     await Deno.mkdir(`${project}/.claude/ntfy-service`, { recursive: true });
@@ -68,7 +71,7 @@ Deno.test("a bundle in a path with spaces installs a hook command that sh runs a
     const settings = JSON.parse(await Deno.readTextFile(`${project}/.claude/settings.json`));
     const command: string = settings.hooks.Stop[0].hooks[0].command;
     assert.ok(
-      command.includes(`'${tools.replaceAll("'", `'\\''`)}/dist/claude-ntfy.js' hook`),
+      command.includes(`'${tools.replaceAll("'", `'\\''`)}/dist/hook/claude-ntfy-hook.js' hook`),
       command,
     );
     assert.match(command, / run -A --quiet --no-prompt /);

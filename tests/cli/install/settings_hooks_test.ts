@@ -1,9 +1,5 @@
 import assert from "node:assert/strict";
-import {
-  fromJsonNode,
-  parseJsonDocument,
-  stringifyJsonDocument,
-} from "../../../cli/install/json_document.ts";
+import { parseJsonc } from "../../../cli/install/jsonc_edit.ts";
 import {
   addHookEntries,
   findHookEntries,
@@ -22,21 +18,23 @@ const THEIR_PRE_TOOL = {
   hooks: [{ type: "command", command: "/opt/guard/check-bash.sh", timeout: 5 }],
 };
 
-function settings(value: unknown) {
-  return parseJsonDocument(JSON.stringify(value, null, 2));
+function settings(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function plain(document: ReturnType<typeof settings>): Record<string, unknown> {
-  return fromJsonNode(document) as Record<string, unknown>;
+function plain(text: string): Record<string, unknown> {
+  return parseJsonc(text) as Record<string, unknown>;
 }
 
 Deno.test("addHookEntries() adds our group after other tools' groups and keeps theirs as they were", () => {
-  const document = settings({
-    model: "opus",
-    hooks: { Stop: [THEIR_STOP], PreToolUse: [THEIR_PRE_TOOL] },
-    permissions: { allow: ["Read"] },
-  });
-  const changes = addHookEntries(document, { command: OURS, events: ["Notification", "Stop"] });
+  const { text: document, changes } = addHookEntries(
+    settings({
+      model: "opus",
+      hooks: { Stop: [THEIR_STOP], PreToolUse: [THEIR_PRE_TOOL] },
+      permissions: { allow: ["Read"] },
+    }),
+    { command: OURS, events: ["Notification", "Stop"] },
+  );
   assert.deepEqual(changes, { added: ["Notification", "Stop"], updated: [], unchanged: [] });
   const ourGroup = { matcher: "", hooks: [{ type: "command", command: OURS, timeout: 10 }] };
   assert.deepEqual(plain(document), {
@@ -54,39 +52,39 @@ Deno.test("addHookEntries() adds our group after other tools' groups and keeps t
 });
 
 Deno.test("addHookEntries() creates the hooks object when there is none", () => {
-  const document = settings({});
-  addHookEntries(document, { command: OURS, events: ["Stop"] });
-  assert.deepEqual(plain(document), {
+  const { text } = addHookEntries(settings({}), { command: OURS, events: ["Stop"] });
+  assert.deepEqual(plain(text), {
     hooks: { Stop: [{ matcher: "", hooks: [{ type: "command", command: OURS, timeout: 10 }] }] },
   });
 });
 
 Deno.test("addHookEntries() a second time changes nothing", () => {
-  const document = settings({ hooks: { Stop: [THEIR_STOP] } });
-  addHookEntries(document, { command: OURS, events: ["Stop", "Notification"] });
-  const once = stringifyJsonDocument(document);
-  const changes = addHookEntries(document, { command: OURS, events: ["Stop", "Notification"] });
-  assert.deepEqual(changes, { added: [], updated: [], unchanged: ["Stop", "Notification"] });
-  assert.equal(stringifyJsonDocument(document), once);
+  const events = ["Stop", "Notification"];
+  const once = addHookEntries(settings({ hooks: { Stop: [THEIR_STOP] } }), {
+    command: OURS,
+    events,
+  });
+  const twice = addHookEntries(once.text, { command: OURS, events });
+  assert.deepEqual(twice.changes, { added: [], updated: [], unchanged: ["Stop", "Notification"] });
+  assert.equal(twice.text, once.text);
 });
 
 Deno.test("addHookEntries() updates our old command in place, keeping its matcher, timeout and neighbours", () => {
-  const document = settings({
-    hooks: {
-      PostToolUseFailure: [{
-        matcher: "Bash",
-        hooks: [
-          { type: "command", command: "/opt/log-failure.sh" },
-          { type: "command", command: OLD_OURS, timeout: 30, async: true },
-        ],
-      }],
-      Stop: [{ hooks: [{ type: "command", command: OLD_OURS }] }],
-    },
-  });
-  const changes = addHookEntries(document, {
-    command: OURS,
-    events: ["PostToolUseFailure", "Stop"],
-  });
+  const { text: document, changes } = addHookEntries(
+    settings({
+      hooks: {
+        PostToolUseFailure: [{
+          matcher: "Bash",
+          hooks: [
+            { type: "command", command: "/opt/log-failure.sh" },
+            { type: "command", command: OLD_OURS, timeout: 30, async: true },
+          ],
+        }],
+        Stop: [{ hooks: [{ type: "command", command: OLD_OURS }] }],
+      },
+    }),
+    { command: OURS, events: ["PostToolUseFailure", "Stop"] },
+  );
   assert.deepEqual(changes, { added: [], updated: ["PostToolUseFailure", "Stop"], unchanged: [] });
   assert.deepEqual(plain(document).hooks, {
     PostToolUseFailure: [{
@@ -101,17 +99,19 @@ Deno.test("addHookEntries() updates our old command in place, keeping its matche
 });
 
 Deno.test("addHookEntries() removes duplicate entries of ours so an event notifies once", () => {
-  const document = settings({
-    hooks: {
-      Stop: [
-        { matcher: "", hooks: [{ type: "command", command: OURS, timeout: 10 }] },
-        THEIR_STOP,
-        { matcher: "", hooks: [{ type: "command", command: OLD_OURS }] },
-        { matcher: "", hooks: [THEIR_STOP.hooks[0], { type: "command", command: OLD_OURS }] },
-      ],
-    },
-  });
-  const changes = addHookEntries(document, { command: OURS, events: ["Stop"] });
+  const { text: document, changes } = addHookEntries(
+    settings({
+      hooks: {
+        Stop: [
+          { matcher: "", hooks: [{ type: "command", command: OURS, timeout: 10 }] },
+          THEIR_STOP,
+          { matcher: "", hooks: [{ type: "command", command: OLD_OURS }] },
+          { matcher: "", hooks: [THEIR_STOP.hooks[0], { type: "command", command: OLD_OURS }] },
+        ],
+      },
+    }),
+    { command: OURS, events: ["Stop"] },
+  );
   assert.deepEqual(changes.updated, ["Stop"]);
   assert.deepEqual(plain(document).hooks, {
     Stop: [
@@ -130,13 +130,10 @@ Deno.test("addHookEntries() rejects settings of the wrong shape without changing
       [{ hooks: { Stop: {} } }, /"hooks.Stop" must be an array/],
     ] as const
   ) {
-    const document = settings(value);
-    const before = stringifyJsonDocument(document);
-    assert.throws(() => addHookEntries(document, { command: OURS, events: ["Stop"] }), {
+    assert.throws(() => addHookEntries(settings(value), { command: OURS, events: ["Stop"] }), {
       name: "TypeError",
       message,
     });
-    assert.equal(stringifyJsonDocument(document), before);
   }
 });
 
@@ -154,8 +151,8 @@ Deno.test("removeHookEntries() removes only ours, and only the containers it emp
     },
     model: "opus",
   };
-  const document = settings(original);
-  assert.deepEqual(removeHookEntries(document), ["Stop", "Notification", "PostToolUseFailure"]);
+  const { text: document, removed } = removeHookEntries(settings(original));
+  assert.deepEqual(removed, ["Stop", "Notification", "PostToolUseFailure"]);
   assert.deepEqual(plain(document), {
     hooks: {
       Stop: [THEIR_STOP],
@@ -165,26 +162,24 @@ Deno.test("removeHookEntries() removes only ours, and only the containers it emp
     },
     model: "opus",
   });
-  assert.deepEqual(removeHookEntries(document), []);
+  assert.deepEqual(removeHookEntries(document), { text: document, removed: [] });
 });
 
 Deno.test("removeHookEntries() drops the hooks object only when it emptied it", () => {
   const ours = settings({ hooks: { Stop: [{ hooks: [{ type: "command", command: OURS }] }] } });
-  removeHookEntries(ours);
-  assert.deepEqual(plain(ours), {});
+  assert.equal(removeHookEntries(ours).text, "{}\n");
   const empty = settings({ hooks: {} });
-  assert.deepEqual(removeHookEntries(empty), []);
-  assert.deepEqual(plain(empty), { hooks: {} });
+  assert.deepEqual(removeHookEntries(empty), { text: empty, removed: [] });
 });
 
 Deno.test("findHookEntries() lists our entries with their matcher, not other tools'", () => {
-  const document = settings({
+  const document = plain(settings({
     hooks: {
       Stop: [THEIR_STOP, { hooks: [{ type: "command", command: OURS }] }],
       PostToolUseFailure: [{ matcher: "Bash", hooks: [{ type: "command", command: OLD_OURS }] }],
       PreToolUse: [THEIR_PRE_TOOL],
     },
-  });
+  }));
   assert.deepEqual(findHookEntries(document), [
     { event: "Stop", command: OURS, matcher: "" },
     { event: "PostToolUseFailure", command: OLD_OURS, matcher: "Bash" },

@@ -36,6 +36,9 @@ Deno.test("configTemplate() mentions every key, commented out at its default", (
       "# notify_subagents = false",
       "# enabled = true",
       "# patterns = []",
+      '# sequence = "auto"',
+      "# digest_after = 3",
+      "# digest_window_secs = 10",
     ]
   ) assert.ok(text.includes(`\n${line}\n`), line);
 });

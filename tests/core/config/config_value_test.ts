@@ -67,6 +67,7 @@ Deno.test("configKeys() lists every key of the Rust tool", () => {
       "ntfy.auth_token",
       "ntfy.timeout_secs",
       "ntfy.send_format",
+      "ntfy.sequence",
       "hooks.enabled",
       "hooks.never_filter_decision_hooks",
       "hooks.decision_hook_priority",
@@ -83,6 +84,8 @@ Deno.test("configKeys() lists every key of the Rust tool", () => {
       "daemon.max_queue_size",
       "daemon.retry_attempts",
       "daemon.retry_delay_secs",
+      "daemon.digest_after",
+      "daemon.digest_window_secs",
     ]
   ) assert.ok(keys.includes(key), key);
 });

@@ -353,3 +353,40 @@ Deno.test("loadConfig() reads one file once when the project is the home folder"
   assert.equal(reads, 1);
   assert.equal(files.length, 1);
 });
+
+Deno.test("loadConfig() reads ntfy.sequence from a file and CLAUDE_NTFY_SEQUENCE, and rejects others", () => {
+  const file = (text: string) => (path: string) => path.startsWith("/h/") ? text : null;
+  const defaults = loadConfig({ homeDir: "/h", env: () => undefined, readTextFile: () => null });
+  assert.equal(defaults.config.ntfy.sequence, "auto");
+  assert.equal(defaults.config.daemon.digest_after, 3);
+  assert.equal(defaults.config.daemon.digest_window_secs, 10);
+  const fromFile = loadConfig({
+    homeDir: "/h",
+    env: () => undefined,
+    readTextFile: file('[ntfy]\nsequence = "off"\n[daemon]\ndigest_after = 0\n'),
+  });
+  assert.equal(fromFile.config.ntfy.sequence, "off");
+  assert.equal(fromFile.config.daemon.digest_after, 0);
+  const fromEnv = loadConfig({
+    homeDir: "/h",
+    env: envOf({ CLAUDE_NTFY_SEQUENCE: "ON" }),
+    readTextFile: file('[ntfy]\nsequence = "off"\n'),
+  });
+  assert.equal(fromEnv.config.ntfy.sequence, "on", "the environment wins, in any case");
+  const error = errorOf(() =>
+    loadConfig({
+      homeDir: "/h",
+      env: () => undefined,
+      readTextFile: file('[ntfy]\nsequence = "yes"\n'),
+    })
+  );
+  assert.match(error.message, /ntfy\.sequence must be "auto", "on" or "off"/);
+  const window = errorOf(() =>
+    loadConfig({
+      homeDir: "/h",
+      env: () => undefined,
+      readTextFile: file("[daemon]\ndigest_window_secs = 0\n"),
+    })
+  );
+  assert.match(window.message, /daemon\.digest_window_secs must be a positive number/);
+});

@@ -218,3 +218,12 @@ Deno.test("resolveNotification() fails with CONFIG_NO_TOPIC when there is nowher
   const skipped = resolveNotification(fixtureEvent("session_start.json"), defaultConfig(), CONTEXT);
   assert.equal(skipped.kind, "skip", "a disabled event needs no topic");
 });
+
+Deno.test("resolveNotification() puts ntfy.sequence on the target unless it is the default auto", () => {
+  const auto = send(fixtureEvent("stop.json"), configured(() => {}));
+  assert.equal("sequence" in auto.task.target, false);
+  for (const mode of ["on", "off"] as const) {
+    const { task } = send(fixtureEvent("stop.json"), configured((c) => c.ntfy.sequence = mode));
+    assert.equal(task.target.sequence, mode);
+  }
+});

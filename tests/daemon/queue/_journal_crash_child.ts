@@ -3,15 +3,14 @@
 // runs until the parent kills it with SIGKILL. Args: <journal dir> <id prefix>.
 import { Journal } from "../../../daemon/queue/journal.ts";
 import { sampleTask } from "./_tasks.ts";
+import { writeAllSync } from "../../../client/write_all.ts";
 
 const [dir, prefix] = Deno.args;
 if (!dir || !prefix) throw new Error("usage: _journal_crash_child.ts <dir> <prefix>");
 const { journal } = await Journal.open(dir, { compactAfterBytes: 64 * 1024 });
 const encoder = new TextEncoder();
 function say(line: string): void {
-  const bytes = encoder.encode(line + "\n");
-  let offset = 0;
-  while (offset < bytes.length) offset += Deno.stdout.writeSync(bytes.subarray(offset));
+  writeAllSync(Deno.stdout, encoder.encode(line + "\n"));
 }
 
 let sequence = 0;

@@ -114,8 +114,8 @@ Deno.test("maskTask() hides auth, URL passwords and secret action headers, nothi
     },
   };
   const masked = maskTask(task);
-  deepEqual(masked.target.auth, { type: "bearer", token: "****" });
-  deepEqual(masked.message.actions?.[0]?.headers, { Authorization: "****", "X-Trace": "1" });
+  deepEqual(masked.target.auth, { type: "bearer", token: "********" });
+  deepEqual(masked.message.actions?.[0]?.headers, { Authorization: "********", "X-Trace": "1" });
   equal(masked.target.topic, "alerts");
   equal(task.target.auth?.type === "bearer" && task.target.auth.token, "tk_secret");
 
@@ -127,7 +127,7 @@ Deno.test("maskTask() hides auth, URL passwords and secret action headers, nothi
       auth: { type: "basic", username: "ada", password: "pw" },
     },
   });
-  deepEqual(basic.target.auth, { type: "basic", username: "ada", password: "****" });
-  equal(basic.target.serverUrl, "https://ada:****@ntfy.example.com/");
+  deepEqual(basic.target.auth, { type: "basic", username: "ada", password: "********" });
+  equal(basic.target.serverUrl, "https://ada:********@ntfy.example.com/");
   ok(!JSON.stringify(maskDeadLetter({ ...letter("z", "tk_z"), failedAt: 0 })).includes("tk_z"));
 });

@@ -9,6 +9,7 @@ import { Logger } from "../../../daemon/log.ts";
 import type { NotificationTask } from "../../../protocol/mod.ts";
 import { waitFor } from "../../support/wait_for.ts";
 import { sampleTask, withTempDir } from "./_tasks.ts";
+import { errorMessage } from "../../../protocol/error_message.ts";
 
 /** Never settles: tasks stay in flight. */
 const stalled: QueueDelivery["publish"] = () => new Promise(() => {});
@@ -18,7 +19,7 @@ const refused: QueueDelivery["publish"] = () => Promise.reject(new Error("HTTP 4
 function delivery(publish: QueueDelivery["publish"]): QueueDelivery {
   return {
     publish,
-    classify: (error) => ({ retryable: false, message: (error as Error).message }),
+    classify: (error) => ({ retryable: false, message: errorMessage(error) }),
     retryDelayMs: () => null,
   };
 }

@@ -15,7 +15,7 @@ const taskFiles = (dir: string) =>
 
 function admission(dir: string, acceptTask: AcceptTask, held: Set<string> = new Set()) {
   const lines: string[] = [];
-  const spool = admitSpooledTasks(dir, {
+  const { spool } = admitSpooledTasks(dir, {
     acceptTask,
     takeEvent: () => Promise.reject(new Error("no events in these tests")),
     queue: { has: (id) => held.has(id) },
