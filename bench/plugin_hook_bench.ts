@@ -16,6 +16,7 @@ import { BenchHome, BUNDLE, HOOK_RUN_FLAGS, REPO_ROOT } from "./_bench_home.ts";
 import { cleanupAll, cleanupOnSignals } from "./_cleanup.ts";
 import { fixturePath } from "./_phase_end_to_end.ts";
 import { summarize, type Summary } from "./_stats.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 interface Variant {
   readonly key: string;
@@ -61,7 +62,7 @@ async function runOnce(
   if (variant.arrives) {
     // Not timed: only makes sure every hook run really delivered.
     await arrivals.until(expected, 10_000).catch((error) => {
-      variant.failures.push((error as Error).message);
+      variant.failures.push(errorMessage(error));
     });
   }
   return wall;

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { connect, type ConnectOptions, type DaemonClient } from "../client/client.ts";
+import type { ConnectOptions } from "../client/connect_options.ts";
+import type { DaemonClient } from "../client/daemon_client.ts";
 import type { DaemonPaths } from "../client/paths.ts";
 
 /** Who is calling the daemon. */
@@ -77,6 +78,12 @@ export function daemonConnectOptions(
  * });
  * ```
  */
-export function connectDaemon(paths: DaemonPaths, caller: DaemonCaller): Promise<DaemonClient> {
+export async function connectDaemon(
+  paths: DaemonPaths,
+  caller: DaemonCaller,
+): Promise<DaemonClient> {
+  // Loaded here, not with this module: the hook only needs the options above, and the
+  // session client is code it would load on every event for nothing.
+  const { connect } = await import("../client/daemon_client.ts");
   return connect(daemonConnectOptions(paths, caller));
 }

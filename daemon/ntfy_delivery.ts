@@ -11,6 +11,7 @@ import { retryDelayMs } from "../core/ntfy/retry_policy.ts";
 import { publishWithSequences, SequenceSupport } from "../core/ntfy/sequence_support.ts";
 import type { PublishFailure } from "./delivery/delivery_engine_options.ts";
 import type { QueueDelivery } from "./queue/durable_queue_options.ts";
+import { errorMessage } from "../protocol/error_message.ts";
 
 /** ntfy's code for too many failed logins: a 429 that waiting does not fix. */
 const AUTH_FAILURE_LIMIT_CODE = 42909;
@@ -68,5 +69,5 @@ export function classifyPublishError(error: unknown): PublishFailure {
       ...(rateLimited ? { rateLimit: retryAfterMs === undefined ? {} : { retryAfterMs } } : {}),
     };
   }
-  return { retryable: true, message: (error as Error)?.message ?? String(error) };
+  return { retryable: true, message: errorMessage(error) };
 }

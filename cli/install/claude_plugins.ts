@@ -8,6 +8,7 @@
  */
 
 import { readSettingsFile, settingsPath } from "./settings_file.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** The plugin's name in `.claude-plugin/plugin.json` and `marketplace.json`. */
 export const PLUGIN_NAME = "ntfy-notifier";
@@ -240,7 +241,7 @@ export function readPluginStates(options: { homeDir: string; projectDir?: string
   try {
     installed = readInstalled(installedPath);
   } catch (error) {
-    problems.push(`Cannot read ${installedPath}: ${(error as Error).message}`);
+    problems.push(`Cannot read ${installedPath}: ${errorMessage(error)}`);
   }
   return {
     plugins: pluginStates({ switches, installed, projectDir: options.projectDir }),

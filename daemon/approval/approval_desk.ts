@@ -40,6 +40,7 @@ import {
 } from "./reply_subscription.ts";
 import { storedReplyTopic } from "./reply_topic_file.ts";
 import { type AwaitedToolCall, awaitedToolCall, sessionMovedOn } from "./session_moved_on.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** The daemon answers this long before the hook stops waiting, so the answer arrives. */
 export const ANSWER_MARGIN_MS = 3_000;
@@ -239,7 +240,7 @@ export class ApprovalDesk {
     try {
       replyTopic = approval.reply_topic ?? storedReplyTopic(this.#options.stateDir);
     } catch (error) {
-      log.warn("approval off: no reply topic", { error: (error as Error).message });
+      log.warn("approval off: no reply topic", { error: errorMessage(error) });
       return undefined;
     }
     const target = task.target;
@@ -307,7 +308,7 @@ export class ApprovalDesk {
     } catch (error) {
       log.warn("cannot clear the approval notification", {
         request: id,
-        error: (error as Error).message,
+        error: errorMessage(error),
       });
     }
     log.info("approval ended", { request: id, outcome: describe(ending) });

@@ -9,6 +9,7 @@
 
 import type { NtfyAuth } from "../../protocol/mod.ts";
 import type { Logger } from "../log.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** A message read from the topic. */
 export interface TopicMessage {
@@ -142,9 +143,7 @@ export class ReplySubscription {
       if (this.#stopping.signal.aborted) break;
       const opened = this.#connects > connectsBefore;
       if (opened) pause = retryMs;
-      const why = failure === undefined
-        ? "the server closed it"
-        : (failure as Error)?.message ?? String(failure);
+      const why = failure === undefined ? "the server closed it" : errorMessage(failure);
       // A stream that was open and dropped is routine; one that never opens is not.
       const fields = { topic, reason: why, retryInMs: Math.round(pause) };
       if (opened) log.info("reply subscription dropped; reconnecting", fields);

@@ -27,6 +27,7 @@ import {
   type JournalSettings as Settings,
   resolveJournalOptions,
 } from "./journal_options.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** The journal file's name inside the journal directory. */
 export const JOURNAL_FILE_NAME = "tasks.journal";
@@ -364,7 +365,7 @@ export class Journal {
     try {
       this.#queue.append(this.#encoder, record);
     } catch (error) {
-      this.#settings.onWarning(`Cannot journal ${record.type} record: ${(error as Error).message}`);
+      this.#settings.onWarning(`Cannot journal ${record.type} record: ${errorMessage(error)}`);
       return;
     }
     if (this.#flushQueued || this.#lazyWriteTimer !== undefined) return;
@@ -439,7 +440,7 @@ export class Journal {
   async #undoWrite(start: number, error: unknown, batch: RecordBatch): Promise<void> {
     const failure = new QueueError(
       QueueErrorCode.WriteFailed,
-      `Cannot write journal ${this.#path}: ${(error as Error).message}`,
+      `Cannot write journal ${this.#path}: ${errorMessage(error)}`,
       { cause: error },
     );
     try {
@@ -456,7 +457,7 @@ export class Journal {
   #fail(error: unknown): void {
     this.#failure ??= new QueueError(
       QueueErrorCode.WriteFailed,
-      `Journal ${this.#path} failed and refuses writes until restart: ${(error as Error).message}`,
+      `Journal ${this.#path} failed and refuses writes until restart: ${errorMessage(error)}`,
       { cause: error },
     );
     this.#settings.onWarning(this.#failure.message);
@@ -543,7 +544,7 @@ export class Journal {
     this.#compactionTail = [];
     this.#compacting = this.#compact(snapshot).catch((error) => {
       this.#compactionBackoffBytes = this.#fileBytes * 2;
-      this.#settings.onWarning(`Journal compaction failed: ${(error as Error).message}`);
+      this.#settings.onWarning(`Journal compaction failed: ${errorMessage(error)}`);
     }).finally(() => {
       this.#compactionTail = undefined;
       this.#compacting = undefined;

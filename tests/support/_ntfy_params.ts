@@ -1,5 +1,6 @@
 // ntfy's request parsing, ported from its server (server/util.go, server/actions.go,
 // server/errors.go, util/time.go) for the loopback test server. Pure: no I/O.
+import { errorMessage } from "../../protocol/error_message.ts";
 
 /** An ntfy error answer: its stable code, HTTP status and text. */
 export class NtfyHttpError extends Error {
@@ -379,7 +380,7 @@ export function parseActions(value: string): ParsedAction[] {
   try {
     raw = text.startsWith("[") ? parseJsonActions(text) : parseShortActions(text);
   } catch (error) {
-    throw ntfyError(40018, (error as Error).message);
+    throw ntfyError(40018, errorMessage(error));
   }
   const actions = raw.map(normalizeAction);
   if (actions.length > 3) throw ntfyError(40018, "only 3 actions allowed");

@@ -11,6 +11,7 @@
  */
 
 import { startNtfyServer } from "./ntfy_server.ts";
+import { errorMessage } from "../../protocol/error_message.ts";
 
 const USAGE = "Usage: ntfy_server_main.ts [--port N] [--token TK]... [--user USER:PASS]... " +
   "[--require-auth] [--no-sequence-ids]";
@@ -55,7 +56,7 @@ if (import.meta.main) {
   try {
     options = parseArgs(Deno.args);
   } catch (error) {
-    console.error(`${(error as Error).message}\n${USAGE}`);
+    console.error(`${errorMessage(error)}\n${USAGE}`);
     Deno.exit(2);
   }
   const server = await startNtfyServer({
