@@ -84,6 +84,14 @@ function isPlaceholder(value: string): boolean {
     bare.includes(MASK) || code;
 }
 
+/**
+ * `PWD=/tmp`: the shell's working directory, not a password. `PWD` stays a secret's name
+ * elsewhere (`Pwd=…` in a connection string), so only a path value is let through.
+ */
+function isWorkingDirectory(name: string, value: string): boolean {
+  return /^pwd$/i.test(name) && /^["']?[/~]/.test(value);
+}
+
 /** Whether a value looks machine-made rather than like a word of prose. */
 export function looksRandom(value: string): boolean {
   const bare = value.replace(/^["']|["']$/g, "");
@@ -181,10 +189,25 @@ function maskAssignmentWithin(
     );
     return inner === value ? match : `${prefix}${inner}`;
   }
-  if (isPlaceholder(value)) return match;
+  if (isPlaceholder(value) || isWorkingDirectory(name, value)) return match;
   if (sign === ":" && !quoted && !looksRandom(value)) return match;
   return `${prefix}${keepQuotes(value)}`;
 }
+
+/** The prefixes of cloud access key ids (AWS: `AKIA…`, `ASIA…`). */
+const KEY_ID_PREFIXES = "AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA";
+/** The prefixes of well-known tokens. */
+const TOKEN_PREFIXES =
+  "gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-ant-|sk-|npm_|tk_|AIza|hf_|pypi-";
+
+/**
+ * A masked value that still shows its token's prefix (`ghp_***`, `AKIA***`, `eyJ***`), as
+ * the built-in rules leave it.
+ */
+export const MASKED_PREFIX = new RegExp(
+  `\\b(?:${TOKEN_PREFIXES}|${KEY_ID_PREFIXES}|eyJ)\\*\\*\\*`,
+  "g",
+);
 
 /** The built-in rules, in the order they run. */
 export const SECRET_RULES: readonly SecretRule[] = [
@@ -211,14 +234,19 @@ export const SECRET_RULES: readonly SecretRule[] = [
     replace: (_match, flag, user) => `${flag}${user}:${MASK}`,
   },
   {
+    // mysql -pS3cret, sshpass -pS3cret, 7z -pS3cret: the password glued to -p.
+    name: "password glued to -p",
+    pattern: /(\s-p)(?![\s*])([^\s;&|]{3,})/g,
+    replace: (match, flag, value) => isPlaceholder(value) ? match : `${flag}${MASK}`,
+  },
+  {
     name: "cloud access key id",
-    pattern: /\b(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b/g,
+    pattern: new RegExp(`\\b(${KEY_ID_PREFIXES})[A-Z0-9]{16}\\b`, "g"),
     replace: (_match, prefix) => `${prefix}${MASK}`,
   },
   {
     name: "well-known token",
-    pattern:
-      /\b(gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-ant-|sk-|npm_|tk_|AIza|hf_|pypi-)([A-Za-z0-9_\-]{16,})/g,
+    pattern: new RegExp(`\\b(${TOKEN_PREFIXES})([A-Za-z0-9_\\-]{16,})`, "g"),
     replace: (_match, prefix) => `${prefix}${MASK}`,
   },
   {
