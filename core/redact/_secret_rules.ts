@@ -146,28 +146,21 @@ const ASSIGNMENT_SOURCE =
   `(?<![A-Za-z0-9_.]|[A-Za-z0-9_.]-)(["']?)${NAME}\\1([ \\t]*)(=|:(?!//))([ \\t]*)${VALUE}`;
 const ASSIGNMENT = new RegExp(ASSIGNMENT_SOURCE, "g");
 
-function maskAssignment(
-  match: string,
-  quote: string,
-  name: string,
-  before: string,
-  sign: string,
-  after: string,
-  value: string,
-): string {
-  return maskAssignmentWithin(true, match, quote, name, before, sign, after, value);
-}
-
-function maskAssignmentWithin(
-  lookInside: boolean,
-  match: string,
-  quote: string,
-  name: string,
-  before: string,
-  sign: string,
-  after: string,
-  value: string,
-): string {
+/**
+ * The mask for one match of {@linkcode ASSIGNMENT}: `groups` are what `replace` passes
+ * (the match, then the quote, name, space, sign, space and value). With `lookInside`, a
+ * value that is not a secret's is searched for an assignment of its own.
+ */
+function maskAssignment(lookInside: boolean, groups: readonly string[]): string {
+  const [match, quote, name, before, sign, after, value] = groups as readonly [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const quoted = value[0] === '"' || value[0] === "'";
   const prefix = `${quote}${name}${quote}${before}${sign}${after}`;
   if (!isSecretName(name)) {
@@ -175,17 +168,7 @@ function maskAssignmentWithin(
     // The value may itself hold an assignment (OPTS=--password=x): look inside it, once.
     const inner = value.replace(
       new RegExp(ASSIGNMENT_SOURCE, "g"),
-      (...groups: string[]) =>
-        maskAssignmentWithin(
-          false,
-          groups[0]!,
-          groups[1]!,
-          groups[2]!,
-          groups[3]!,
-          groups[4]!,
-          groups[5]!,
-          groups[6]!,
-        ),
+      (...found: string[]) => maskAssignment(false, found),
     );
     return inner === value ? match : `${prefix}${inner}`;
   }
@@ -267,7 +250,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // NAME=value, "NAME": "value", NAME: value (the colon form only for values that look
     // machine-made or are quoted, so prose such as "Key: the login flow" is left alone).
     pattern: ASSIGNMENT,
-    replace: maskAssignment,
+    replace: (...groups) => maskAssignment(true, groups),
   },
   {
     name: "random-looking token",
