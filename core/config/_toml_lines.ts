@@ -42,18 +42,25 @@ export function splitDottedKey(text: string): string[] {
   return parts;
 }
 
-/** Counts unbalanced `[` and `{` in a value, ignoring brackets inside strings and comments. */
-function openBrackets(value: string): number {
-  let depth = 0;
+/** The characters of a TOML value outside its strings, with their index (a comment's `#` too). */
+export function* outsideStrings(value: string): Generator<[number, string]> {
   let quote = "";
   for (let index = 0; index < value.length; index++) {
-    const char = value[index];
+    const char = value[index]!;
     if (quote) {
       if (char === "\\" && quote === '"') index++;
       else if (char === quote) quote = "";
     } else if (char === '"' || char === "'") quote = char;
-    else if (char === "#") break;
-    else if (char === "[" || char === "{") depth++;
+    else yield [index, char];
+  }
+}
+
+/** Counts unbalanced `[` and `{` in a value, ignoring brackets inside strings and comments. */
+function openBrackets(value: string): number {
+  let depth = 0;
+  for (const [, char] of outsideStrings(value)) {
+    if (char === "#") break;
+    if (char === "[" || char === "{") depth++;
     else if (char === "]" || char === "}") depth--;
   }
   return depth;

@@ -6,7 +6,7 @@
 
 import { parse, stringify } from "smol-toml";
 import { parseConfigText, readTextFileOrNull } from "./load_config.ts";
-import { scanToml } from "./_toml_lines.ts";
+import { outsideStrings, scanToml } from "./_toml_lines.ts";
 import type { ConfigValue } from "./config_value.ts";
 import { writePrivateFile } from "./write_private_file.ts";
 
@@ -67,14 +67,8 @@ function samePath(a: readonly string[], b: readonly string[]): boolean {
 
 /** The comment after a value on one line (`  # why`), or `""`. */
 function trailingComment(value: string): string {
-  let quote = "";
-  for (let index = 0; index < value.length; index++) {
-    const char = value[index];
-    if (quote) {
-      if (char === "\\" && quote === '"') index++;
-      else if (char === quote) quote = "";
-    } else if (char === '"' || char === "'") quote = char;
-    else if (char === "#") return `  ${value.slice(index).trimEnd()}`;
+  for (const [index, char] of outsideStrings(value)) {
+    if (char === "#") return `  ${value.slice(index).trimEnd()}`;
   }
   return "";
 }

@@ -32,8 +32,15 @@ export const KNOWN_HOOK_EVENTS: readonly string[] = [
   "SessionEnd",
 ];
 
-/** Notification types that mean Claude is waiting for the user. */
-const WAITING_NOTIFICATIONS = ["permission_prompt", "idle_prompt", "elicitation_dialog"];
+/** What a session can wait for: a permission dialog, its next prompt, or an answer. */
+export type WaitKind = "permission" | "input" | "question";
+
+/** `Notification` types that mean Claude is waiting for the user, and what it waits for. */
+export const NOTIFICATION_WAITS: Readonly<Record<string, WaitKind>> = {
+  permission_prompt: "permission",
+  idle_prompt: "input",
+  elicitation_dialog: "question",
+};
 
 /** A string field of the payload, or `undefined`. */
 export function payloadString(event: HookEvent, key: string): string | undefined {
@@ -59,7 +66,7 @@ export function waitsForUser(event: HookEvent): boolean {
   if (event.name === "PermissionRequest") return true;
   if (event.name !== "Notification") return false;
   const type = payloadString(event, "notification_type");
-  return type === undefined || WAITING_NOTIFICATIONS.includes(type);
+  return type === undefined || Object.hasOwn(NOTIFICATION_WAITS, type);
 }
 
 /**

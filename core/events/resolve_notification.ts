@@ -9,7 +9,7 @@ import type { NotificationTask, NtfyAuth, NtfyTarget, Priority } from "../../pro
 import type { Config } from "../config/config.ts";
 import { ConfigError } from "../config/config_error.ts";
 import { splitTopicUrl } from "../config/topic_url.ts";
-import { SecretRedactor } from "../redact/secret_redactor.ts";
+import { SecretRedactor, type SecretRedactorOptions } from "../redact/secret_redactor.ts";
 import { renderNotification } from "../templates/render_notification.ts";
 import { renderTemplate } from "../templates/render_template.ts";
 import { type SessionVariables, templateVariables } from "../templates/template_variables.ts";
@@ -103,16 +103,21 @@ function unique(values: readonly string[]): string[] {
 }
 
 /**
- * The redactor the configuration asks for, or `undefined` when `redact.enabled` is off.
- * It also masks the configured ntfy credentials, should they turn up in a payload.
+ * What the configuration asks a redactor to mask besides its built-in rules, whether or
+ * not `redact.enabled` is on: `redact.patterns`, and the configured ntfy credentials,
+ * should they turn up in a payload.
  */
-export function redactorFromConfig(config: Config): SecretRedactor | undefined {
-  if (!config.redact.enabled) return undefined;
+export function redactorOptions(config: Config): SecretRedactorOptions {
   const { auth_token: token, password } = config.ntfy;
-  return new SecretRedactor({
+  return {
     patterns: config.redact.patterns,
     secrets: [token, password].filter((secret): secret is string => secret !== undefined),
-  });
+  };
+}
+
+/** The redactor the configuration asks for, or `undefined` when `redact.enabled` is off. */
+export function redactorFromConfig(config: Config): SecretRedactor | undefined {
+  return config.redact.enabled ? new SecretRedactor(redactorOptions(config)) : undefined;
 }
 
 /**

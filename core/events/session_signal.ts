@@ -7,10 +7,9 @@
  * @module
  */
 
-import { type HookEvent, payloadString } from "./hook_event.ts";
+import { type HookEvent, NOTIFICATION_WAITS, payloadString, type WaitKind } from "./hook_event.ts";
 
-/** What a session can wait for: a permission dialog, its next prompt, or an answer. */
-export type WaitKind = "permission" | "input" | "question";
+export type { WaitKind } from "./hook_event.ts";
 
 /** Where a session is, as far as its hook events tell. */
 export type SessionState = "working" | "waiting_permission" | "waiting_input" | "done";
@@ -60,13 +59,6 @@ const ACTIVITY_EVENTS = new Set([
   "SessionEnd",
   "MessageDisplay",
 ]);
-
-/** `Notification` types and what the session waits for after them. */
-const NOTIFICATION_WAITS: Readonly<Record<string, WaitKind>> = {
-  permission_prompt: "permission",
-  idle_prompt: "input",
-  elicitation_dialog: "question",
-};
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -84,6 +84,14 @@ function isPlaceholder(value: string): boolean {
     bare.includes(MASK) || code;
 }
 
+/**
+ * `PWD=/tmp`: the shell's working directory, not a password. `PWD` stays a secret's name
+ * elsewhere (`Pwd=…` in a connection string), so only a path value is let through.
+ */
+function isWorkingDirectory(name: string, value: string): boolean {
+  return /^pwd$/i.test(name) && /^["']?[/~]/.test(value);
+}
+
 /** Whether a value looks machine-made rather than like a word of prose. */
 export function looksRandom(value: string): boolean {
   const bare = value.replace(/^["']|["']$/g, "");
@@ -138,28 +146,21 @@ const ASSIGNMENT_SOURCE =
   `(?<![A-Za-z0-9_.]|[A-Za-z0-9_.]-)(["']?)${NAME}\\1([ \\t]*)(=|:(?!//))([ \\t]*)${VALUE}`;
 const ASSIGNMENT = new RegExp(ASSIGNMENT_SOURCE, "g");
 
-function maskAssignment(
-  match: string,
-  quote: string,
-  name: string,
-  before: string,
-  sign: string,
-  after: string,
-  value: string,
-): string {
-  return maskAssignmentWithin(true, match, quote, name, before, sign, after, value);
-}
-
-function maskAssignmentWithin(
-  lookInside: boolean,
-  match: string,
-  quote: string,
-  name: string,
-  before: string,
-  sign: string,
-  after: string,
-  value: string,
-): string {
+/**
+ * The mask for one match of {@linkcode ASSIGNMENT}: `groups` are what `replace` passes
+ * (the match, then the quote, name, space, sign, space and value). With `lookInside`, a
+ * value that is not a secret's is searched for an assignment of its own.
+ */
+function maskAssignment(lookInside: boolean, groups: readonly string[]): string {
+  const [match, quote, name, before, sign, after, value] = groups as readonly [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
   const quoted = value[0] === '"' || value[0] === "'";
   const prefix = `${quote}${name}${quote}${before}${sign}${after}`;
   if (!isSecretName(name)) {
@@ -167,24 +168,29 @@ function maskAssignmentWithin(
     // The value may itself hold an assignment (OPTS=--password=x): look inside it, once.
     const inner = value.replace(
       new RegExp(ASSIGNMENT_SOURCE, "g"),
-      (...groups: string[]) =>
-        maskAssignmentWithin(
-          false,
-          groups[0]!,
-          groups[1]!,
-          groups[2]!,
-          groups[3]!,
-          groups[4]!,
-          groups[5]!,
-          groups[6]!,
-        ),
+      (...found: string[]) => maskAssignment(false, found),
     );
     return inner === value ? match : `${prefix}${inner}`;
   }
-  if (isPlaceholder(value)) return match;
+  if (isPlaceholder(value) || isWorkingDirectory(name, value)) return match;
   if (sign === ":" && !quoted && !looksRandom(value)) return match;
   return `${prefix}${keepQuotes(value)}`;
 }
+
+/** The prefixes of cloud access key ids (AWS: `AKIA…`, `ASIA…`). */
+const KEY_ID_PREFIXES = "AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA";
+/** The prefixes of well-known tokens. */
+const TOKEN_PREFIXES =
+  "gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-ant-|sk-|npm_|tk_|AIza|hf_|pypi-";
+
+/**
+ * A masked value that still shows its token's prefix (`ghp_***`, `AKIA***`, `eyJ***`), as
+ * the built-in rules leave it.
+ */
+export const MASKED_PREFIX = new RegExp(
+  `\\b(?:${TOKEN_PREFIXES}|${KEY_ID_PREFIXES}|eyJ)\\*\\*\\*`,
+  "g",
+);
 
 /** The built-in rules, in the order they run. */
 export const SECRET_RULES: readonly SecretRule[] = [
@@ -211,14 +217,19 @@ export const SECRET_RULES: readonly SecretRule[] = [
     replace: (_match, flag, user) => `${flag}${user}:${MASK}`,
   },
   {
+    // mysql -pS3cret, sshpass -pS3cret, 7z -pS3cret: the password glued to -p.
+    name: "password glued to -p",
+    pattern: /(\s-p)(?![\s*])([^\s;&|]{3,})/g,
+    replace: (match, flag, value) => isPlaceholder(value) ? match : `${flag}${MASK}`,
+  },
+  {
     name: "cloud access key id",
-    pattern: /\b(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA)[A-Z0-9]{16}\b/g,
+    pattern: new RegExp(`\\b(${KEY_ID_PREFIXES})[A-Z0-9]{16}\\b`, "g"),
     replace: (_match, prefix) => `${prefix}${MASK}`,
   },
   {
     name: "well-known token",
-    pattern:
-      /\b(gh[pousr]_|github_pat_|glpat-|xox[abprs]-|sk-ant-|sk-|npm_|tk_|AIza|hf_|pypi-)([A-Za-z0-9_\-]{16,})/g,
+    pattern: new RegExp(`\\b(${TOKEN_PREFIXES})([A-Za-z0-9_\\-]{16,})`, "g"),
     replace: (_match, prefix) => `${prefix}${MASK}`,
   },
   {
@@ -239,7 +250,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     // NAME=value, "NAME": "value", NAME: value (the colon form only for values that look
     // machine-made or are quoted, so prose such as "Key: the login flow" is left alone).
     pattern: ASSIGNMENT,
-    replace: maskAssignment,
+    replace: (...groups) => maskAssignment(true, groups),
   },
   {
     name: "random-looking token",

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { MASK, SECRET_RULES } from "./_secret_rules.ts";
+import { MASK, MASKED_PREFIX, SECRET_RULES } from "./_secret_rules.ts";
 
 export { MASK as SECRET_MASK } from "./_secret_rules.ts";
 
@@ -17,16 +17,22 @@ export interface SecretRedactorOptions {
   readonly patterns?: readonly string[];
   /** Literal secrets to mask wherever they appear (the configured ntfy credentials). */
   readonly secrets?: readonly string[];
+  /**
+   * Whether a masked token keeps its well-known prefix (`ghp_***`, `AKIA***`). Off, the
+   * whole token becomes `***`, and so does a prefix left by an earlier pass.
+   * @default {true}
+   */
+  readonly keepPrefixes?: boolean;
 }
 
 /**
  * Masks secrets in text. Built in: `KEY=value`, `"key": "value"` and `--key value` where the
  * name suggests a secret (TOKEN, SECRET, PASSWORD, KEY, AUTH, …); bearer and basic
- * credentials; `user:pass@` in URLs and `-u user:pass`; AWS-style access key ids (AKIA…);
+ * credentials; `user:pass@` in URLs, `-u user:pass` and `-pPASSWORD`; AWS-style access key ids (AKIA…);
  * well-known token prefixes (`ghp_`, `sk-`, `xoxb-`, `glpat-`, `tk_`, JWTs, …); private
  * key blocks; and long random-looking tokens (32+ characters of mixed case and digits with
  * high entropy; hex such as commit ids is left alone). Names, user names and well-known
- * prefixes stay readable; the secret part becomes `***`.
+ * prefixes stay readable (prefixes only with `keepPrefixes`); the secret part becomes `***`.
  *
  * Pure and synchronous; patterns are compiled once, in the constructor.
  *
@@ -46,6 +52,7 @@ export interface SecretRedactorOptions {
 export class SecretRedactor {
   readonly #extra: RegExp[];
   readonly #secrets: string[];
+  readonly #keepPrefixes: boolean;
 
   /**
    * Compiles the extra patterns.
@@ -57,6 +64,7 @@ export class SecretRedactor {
     // Longest first, so a secret that contains another is masked whole.
     this.#secrets = [...new Set(options.secrets ?? [])].filter((secret) => secret.length >= 4)
       .sort((a, b) => b.length - a.length);
+    this.#keepPrefixes = options.keepPrefixes ?? true;
   }
 
   /** `text` with every secret found masked. */
@@ -66,6 +74,7 @@ export class SecretRedactor {
     for (const rule of SECRET_RULES) {
       result = result.replace(rule.pattern, rule.replace as (match: string) => string);
     }
+    if (!this.#keepPrefixes) result = result.replace(MASKED_PREFIX, MASK);
     for (const pattern of this.#extra) {
       // A pattern that matches the empty string would insert masks everywhere.
       result = result.replace(pattern, (match) => match === "" ? match : MASK);

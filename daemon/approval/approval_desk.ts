@@ -21,6 +21,8 @@ import type {
   PermissionUpdate,
 } from "../../protocol/mod.ts";
 import type { Config } from "../../core/config/config.ts";
+import { redactorOptions } from "../../core/events/resolve_notification.ts";
+import { SecretRedactor } from "../../core/redact/secret_redactor.ts";
 import type { HookEvent } from "../../core/events/hook_event.ts";
 import type { AcceptTask } from "../accept_task.ts";
 import { constantTimeEqual } from "../connection.ts";
@@ -265,6 +267,7 @@ export class ApprovalDesk {
       authorization: replyToken ? `Bearer ${replyToken}` : authorizationHeader(target.auth),
       choices,
       timeoutSecs: Math.round(waitMs / 1000),
+      redactor: new SecretRedactor({ ...redactorOptions(config), keepPrefixes: false }),
     });
     const key = JSON.stringify([target.serverUrl, replyTopic, target.auth ?? null]);
     let end!: (ending: Ending) => void;

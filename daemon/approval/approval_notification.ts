@@ -12,7 +12,7 @@ import type {
   PermissionDecision,
   PermissionUpdate,
 } from "../../protocol/mod.ts";
-import { maskCommandSecrets } from "./mask_command_secrets.ts";
+import { SecretRedactor } from "../../core/redact/secret_redactor.ts";
 
 /** What the user can tap. `always` is offered only when Claude Code suggested rules. */
 export type ApprovalChoice = "allow" | "deny" | "always";
@@ -99,7 +99,15 @@ export interface ApprovalButtons {
   readonly choices: readonly ApprovalChoice[];
   /** How long the answer is awaited, in seconds (said in the text). */
   readonly timeoutSecs: number;
+  /**
+   * What masks secrets in the title and the command. An approval always masks, even
+   * with `redact.enabled` off, and shows no token prefix: the command is shown on a phone.
+   * @default {new SecretRedactor({ keepPrefixes: false })} (the built-in rules only)
+   */
+  readonly redactor?: SecretRedactor;
 }
+
+const BUILT_IN_REDACTOR = new SecretRedactor({ keepPrefixes: false });
 
 function waitText(secs: number): string {
   return secs % 60 === 0 ? `${secs / 60} min` : `${secs} s`;
@@ -145,14 +153,15 @@ export function approvalNotification(
     body: answerBody({ request: buttons.request, nonce: buttons.nonce, choice }),
     clear: true,
   }));
+  const redactor = buttons.redactor ?? BUILT_IN_REDACTOR;
   const { message, notBefore: _hold, ...rest } = task;
   // Sent at once, whatever hold the event's settings ask for: the hook is waiting.
   return {
     ...rest,
     message: {
       ...message,
-      ...(message.title === undefined ? {} : { title: maskCommandSecrets(message.title) }),
-      body: `${maskCommandSecrets(message.body)}\nAnswer here within ${
+      ...(message.title === undefined ? {} : { title: redactor.redact(message.title) }),
+      body: `${redactor.redact(message.body)}\nAnswer here within ${
         waitText(buttons.timeoutSecs)
       }, or at the terminal.`,
       actions,

@@ -7,7 +7,6 @@
 
 export * from "./approval_desk.ts";
 export * from "./approval_notification.ts";
-export * from "./mask_command_secrets.ts";
 export * from "./reply_subscription.ts";
 export * from "./reply_topic_file.ts";
 export * from "./session_moved_on.ts";

@@ -133,3 +133,77 @@ Deno.test("SecretRedactor takes time linear in the text, whatever the text", () 
     ok(ms < 500, `${JSON.stringify(unit)} × ${text.length / unit.length}: ${ms.toFixed(0)} ms`);
   }
 });
+
+// What an approval notification quotes is a command, masked with no token prefix: these
+// were the approval's own masking cases before it used this redactor, and each is still
+// masked (or kept).
+const approvalRedactor = new SecretRedactor({ keepPrefixes: false });
+const COMMANDS_MASKED: readonly [string, string][] = [
+  ["API_TOKEN=abc123 make deploy", "API_TOKEN=*** make deploy"],
+  [
+    'export AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG" && aws s3 ls',
+    'export AWS_SECRET_ACCESS_KEY="***" && aws s3 ls',
+  ],
+  ["DB_PASSWORD='p w' ./migrate", "DB_PASSWORD='***' ./migrate"],
+  [
+    'curl -H "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.e30" https://api',
+    'curl -H "Authorization: Bearer ***" https://api',
+  ],
+  ['curl -H "X-Api-Key: 12345abcdef" https://api', 'curl -H "X-Api-Key: ***" https://api'],
+  ["curl --password hunter2 --user bob https://x", "curl --password *** --user bob https://x"],
+  [
+    "gh auth login --with-token=ghp_abcdefghijklmnopqrstuvwxyz0123",
+    "gh auth login --with-token=***",
+  ],
+  ["mysql -u root -pS3cretPw db", "mysql -u root -p*** db"],
+  ["sshpass -phunter22 ssh host", "sshpass -p*** ssh host"],
+  ["psql postgres://bob:hunter2@db.example.com/app", "psql postgres://bob:***@db.example.com/app"],
+  [
+    "git push https://x-access-token:ghs_abc@github.com/o/r",
+    "git push https://x-access-token:***@github.com/o/r",
+  ],
+  ["echo sk-ant-api03-abcdefghijklmnop1234 | pbcopy", "echo *** | pbcopy"],
+  [
+    "aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE",
+    "aws configure set aws_access_key_id ***",
+  ],
+  [
+    "npm publish --//registry.npmjs.org/:_authToken=npm_abc",
+    "npm publish --//registry.npmjs.org/:_authToken=***",
+  ],
+  ["DRIVER=x;UID=sa;PWD=S3cretPw ./etl", "DRIVER=x;UID=sa;PWD=*** ./etl"],
+];
+
+const COMMANDS_KEPT = [
+  "rm -rf dist",
+  "npm run build -- --port 3000",
+  "grep -p foo file",
+  "mysql -u root -p$MYSQL_PWD db",
+  "echo $PATH; ls -la",
+  "author=me git commit",
+  "cat ~/.ssh/id_rsa",
+  'git commit -m "Rotate the token handling"',
+  "PWD=/tmp ls",
+];
+
+Deno.test("SecretRedactor masks secrets in a command an approval quotes, prefixes too", () => {
+  for (const [command, expected] of COMMANDS_MASKED) {
+    equal(approvalRedactor.redact(command), expected, command);
+  }
+  equal(
+    masked("gh auth login --with-token=ghp_abcdefghijklmnopqrstuvwxyz0123"),
+    "gh auth login --with-token=ghp_***",
+  );
+  equal(
+    approvalRedactor.redact("$ GITHUB_TOKEN=ghp_*** AKIA*** eyJ*** sk-ant-*** -p***"),
+    "$ GITHUB_TOKEN=*** *** *** *** -p***",
+    "what an earlier pass masked keeps no prefix either",
+  );
+});
+
+Deno.test("SecretRedactor leaves commands without secrets as they are", () => {
+  for (const command of COMMANDS_KEPT) {
+    equal(masked(command), command, command);
+    equal(approvalRedactor.redact(command), command, command);
+  }
+});

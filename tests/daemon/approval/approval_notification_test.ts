@@ -12,6 +12,9 @@ import {
 } from "../../../daemon/approval/mod.ts";
 import { type NotificationTask, validateTask } from "../../../protocol/mod.ts";
 import { publish } from "../../../core/ntfy/publisher.ts";
+import { defaultConfig } from "../../../core/config/config.ts";
+import { redactorOptions } from "../../../core/events/resolve_notification.ts";
+import { SecretRedactor } from "../../../core/redact/mod.ts";
 import { startNtfyServer } from "../../support/ntfy_server.ts";
 
 const TASK: NotificationTask = {
@@ -77,6 +80,20 @@ Deno.test("approvalNotification() masks secrets in the command and says how long
       "45 s, or at the terminal.",
     ),
   );
+});
+
+Deno.test("approvalNotification() masks what the configuration adds, even with redact.enabled off", () => {
+  const config = defaultConfig();
+  config.redact = { enabled: false, patterns: ["INTERNAL-\\d{6}"] };
+  config.ntfy.auth_token = "tk_configured";
+  const task = approvalNotification(
+    {
+      ...TASK,
+      message: { title: "allow Bash?", body: "deploy INTERNAL-123456 with tk_configured" },
+    },
+    { ...BUTTONS, redactor: new SecretRedactor(redactorOptions(config)) },
+  );
+  ok(task.message.body.startsWith("deploy *** with ***\n"), task.message.body);
 });
 
 Deno.test("parseAnswer() reads what a button posts, and nothing else", () => {
