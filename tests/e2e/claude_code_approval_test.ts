@@ -11,7 +11,7 @@ import {
   installClaudeCode,
   runClaude,
 } from "../support/claude_code.ts";
-import { createTestHome, processAlive } from "../support/cli_process.ts";
+import { createTestHome, stopDaemonOf } from "../support/cli_process.ts";
 import {
   type NtfyTestServer,
   type ReceivedMessage,
@@ -19,7 +19,6 @@ import {
 } from "../support/ntfy_server.ts";
 import { tapButton } from "../support/phone.ts";
 import { waitFor } from "../support/wait_for.ts";
-import { readPidFile } from "../../core/state_dir.ts";
 
 const COMMAND = "rm -rf dist";
 
@@ -100,12 +99,7 @@ async function runWithPhone(tap: "Allow" | "Deny") {
       ms: run.ms,
     };
   } finally {
-    await home.run(["daemon", "stop"], inProject);
-    const pid = readPidFile(`${stateDir}/daemon.pid`);
-    if (pid !== undefined && processAlive(pid)) {
-      Deno.kill(pid, "SIGKILL");
-      await waitFor(() => !processAlive(pid), { timeoutMs: 5_000, what: `daemon ${pid} to exit` });
-    }
+    await stopDaemonOf(home, `${stateDir}/daemon.pid`, inProject);
     await home.cleanup();
     await api.close();
     await ntfy.close();

@@ -13,10 +13,8 @@ import {
   installClaudeCode,
   runClaude,
 } from "../support/claude_code.ts";
-import { createTestHome, processAlive } from "../support/cli_process.ts";
-import { waitFor } from "../support/wait_for.ts";
+import { createTestHome, stopDaemonOf } from "../support/cli_process.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
-import { readPidFile } from "../../core/state_dir.ts";
 import { HOOKED_EVENTS } from "../../cli/install/hooked_events.ts";
 
 const FINAL_TEXT = "I could not clean dist: the permission was not granted.";
@@ -88,12 +86,7 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} runs the installed hook: the denie
     assert.equal(facts.queueSize, 0, "nothing else is held");
     assert.equal(ntfy.messages.length, 1, "nothing else was sent");
   } finally {
-    await home.run(["daemon", "stop"], inProject);
-    const pid = readPidFile(`${stateDir}/daemon.pid`);
-    if (pid !== undefined && processAlive(pid)) {
-      Deno.kill(pid, "SIGKILL");
-      await waitFor(() => !processAlive(pid), { timeoutMs: 5_000, what: `daemon ${pid} to exit` });
-    }
+    await stopDaemonOf(home, `${stateDir}/daemon.pid`, inProject);
     await home.cleanup();
     await api.close();
     await ntfy.close();

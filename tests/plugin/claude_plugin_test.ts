@@ -15,42 +15,23 @@ import {
   claudeEnv,
   installClaudeCode,
   runClaude,
+  runCommand,
 } from "../support/claude_code.ts";
-import { createTestHome, processAlive, REPO_ROOT } from "../support/cli_process.ts";
+import { createTestHome, REPO_ROOT, stopDaemonOf } from "../support/cli_process.ts";
 import { waitFor } from "../support/wait_for.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
-import { readPidFile } from "../../core/state_dir.ts";
 
 const PLUGIN = "ntfy-notifier@claude-ntfy";
 const TOPIC = "claude-plugin-k3v9q2m7x4p8";
 const TOKEN = "tk_plugin0secret0token0123456789";
 
-interface Finished {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function exec(
+/** Runs a program with exactly `env` (none of this process's environment). */
+function exec(
   program: string,
   args: string[],
   options: { cwd: string; env: Record<string, string> },
-): Promise<Finished> {
-  const output = await new Deno.Command(program, {
-    args,
-    cwd: options.cwd,
-    env: options.env,
-    clearEnv: true,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const decoder = new TextDecoder();
-  return {
-    code: output.code,
-    stdout: decoder.decode(output.stdout),
-    stderr: decoder.decode(output.stderr),
-  };
+) {
+  return runCommand(program, args, { ...options, clearEnv: true });
 }
 
 /** Copies the checkout's tracked files (as they are on disk, modes kept) into `target`. */
@@ -224,12 +205,7 @@ Deno.test(`Claude Code ${CLAUDE_CODE_VERSION} validates, installs and runs the r
       },
     );
   } finally {
-    await home.run(["daemon", "stop"]);
-    const pid = readPidFile(home.paths.pidPath);
-    if (pid !== undefined && processAlive(pid)) {
-      Deno.kill(pid, "SIGKILL");
-      await waitFor(() => !processAlive(pid), { what: `daemon ${pid} to exit` });
-    }
+    await stopDaemonOf(home, home.paths.pidPath);
     await home.cleanup();
     await api.close();
     await ntfy.close();

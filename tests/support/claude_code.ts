@@ -31,22 +31,27 @@ export function claudeCodeInstallDir(version: string = CLAUDE_CODE_VERSION): str
   return `${base}/claude-code-${version}`;
 }
 
-/** Output of a finished command. */
-interface Finished {
+/** How a command ended and what it printed. */
+export interface Finished {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-async function runCommand(
+/**
+ * Runs `command` to the end with no stdin; `clearEnv` gives it exactly `env` and nothing of
+ * this process's environment.
+ */
+export async function runCommand(
   command: string,
   args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
+  options: { cwd?: string; env?: Record<string, string>; clearEnv?: boolean } = {},
 ): Promise<Finished> {
   const output = await new Deno.Command(command, {
     args,
     cwd: options.cwd,
     env: options.env,
+    clearEnv: options.clearEnv ?? false,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -7,6 +7,7 @@
 
 import { type DaemonPaths, resolveDaemonPaths } from "../../client/paths.ts";
 import { readPidFile } from "../../core/state_dir.ts";
+import { waitFor } from "./wait_for.ts";
 
 /** The repository root. */
 export const REPO_ROOT = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -217,5 +218,23 @@ export async function within<T>(promise: Promise<T>, timeoutMs: number, what: st
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Stops the daemon whose PID file is `pidPath`: `daemon stop` first, then SIGKILL if it is
+ * still there, and waits until it is gone. For tests whose daemon a hook started in a state
+ * folder `TestHome.cleanup()` does not know.
+ */
+export async function stopDaemonOf(
+  home: TestHome,
+  pidPath: string,
+  options: { env?: Record<string, string> } = {},
+): Promise<void> {
+  await home.run(["daemon", "stop"], options);
+  const pid = readPidFile(pidPath);
+  if (pid !== undefined && processAlive(pid)) {
+    Deno.kill(pid, "SIGKILL");
+    await waitFor(() => !processAlive(pid), { timeoutMs: 5_000, what: `daemon ${pid} to exit` });
   }
 }
