@@ -2,6 +2,7 @@
 // `deno run` of an empty file; `--help` and `hook --dry-run` split the difference into
 // startup, module evaluation and work. The full hook runs also give hook-to-arrival (5).
 
+import { runHookProcess } from "./_hook_process.ts";
 import { fileURLToPath } from "node:url";
 import { HOOK_BUNDLE, HOOK_RUN_FLAGS } from "./_bench_home.ts";
 import { summarize } from "./_stats.ts";
@@ -26,21 +27,12 @@ interface Variant {
 
 async function runOnce(context: BenchContext, variant: Variant, stdin: Uint8Array) {
   const expected = context.arrivals.count + 1;
-  const started = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: variant.args,
-    env: context.home.env,
-    clearEnv: true,
-    cwd: context.home.home,
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(stdin).catch(() => {});
-  await writer.close().catch(() => {});
-  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
-  const wall = performance.now() - started;
+  const { wall, started, failure } = await runHookProcess(
+    Deno.execPath(),
+    variant.args,
+    context.home,
+    stdin,
+  );
   let arrival = NaN;
   if (variant.arrives) {
     try {
@@ -50,9 +42,9 @@ async function runOnce(context: BenchContext, variant: Variant, stdin: Uint8Arra
       variant.firstFailure ??= errorMessage(error);
     }
   }
-  if (!status.success || stderr.trim() !== "") {
+  if (failure !== undefined) {
     variant.failures++;
-    variant.firstFailure ??= `exit ${status.code}: ${stderr.trim().slice(0, 300)}`;
+    variant.firstFailure ??= failure;
   }
   return { wall, arrival };
 }

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { runHookProcess } from "./_hook_process.ts";
 import { Arrivals } from "./_arrivals.ts";
 import { BenchHome, BUNDLE, HOOK_RUN_FLAGS, REPO_ROOT } from "./_bench_home.ts";
 import { cleanupAll, cleanupOnSignals } from "./_cleanup.ts";
@@ -41,24 +42,8 @@ async function runOnce(
   stdin: Uint8Array,
 ): Promise<number> {
   const expected = arrivals.count + 1;
-  const started = performance.now();
-  const child = new Deno.Command(variant.program, {
-    args: variant.args,
-    env: home.env,
-    clearEnv: true,
-    cwd: home.home,
-    stdin: "piped",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(stdin).catch(() => {});
-  await writer.close().catch(() => {});
-  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
-  const wall = performance.now() - started;
-  if (!status.success || stderr.trim() !== "") {
-    variant.failures.push(`exit ${status.code}: ${stderr.trim().slice(0, 300)}`);
-  }
+  const { wall, failure } = await runHookProcess(variant.program, variant.args, home, stdin);
+  if (failure !== undefined) variant.failures.push(failure);
   if (variant.arrives) {
     // Not timed: only makes sure every hook run really delivered.
     await arrivals.until(expected, 10_000).catch((error) => {

@@ -1,0 +1,42 @@
+// One hook process run as Claude Code runs it: spawned with the bench home's environment only,
+// the event written to its stdin, timed from spawn to exit.
+
+/** How one run of a hook process ended. */
+export interface HookProcessRun {
+  /** Milliseconds from spawn to exit. */
+  readonly wall: number;
+  /** When it was spawned (`performance.now()`), for timing arrivals from the same start. */
+  readonly started: number;
+  /** Why it failed (a non-zero exit or anything on stderr), or `undefined`. */
+  readonly failure?: string;
+}
+
+/** Spawns `program args` in `home` with exactly `env`, feeds it `stdin` and waits for it. */
+export async function runHookProcess(
+  program: string,
+  args: string[],
+  home: { readonly home: string; readonly env: Record<string, string> },
+  stdin: Uint8Array,
+): Promise<HookProcessRun> {
+  const started = performance.now();
+  const child = new Deno.Command(program, {
+    args,
+    env: home.env,
+    clearEnv: true,
+    cwd: home.home,
+    stdin: "piped",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(stdin).catch(() => {});
+  await writer.close().catch(() => {});
+  const [status, stderr] = await Promise.all([child.status, new Response(child.stderr).text()]);
+  const wall = performance.now() - started;
+  const failed = !status.success || stderr.trim() !== "";
+  return {
+    wall,
+    started,
+    ...(failed ? { failure: `exit ${status.code}: ${stderr.trim().slice(0, 300)}` } : {}),
+  };
+}
