@@ -40,3 +40,12 @@ export async function runHookProcess(
     ...(failed ? { failure: `exit ${status.code}: ${stderr.trim().slice(0, 300)}` } : {}),
   };
 }
+
+/**
+ * The payload with another `session_id`: each run its own session, so that the daemon does
+ * not merge repeated Stops of one session into one notification.
+ */
+export function inSession(stdin: Uint8Array, sessionId: string): Uint8Array {
+  const payload = JSON.parse(new TextDecoder().decode(stdin));
+  return new TextEncoder().encode(JSON.stringify({ ...payload, session_id: sessionId }));
+}

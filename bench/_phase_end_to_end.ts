@@ -2,7 +2,7 @@
 // `deno run` of an empty file; `--help` and `hook --dry-run` split the difference into
 // startup, module evaluation and work. The full hook runs also give hook-to-arrival (5).
 
-import { runHookProcess } from "./_hook_process.ts";
+import { inSession, runHookProcess } from "./_hook_process.ts";
 import { fileURLToPath } from "node:url";
 import { HOOK_BUNDLE, HOOK_RUN_FLAGS } from "./_bench_home.ts";
 import { summarize } from "./_stats.ts";
@@ -47,12 +47,6 @@ async function runOnce(context: BenchContext, variant: Variant, stdin: Uint8Arra
     variant.firstFailure ??= failure;
   }
   return { wall, arrival };
-}
-
-/** The payload with another `session_id`. */
-function inSession(stdin: Uint8Array, sessionId: string): Uint8Array {
-  const payload = JSON.parse(new TextDecoder().decode(stdin));
-  return new TextEncoder().encode(JSON.stringify({ ...payload, session_id: sessionId }));
 }
 
 export async function runEndToEnd(context: BenchContext): Promise<void> {

@@ -11,9 +11,9 @@
  * @module
  */
 
-import { runHookProcess } from "./_hook_process.ts";
+import { inSession, runHookProcess } from "./_hook_process.ts";
 import { Arrivals } from "./_arrivals.ts";
-import { BenchHome, BUNDLE, HOOK_RUN_FLAGS, REPO_ROOT } from "./_bench_home.ts";
+import { BenchHome, HOOK_BUNDLE, HOOK_RUN_FLAGS, REPO_ROOT } from "./_bench_home.ts";
 import { cleanupAll, cleanupOnSignals } from "./_cleanup.ts";
 import { fixturePath } from "./_phase_end_to_end.ts";
 import { summarize, type Summary } from "./_stats.ts";
@@ -58,9 +58,9 @@ if (import.meta.main) {
   const runs = argValue("--runs", 30);
   const warmup = 3;
   try {
-    Deno.statSync(BUNDLE);
+    Deno.statSync(HOOK_BUNDLE);
   } catch {
-    console.error(`bench: ${BUNDLE} is missing: run "deno task build" first`);
+    console.error(`bench: ${HOOK_BUNDLE} is missing: run "deno task build" first`);
     Deno.exit(1);
   }
   try {
@@ -83,9 +83,9 @@ if (import.meta.main) {
     ): Variant => ({ key, label, program, args, arrives, wall: [], failures: [] });
     const variants = [
       variant("empty", "deno run of an empty file", deno, [...HOOK_RUN_FLAGS, empty], false),
-      variant("bundle", "bundle: deno run dist/claude-ntfy.js hook", deno, [
+      variant("bundle", "bundle: deno run dist/hook/claude-ntfy-hook.js hook", deno, [
         ...HOOK_RUN_FLAGS,
-        BUNDLE,
+        HOOK_BUNDLE,
         "hook",
       ]),
       variant(
@@ -96,17 +96,22 @@ if (import.meta.main) {
           "hook",
         ],
       ),
-      variant("sourceDirect", "source: deno run cli/main.ts hook (no sh)", deno, [
+      variant("sourceDirect", "source: deno run cli/hook_main.ts hook (no sh)", deno, [
         ...HOOK_RUN_FLAGS,
         "--config",
         `${REPO_ROOT}/deno.json`,
-        `${REPO_ROOT}/cli/main.ts`,
+        `${REPO_ROOT}/cli/hook_main.ts`,
         "hook",
       ]),
     ];
     for (let round = -warmup; round < runs; round++) {
       for (const each of variants) {
-        const wall = await runOnce(each, home, arrivals, stdin);
+        const wall = await runOnce(
+          each,
+          home,
+          arrivals,
+          inSession(stdin, `bench-${each.key}-${round}`),
+        );
         if (round >= 0) each.wall.push(wall);
       }
     }
