@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type HelloRequest, PROTOCOL_VERSION, type Request } from "../protocol/mod.ts";
+import { type HelloRequest, PROTOCOL_VERSION, type Request } from "../protocol/messages.ts";
 
 /** Options for `connect` and `requestOnce`. */
 export interface ConnectOptions {

@@ -5,14 +5,12 @@
  * @module
  */
 
-import {
-  decodeResponse,
-  encodeRequest,
-  FrameDecoder,
-  type NotificationTask,
-  type Request,
-  type Response,
-} from "../protocol/mod.ts";
+// Straight from the modules, not protocol/mod.ts: the hook bundles this file, and must not
+// load the protocol's web-stream class (see protocol/frame_decoder_stream.ts).
+import { decodeResponse, encodeRequest } from "../protocol/codec.ts";
+import { FrameDecoder } from "../protocol/frame_decoder.ts";
+import type { Request, Response } from "../protocol/messages.ts";
+import type { NotificationTask } from "../protocol/task.ts";
 import { errorMessage } from "../protocol/error_message.ts";
 import { concatBytes } from "../protocol/concat_bytes.ts";
 import {

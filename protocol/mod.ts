@@ -24,4 +24,5 @@ export * from "./event_request.ts";
 export * from "./permission_decision.ts";
 export * from "./frame.ts";
 export * from "./frame_decoder.ts";
+export * from "./frame_decoder_stream.ts";
 export * from "./codec.ts";

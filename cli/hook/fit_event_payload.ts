@@ -6,12 +6,9 @@
  * @module
  */
 
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  encodeRequest,
-  type HookContext,
-  MAX_REQUEST_ID,
-} from "../../protocol/mod.ts";
+import { DEFAULT_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
+import { encodeRequest, MAX_REQUEST_ID } from "../../protocol/codec.ts";
+import type { HookContext } from "../../protocol/messages.ts";
 
 /** The most bytes a msgpack `bin` header takes (bin 32). */
 const BIN_HEADER_BYTES = 5;

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { type HookContext, isForwardedEnvName } from "../../protocol/mod.ts";
+import type { HookContext } from "../../protocol/messages.ts";
+import { isForwardedEnvName } from "../../protocol/event_request.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { projectConfigPath } from "../../core/config/config_paths.ts";
 import type { HookStdin } from "./read_hook_stdin.ts";
