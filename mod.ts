@@ -33,8 +33,10 @@ export {
   connect,
   type ConnectOptions,
   DaemonClient,
+  type EventAck,
   type RequestBody,
   requestOnce,
+  sendEventOnce,
   submitOnce,
 } from "./client/client.ts";
 export {

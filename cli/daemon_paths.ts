@@ -13,6 +13,11 @@ import type { CliIo } from "./io.ts";
 export interface DaemonPathOptions {
   /** The project directory. */
   readonly projectDir?: string;
+  /**
+   * Whether the project has a `.claude/ntfy-service/` folder, when the caller knows it
+   * already (the hook does); else it is looked up.
+   */
+  readonly projectHasStateDir?: boolean;
   /** `--state-dir DIR`. */
   readonly stateDir?: string;
   /** `daemon.socket_path` from the config, when it was loaded. */
@@ -88,7 +93,8 @@ export function daemonPathsFor(
   return resolveDaemonPaths({
     homeDir: homeDirectory(io),
     projectDir,
-    projectHasStateDir: projectDir !== undefined && isDirectory(`${projectDir}/${STATE_DIR_NAME}`),
+    projectHasStateDir: projectDir !== undefined &&
+      (options.projectHasStateDir ?? isDirectory(`${projectDir}/${STATE_DIR_NAME}`)),
     stateDir: options.stateDir ?? io.env("CLAUDE_NTFY_STATE_DIR"),
     envSocketPath: io.env("CLAUDE_NTFY_SOCKET"),
     configSocketPath: options.configSocketPath,

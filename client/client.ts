@@ -16,3 +16,4 @@
 export type { ConnectOptions, RequestBody } from "./connect_options.ts";
 export { connect, DaemonClient } from "./daemon_client.ts";
 export { requestOnce, submitOnce } from "./request_once.ts";
+export { type EventAck, sendEventOnce } from "./send_event.ts";

@@ -20,6 +20,7 @@ import {
   type HeldTask,
   type HeldTaskState,
   type LatencySummary,
+  MAX_REQUEST_ID,
   type Request,
   type Response,
 } from "./messages.ts";
@@ -51,9 +52,6 @@ const decoder = new MsgpackDecoder({
   maxMapLength: 65_536,
   maxDepth: MAX_DEPTH,
 });
-
-/** The largest request id; ids are unsigned 32-bit integers, 0 is reserved. */
-export const MAX_REQUEST_ID = 0xffff_ffff;
 
 /**
  * Encodes any message, request or response, into one frame (header and msgpack payload)

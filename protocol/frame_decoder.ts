@@ -5,7 +5,6 @@
  * @module
  */
 
-import { ErrorCode, ProtocolError } from "./errors.ts";
 import {
   checkFrameLength,
   DEFAULT_MAX_FRAME_BYTES,

@@ -22,6 +22,9 @@ export const PROTOCOL_VERSION = 2;
  */
 export const MIN_PROTOCOL_VERSION = 1;
 
+/** The largest request id; ids are unsigned 32-bit integers, 0 is reserved. */
+export const MAX_REQUEST_ID = 0xffff_ffff;
+
 /** Request id used for errors that cannot be tied to any request (e.g. a garbled frame). */
 export const CONNECTION_ERROR_ID = 0;
 

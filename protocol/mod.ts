@@ -21,6 +21,7 @@ export * from "./errors.ts";
 export * from "./messages.ts";
 export * from "./task.ts";
 export * from "./event_request.ts";
+export * from "./event_exchange.ts";
 export * from "./permission_decision.ts";
 export * from "./frame.ts";
 export * from "./frame_decoder.ts";

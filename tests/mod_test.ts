@@ -27,9 +27,12 @@ const PROTOCOL_VALUES = [
   "TASK_OPERATIONS",
   "TOPIC_PATTERN",
   "checkFrameLength",
+  "decodeEventAnswer",
   "decodeFrame",
   "decodeRequest",
   "decodeResponse",
+  "encodeEventExchange",
+  "encodeEventFrame",
   "encodeFrame",
   "encodeMessage",
   "encodeRequest",
@@ -54,6 +57,7 @@ const CLIENT_VALUES = [
   "connect",
   "requestOnce",
   "resolveDaemonPaths",
+  "sendEventOnce",
   "submitOnce",
 ];
 
@@ -62,6 +66,7 @@ const PROTOCOL_TYPES = [
   "DaemonStatus",
   "DeadTask",
   "ErrorResponse",
+  "EventAnswer",
   "EventRequest",
   "FrameOptions",
   "HeldTask",
@@ -101,7 +106,7 @@ const PROTOCOL_TYPES = [
 ];
 
 /** The client's type-only exports. */
-const CLIENT_TYPES = ["ConnectOptions", "DaemonPaths", "PathInputs", "RequestBody"];
+const CLIENT_TYPES = ["ConnectOptions", "DaemonPaths", "EventAck", "PathInputs", "RequestBody"];
 
 const sorted = (names: readonly string[]) => [...names].sort();
 

@@ -23,10 +23,10 @@ import { readHookStdin } from "../hook/read_hook_stdin.ts";
 import { hookContext } from "../hook/hook_context.ts";
 import { fitEventPayload } from "../hook/fit_event_payload.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
-import { requestOnce } from "../../client/request_once.ts";
+import { sendEventOnce } from "../../client/send_event.ts";
 import { daemonConnectOptions } from "../connect_daemon.ts";
 import { errorLine, oneLine } from "../hook/one_line.ts";
-import { HOOK_FLAGS } from "../hook/hook_flags.ts";
+import { HOOK_FLAGS, type HookFlags } from "../hook/hook_flags.ts";
 import { isPermissionRequest } from "../hook/is_permission_request.ts";
 
 const HELP = `Usage: claude-ntfy hook [options] < event.json
@@ -51,6 +51,8 @@ nothing.
 Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
 `;
 
+const NO_FLAGS: HookFlags = {};
+
 /** Largest stdin accepted; longer input is cut and its long fields truncated. */
 export const HOOK_STDIN_MAX_BYTES = 1024 * 1024;
 /** Longest wait for stdin to end (`CLAUDE_NTFY_STDIN_TIMEOUT_MS` may shorten it). */
@@ -64,7 +66,8 @@ function stdinTimeoutMs(io: CliIo): number {
 }
 
 async function runHook(args: string[], io: CliIo): Promise<number> {
-  const parsed = readCommandLine(args, io, {
+  // No arguments is how Claude Code runs it: nothing to parse.
+  const parsed = args.length === 0 ? { flags: NO_FLAGS } : readCommandLine(args, io, {
     command: "hook",
     help: HELP,
     flags: HOOK_FLAGS,
@@ -91,22 +94,22 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   const fallback = () => import("../hook/hook_fallback.ts");
   const job = { io, flags, payload, context, projectDir };
   if (flags["dry-run"] || flags["no-daemon"]) return await (await fallback()).resolveHere(job);
-  const paths = daemonPathsFor(io, { projectDir, stateDir: flags["state-dir"] });
+  const paths = daemonPathsFor(io, {
+    projectDir,
+    projectHasStateDir: gathered.projectHasStateDir,
+    stateDir: flags["state-dir"],
+  });
   if (isPermissionRequest(payload, context.hookName)) {
     // The one event that may wait for an answer from the phone.
     return await (await import("../hook/permission_decision.ts")).askForDecision(job, paths);
   }
   let answer;
   try {
-    answer = await requestOnce(daemonConnectOptions(paths, "hook"), {
-      type: "event",
-      payload,
-      context,
-    });
+    answer = await sendEventOnce(daemonConnectOptions(paths, "hook"), { payload, context });
   } catch (error) {
     return await (await fallback()).whenDaemonFailed(job, paths, error);
   }
-  if (flags.verbose && answer.type === "ok") {
+  if (flags.verbose) {
     io.stderr(
       answer.skipped !== undefined
         ? `claude-ntfy hook: skipped: ${oneLine(answer.skipped)}\n`

@@ -7,7 +7,8 @@
  */
 
 import { DEFAULT_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
-import { encodeRequest, MAX_REQUEST_ID } from "../../protocol/codec.ts";
+import { encodeEventFrame } from "../../protocol/event_exchange.ts";
+import { MAX_REQUEST_ID } from "../../protocol/messages.ts";
 import type { HookContext } from "../../protocol/messages.ts";
 
 /** The most bytes a msgpack `bin` header takes (bin 32). */
@@ -56,9 +57,9 @@ export function fitEventPayload(
     return { payload, context };
   }
   const cutContext: HookContext = { ...context, truncated: true };
-  const frame = encodeRequest(
+  const frame = encodeEventFrame(
     { type: "event", id: MAX_REQUEST_ID, payload: new Uint8Array(), context: cutContext },
-    { maxFrameBytes: Number.MAX_SAFE_INTEGER },
+    Number.MAX_SAFE_INTEGER,
   );
   // The frame's 4-byte header is not counted against the limit; an empty bin takes 2 bytes.
   const withoutPayload = frame.byteLength - 4 - 2;

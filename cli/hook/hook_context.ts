@@ -9,7 +9,7 @@
 import type { HookContext } from "../../protocol/messages.ts";
 import { isForwardedEnvName } from "../../protocol/event_request.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
-import { projectConfigPath } from "../../core/config/config_paths.ts";
+import { findProjectFiles } from "./project_files.ts";
 import type { HookStdin } from "./read_hook_stdin.ts";
 
 /** The hook's flags and environment that select the project and the event name. */
@@ -34,24 +34,14 @@ function payloadCwd(bytes: Uint8Array): unknown {
   }
 }
 
-function readIfExists(path: string): Uint8Array | undefined {
-  try {
-    return Deno.readFileSync(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return undefined;
-    }
-    throw error;
-  }
-}
-
 /**
  * Builds the context sent with an event, and the project it is for.
  *
  * @param stdin The event as read from stdin.
  * @param invocation The hook's flags and environment.
  * @param now The current time in milliseconds since the epoch.
- * @returns The context and the project directory the hook chose.
+ * @returns The context, the project directory the hook chose, and whether that project has
+ * a state folder of its own (`.claude/ntfy-service/`).
  * @throws {Deno.errors.PermissionDenied} when the project's config file exists but cannot
  * be read.
  *
@@ -71,7 +61,7 @@ export function hookContext(
   stdin: HookStdin,
   invocation: HookInvocation,
   now: number,
-): { context: HookContext; projectDir: string | undefined } {
+): { context: HookContext; projectDir: string | undefined; projectHasStateDir: boolean } {
   const projectDir = resolveProjectDir({
     flag: invocation.projectDir,
     payloadCwd: invocation.projectDir ? undefined : payloadCwd(stdin.bytes),
@@ -79,11 +69,13 @@ export function hookContext(
   });
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(invocation.env)) {
-    if (isForwardedEnvName(name)) env[name] = value;
+    // The prefixes first: cheaper than the pattern for the many variables that are not ours.
+    if ((name.startsWith("NTFY_") || name.startsWith("CLAUDE_NTFY_")) && isForwardedEnvName(name)) {
+      env[name] = value;
+    }
   }
-  const projectConfig = projectDir === undefined
-    ? undefined
-    : readIfExists(projectConfigPath(projectDir));
+  const project = projectDir === undefined ? undefined : findProjectFiles(projectDir);
+  const projectConfig = project?.config;
   const context: HookContext = {
     cwd: invocation.cwd,
     env,
@@ -93,5 +85,5 @@ export function hookContext(
     ...(stdin.truncated || stdin.timedOut ? { truncated: true } : {}),
     ...(projectConfig === undefined ? {} : { projectConfig }),
   };
-  return { context, projectDir };
+  return { context, projectDir, projectHasStateDir: project?.hasStateDir ?? false };
 }

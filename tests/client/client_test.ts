@@ -1,7 +1,7 @@
 // The daemon client: typed errors, timeouts, dropped connections, one transparent
 // reconnect for idempotent requests, and none for submit.
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
-import { connect, requestOnce, submitOnce } from "../../client/client.ts";
+import { connect, requestOnce, sendEventOnce, submitOnce } from "../../client/client.ts";
 import {
   ConnectionClosedError,
   DaemonNotRunningError,
@@ -195,4 +195,83 @@ Deno.test("requestOnce() rejects a request too large for a frame with FRAME_TOO_
   } finally {
     await peer[Symbol.asyncDispose]();
   }
+});
+
+const EVENT = {
+  payload: new TextEncoder().encode('{"hook_event_name":"Stop","session_id":"s1"}'),
+  context: { cwd: "/src/app", env: { NTFY_TOPIC: "alerts" }, receivedAt: 1_700_000_000_000 },
+};
+
+Deno.test("sendEventOnce() hands the event over as the daemon decodes it and returns its acknowledgment", async () => {
+  const seen: Request[] = [];
+  await using peer = await scriptedDaemon((request) => {
+    seen.push(request);
+    return { type: "ok", id: request.id, skipped: "Stop is off" };
+  });
+  const ack = await sendEventOnce({ socketPath: peer.path, token: "t" }, EVENT);
+  deepStrictEqual(ack, { type: "ok", id: 2, skipped: "Stop is off" });
+  deepStrictEqual(seen, [{ type: "event", id: 2, ...EVENT }]);
+});
+
+Deno.test("sendEventOnce() turns the daemon's refusal into a RemoteError with its code", async () => {
+  await using peer = await scriptedDaemon((request) => ({
+    type: "error",
+    id: request.id,
+    code: "QUEUE_FULL",
+    message: "The queue is full",
+    retryable: true,
+  }));
+  await rejects(sendEventOnce({ socketPath: peer.path, token: "t" }, EVENT), (error) => {
+    ok(error instanceof RemoteError);
+    equal(error.code, "QUEUE_FULL");
+    equal(error.retryable, true);
+    return true;
+  });
+});
+
+Deno.test("sendEventOnce() rejects with TimeoutError when the daemon never answers, and ConnectionClosedError when it hangs up", async () => {
+  await using silent = await scriptedDaemon(() => "ignore");
+  await rejects(
+    sendEventOnce({ socketPath: silent.path, token: "t", requestTimeoutMs: 50 }, EVENT),
+    TimeoutError,
+  );
+  await using rude = await scriptedDaemon(() => "drop");
+  await rejects(sendEventOnce({ socketPath: rude.path, token: "t" }, EVENT), ConnectionClosedError);
+});
+
+Deno.test("sendEventOnce() refuses an answer that is no acknowledgment with INVALID_MESSAGE", async () => {
+  await using peer = await scriptedDaemon((request) => ({
+    type: "ok",
+    id: request.id,
+    taskId: "t",
+    decision: { behavior: "allow" },
+  }));
+  await rejects(sendEventOnce({ socketPath: peer.path, token: "t" }, EVENT), (error) => {
+    ok(error instanceof ProtocolError);
+    equal(error.code, ErrorCode.InvalidMessage);
+    return true;
+  });
+});
+
+Deno.test("sendEventOnce() sends nothing of an event too large for a frame (FRAME_TOO_LARGE)", async () => {
+  const seen: string[] = [];
+  await using peer = await scriptedDaemon((request) => {
+    seen.push(request.type);
+    return { type: "ok", id: request.id };
+  });
+  await rejects(
+    sendEventOnce({ socketPath: peer.path, token: "t" }, {
+      ...EVENT,
+      payload: new Uint8Array(1024 * 1024).fill(0x61),
+    }),
+    (error) => error instanceof ProtocolError && error.code === ErrorCode.FrameTooLarge,
+  );
+  deepStrictEqual(seen, []);
+});
+
+Deno.test("sendEventOnce() says the daemon is not running when nothing listens", async () => {
+  await rejects(
+    sendEventOnce({ socketPath: "/nonexistent/daemon.sock", token: "t" }, EVENT),
+    DaemonNotRunningError,
+  );
 });

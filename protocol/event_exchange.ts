@@ -1,0 +1,451 @@
+/**
+ * The hook's whole conversation with the daemon, in its own small module: `hello` and one
+ * `event` request written as two frames in one buffer, and the answers read back. The
+ * general codec (`codec.ts`) writes and reads the same messages; this one knows only these
+ * shapes, so that the hook, a process started on every Claude Code event, loads and runs
+ * a few hundred lines instead of the whole protocol. Cold code is what a short-lived
+ * process pays for: each function V8 meets for the first time is compiled then.
+ *
+ * Pure: no I/O.
+ *
+ * @module
+ */
+
+import { ErrorCode, ProtocolError } from "./errors.ts";
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, writeFrameHeader } from "./frame.ts";
+import type { EventRequest, HelloRequest } from "./messages.ts";
+import { MsgpackDecoder } from "./msgpack_decoder.ts";
+
+/** The answers the hook acts on; anything else is for the general codec to read. */
+export type EventAnswer =
+  | { readonly type: "hello"; readonly id: number }
+  | {
+    readonly type: "ok";
+    readonly id: number;
+    readonly taskId?: string;
+    readonly skipped?: string;
+  }
+  | {
+    readonly type: "error";
+    readonly id: number;
+    readonly code: string;
+    readonly message: string;
+    readonly retryable?: boolean;
+  }
+  /** A valid-looking answer this module does not read (e.g. an `ok` with a decision). */
+  | { readonly type: "other"; readonly id: number };
+
+const utf8 = new TextEncoder();
+
+/** A msgpack writer over a buffer sized in advance from an upper bound. */
+class Writer {
+  readonly bytes: Uint8Array;
+  at = 0;
+
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+  }
+
+  /** Four bytes left for a frame header; returns where they are. */
+  reserveHeader(): number {
+    const at = this.at;
+    this.at += FRAME_HEADER_BYTES;
+    return at;
+  }
+
+  map(entries: number): void {
+    if (entries < 16) this.bytes[this.at++] = 0x80 | entries;
+    else {
+      this.bytes[this.at++] = 0xde;
+      this.uint16(entries);
+    }
+  }
+
+  str(value: string): void {
+    // Written after a 4-byte str32 header at most; then the header is made as short as it can be.
+    const start = this.at;
+    const room = this.bytes.subarray(start + 5);
+    const { written } = utf8.encodeInto(value, room);
+    let header: number[];
+    if (written < 32) header = [0xa0 | written];
+    else if (written < 0x100) header = [0xd9, written];
+    else if (written < 0x10000) header = [0xda, written >>> 8, written & 0xff];
+    else {header = [
+        0xdb,
+        written >>> 24,
+        (written >>> 16) & 0xff,
+        (written >>> 8) & 0xff,
+        written & 0xff,
+      ];}
+    this.bytes.copyWithin(start + header.length, start + 5, start + 5 + written);
+    this.bytes.set(header, start);
+    this.at = start + header.length + written;
+  }
+
+  bin(value: Uint8Array): void {
+    const length = value.byteLength;
+    if (length < 0x100) {
+      this.bytes[this.at++] = 0xc4;
+      this.bytes[this.at++] = length;
+    } else if (length < 0x10000) {
+      this.bytes[this.at++] = 0xc5;
+      this.uint16(length);
+    } else {
+      this.bytes[this.at++] = 0xc6;
+      this.uint32(length);
+    }
+    this.bytes.set(value, this.at);
+    this.at += length;
+  }
+
+  number(value: number): void {
+    if (Number.isInteger(value) && value >= 0 && value <= 0xffff_ffff) {
+      if (value < 0x80) this.bytes[this.at++] = value;
+      else {
+        this.bytes[this.at++] = 0xce;
+        this.uint32(value);
+      }
+      return;
+    }
+    this.bytes[this.at++] = 0xcb;
+    new DataView(this.bytes.buffer, this.bytes.byteOffset).setFloat64(this.at, value);
+    this.at += 8;
+  }
+
+  bool(value: boolean): void {
+    this.bytes[this.at++] = value ? 0xc3 : 0xc2;
+  }
+
+  uint16(value: number): void {
+    this.bytes[this.at++] = value >>> 8;
+    this.bytes[this.at++] = value & 0xff;
+  }
+
+  uint32(value: number): void {
+    this.bytes[this.at++] = value >>> 24;
+    this.bytes[this.at++] = (value >>> 16) & 0xff;
+    this.bytes[this.at++] = (value >>> 8) & 0xff;
+    this.bytes[this.at++] = value & 0xff;
+  }
+
+  /** Ends the frame that started at `header`, checking its size. */
+  endFrame(header: number, type: string, id: number, maxFrameBytes: number): void {
+    const length = this.at - header - FRAME_HEADER_BYTES;
+    if (length > maxFrameBytes) {
+      throw new ProtocolError(
+        ErrorCode.FrameTooLarge,
+        `Cannot encode ${type} message: length ${length} exceeds limit ${maxFrameBytes}`,
+        { requestId: id },
+      );
+    }
+    writeFrameHeader(this.bytes.subarray(header), length);
+  }
+}
+
+/** The most bytes a string of `value.length` UTF-16 units takes, with its header. */
+function strBound(value: string | undefined): number {
+  return value === undefined ? 0 : 3 * value.length + 5;
+}
+
+function helloBound(hello: HelloRequest): number {
+  return 64 + strBound(hello.token) + strBound(hello.client);
+}
+
+function eventBound(event: EventRequest): number {
+  const { context } = event;
+  let bound = 128 + event.payload.byteLength + strBound(context.cwd) +
+    strBound(context.hookName) + strBound(context.projectDir) +
+    (context.projectConfig?.byteLength ?? 0);
+  for (const name in context.env) bound += strBound(name) + strBound(context.env[name]);
+  return bound;
+}
+
+/**
+ * Encodes `hello` and an `event` request as two frames in one buffer: one write sends
+ * both. The daemon's general decoder reads them exactly as it reads what `encodeRequest`
+ * writes.
+ *
+ * @param hello The `hello` request.
+ * @param event The `event` request.
+ * @param maxFrameBytes The largest payload a frame may have.
+ * @returns Both frames, back to back.
+ * @throws {ProtocolError} `FRAME_TOO_LARGE` when either frame is over the limit, with its
+ * request's id.
+ *
+ * @example The daemon reads what the hook writes
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, decodeRequest, encodeEventExchange, readFrameHeader } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const bytes = encodeEventExchange(
+ *   { type: "hello", id: 1, version: 2, token: "t0k3n", client: "hook" },
+ *   {
+ *     type: "event",
+ *     id: 2,
+ *     payload: new TextEncoder().encode('{"hook_event_name":"Stop"}'),
+ *     context: { cwd: "/src/app", env: { NTFY_TOPIC: "alerts" }, receivedAt: 1_700_000_000_000 },
+ *   },
+ * );
+ * const helloLength = 4 + readFrameHeader(bytes);
+ * assert.equal(decodeRequest(decodeFrame(bytes.subarray(0, helloLength))).type, "hello");
+ * const event = decodeRequest(decodeFrame(bytes.subarray(helloLength)));
+ * assert.ok(event.type === "event" && event.context.env.NTFY_TOPIC === "alerts");
+ * ```
+ */
+export function encodeEventExchange(
+  hello: HelloRequest,
+  event: EventRequest,
+  maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES,
+): Uint8Array {
+  const writer = new Writer(2 * FRAME_HEADER_BYTES + helloBound(hello) + eventBound(event));
+  writeHello(writer, hello, maxFrameBytes);
+  writeEvent(writer, event, maxFrameBytes);
+  return writer.bytes.subarray(0, writer.at);
+}
+
+/**
+ * Encodes an `event` request alone as one frame, as {@linkcode encodeEventExchange} does:
+ * the hook measures with it how much of a large payload fits.
+ *
+ * @param event The `event` request.
+ * @param maxFrameBytes The largest payload the frame may have.
+ * @returns The frame.
+ * @throws {ProtocolError} `FRAME_TOO_LARGE` when the frame is over the limit.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeFrame, decodeRequest, encodeEventFrame } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const frame = encodeEventFrame({
+ *   type: "event",
+ *   id: 2,
+ *   payload: new Uint8Array([123, 125]),
+ *   context: { cwd: "/src/app", env: {}, receivedAt: 0, truncated: true },
+ * });
+ * assert.deepEqual(decodeRequest(decodeFrame(frame)), {
+ *   type: "event",
+ *   id: 2,
+ *   payload: new Uint8Array([123, 125]),
+ *   context: { cwd: "/src/app", env: {}, receivedAt: 0, truncated: true },
+ * });
+ * ```
+ */
+export function encodeEventFrame(
+  event: EventRequest,
+  maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES,
+): Uint8Array {
+  const writer = new Writer(FRAME_HEADER_BYTES + eventBound(event));
+  writeEvent(writer, event, maxFrameBytes);
+  return writer.bytes.subarray(0, writer.at);
+}
+
+function writeHello(writer: Writer, hello: HelloRequest, maxFrameBytes: number): void {
+  const header = writer.reserveHeader();
+  writer.map(3 + (hello.token === undefined ? 0 : 1) + (hello.client === undefined ? 0 : 1));
+  writer.str("type");
+  writer.str("hello");
+  writer.str("id");
+  writer.number(hello.id);
+  writer.str("version");
+  writer.number(hello.version);
+  if (hello.token !== undefined) {
+    writer.str("token");
+    writer.str(hello.token);
+  }
+  if (hello.client !== undefined) {
+    writer.str("client");
+    writer.str(hello.client);
+  }
+  writer.endFrame(header, "hello", hello.id, maxFrameBytes);
+}
+
+function writeEvent(writer: Writer, event: EventRequest, maxFrameBytes: number): void {
+  const header = writer.reserveHeader();
+  writer.map(4);
+  writer.str("type");
+  writer.str("event");
+  writer.str("id");
+  writer.number(event.id);
+  writer.str("payload");
+  writer.bin(event.payload);
+  writer.str("context");
+  writeContext(writer, event.context);
+  writer.endFrame(header, "event", event.id, maxFrameBytes);
+}
+
+function writeContext(writer: Writer, context: EventRequest["context"]): void {
+  const optional = [
+    context.hookName,
+    context.projectDir,
+    context.truncated,
+    context.projectConfig,
+    context.decisionWaitMs,
+  ];
+  writer.map(3 + optional.filter((value) => value !== undefined).length);
+  writer.str("cwd");
+  writer.str(context.cwd);
+  writer.str("env");
+  const names = Object.keys(context.env);
+  writer.map(names.length);
+  for (const name of names) {
+    writer.str(name);
+    writer.str(context.env[name]!);
+  }
+  writer.str("receivedAt");
+  writer.number(context.receivedAt);
+  if (context.hookName !== undefined) {
+    writer.str("hookName");
+    writer.str(context.hookName);
+  }
+  if (context.projectDir !== undefined) {
+    writer.str("projectDir");
+    writer.str(context.projectDir);
+  }
+  if (context.truncated !== undefined) {
+    writer.str("truncated");
+    writer.bool(context.truncated);
+  }
+  if (context.projectConfig !== undefined) {
+    writer.str("projectConfig");
+    writer.bin(context.projectConfig);
+  }
+  if (context.decisionWaitMs !== undefined) {
+    writer.str("decisionWaitMs");
+    writer.number(context.decisionWaitMs);
+  }
+}
+
+const decoder = new MsgpackDecoder({ maxDepth: 16 });
+const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * Reads a map of strings to strings, small integers, booleans and nils, the shape of every
+ * answer the hook waits for, in a few lines that run fast the first time; `undefined` for
+ * anything else (the general decoder then reads it).
+ */
+function readFlatMap(bytes: Uint8Array): Record<string, unknown> | undefined {
+  let at = 0;
+  const head = bytes[at++];
+  if (head === undefined || (head & 0xf0) !== 0x80) return undefined;
+  const record: Record<string, unknown> = {};
+  const text = (length: number): string | undefined => {
+    if (at + length > bytes.length) return undefined;
+    const value = utf8Decoder.decode(bytes.subarray(at, at + length));
+    at += length;
+    return value;
+  };
+  const uint = (size: number): number | undefined => {
+    if (at + size > bytes.length) return undefined;
+    let v = 0;
+    for (let i = 0; i < size; i++) v = v * 256 + bytes[at++]!;
+    return v;
+  };
+  const value = (): { v: unknown } | undefined => {
+    const byte = bytes[at++];
+    if (byte === undefined) return undefined;
+    if (byte < 0x80) return { v: byte };
+    if ((byte & 0xe0) === 0xa0) {
+      const v = text(byte & 0x1f);
+      return v === undefined ? undefined : { v };
+    }
+    if (byte === 0xd9 || byte === 0xda) {
+      const length = byte === 0xd9 ? uint(1) : uint(2);
+      const v = length === undefined ? undefined : text(length);
+      return v === undefined ? undefined : { v };
+    }
+    if (byte === 0xc0) return { v: null };
+    if (byte === 0xc2 || byte === 0xc3) return { v: byte === 0xc3 };
+    if (byte === 0xcc || byte === 0xcd || byte === 0xce) {
+      const v = uint(byte === 0xcc ? 1 : byte === 0xcd ? 2 : 4);
+      return v === undefined ? undefined : { v };
+    }
+    return undefined;
+  };
+  for (let entries = head & 0x0f; entries > 0; entries--) {
+    const key = value();
+    if (key === undefined || typeof key.v !== "string") return undefined;
+    const entry = value();
+    if (entry === undefined) return undefined;
+    record[key.v] = entry.v;
+  }
+  return at === bytes.length ? record : undefined;
+}
+
+function invalid(message: string, id = 0): ProtocolError {
+  return new ProtocolError(ErrorCode.InvalidMessage, `Invalid answer: ${message}`, {
+    requestId: id,
+  });
+}
+
+/**
+ * Reads one of the daemon's answers to the hook: `hello`, `ok` (with its task id or why
+ * the event was skipped) or `error`. Any other valid-looking answer comes back as
+ * `other`, for the general `decodeResponse` to read.
+ *
+ * @param payload A frame's payload.
+ * @returns The answer.
+ * @throws {ProtocolError} `INVALID_MESSAGE` when the payload is not a message with a type
+ * and an id, or its fields have the wrong types.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeEventAnswer, decodeFrame, encodeResponse } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const frame = encodeResponse({ type: "ok", id: 2, skipped: "PreToolUse is off" });
+ * assert.deepEqual(decodeEventAnswer(decodeFrame(frame)), { type: "ok", id: 2, skipped: "PreToolUse is off" });
+ * ```
+ */
+export function decodeEventAnswer(payload: Uint8Array): EventAnswer {
+  let value: unknown;
+  try {
+    value = readFlatMap(payload) ?? decoder.decode(payload);
+  } catch (cause) {
+    throw new ProtocolError(ErrorCode.InvalidMessage, "Invalid answer: not msgpack", {
+      cause,
+    });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw invalid("not a map");
+  }
+  const record = value as Record<string, unknown>;
+  const id = record.id;
+  if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw invalid('"id"');
+  const text = (key: string): string | undefined => {
+    const field = record[key];
+    if (field === undefined || field === null) return undefined;
+    if (typeof field !== "string") throw invalid(`"${key}" must be a string`, id);
+    return field;
+  };
+  switch (record.type) {
+    case "hello":
+      return { type: "hello", id };
+    case "ok": {
+      if (record.decision !== undefined && record.decision !== null) return { type: "other", id };
+      const taskId = text("taskId");
+      const skipped = text("skipped");
+      return {
+        type: "ok",
+        id,
+        ...(taskId === undefined ? {} : { taskId }),
+        ...(skipped === undefined ? {} : { skipped }),
+      };
+    }
+    case "error": {
+      const code = text("code");
+      const message = text("message");
+      if (code === undefined || message === undefined) throw invalid('"code" and "message"', id);
+      return {
+        type: "error",
+        id,
+        code,
+        message,
+        ...(typeof record.retryable === "boolean" ? { retryable: record.retryable } : {}),
+      };
+    }
+    default:
+      if (typeof record.type !== "string") throw invalid('"type"', id);
+      return { type: "other", id };
+  }
+}
