@@ -212,7 +212,7 @@ export function encodeEventExchange(
  * @returns The frame.
  * @throws {ProtocolError} `FRAME_TOO_LARGE` when the frame is over the limit.
  *
- * @example
+ * @example An event frame, read back as the daemon reads it
  * ```ts
  * import assert from "node:assert/strict";
  * import { decodeFrame, decodeRequest, encodeEventFrame } from "@claude-ntfy/claude-ntfy/protocol";
@@ -388,7 +388,7 @@ function invalid(message: string, id = 0): ProtocolError {
  * @throws {ProtocolError} `INVALID_MESSAGE` when the payload is not a message with a type
  * and an id, or its fields have the wrong types.
  *
- * @example
+ * @example A skipped event's acknowledgment
  * ```ts
  * import assert from "node:assert/strict";
  * import { decodeEventAnswer, decodeFrame, encodeResponse } from "@claude-ntfy/claude-ntfy/protocol";
