@@ -40,12 +40,15 @@ function processAlive(pid: number): boolean {
 /** A temporary HOME with a config, and the daemons started in it. */
 export class BenchHome {
   readonly home: string;
+  /** A project folder in it (no claude-ntfy files of its own): where hooks run. */
+  readonly project: string;
   readonly env: Record<string, string>;
   readonly paths: DaemonPaths;
   #daemonPid: number | undefined;
 
   private constructor(home: string) {
     this.home = home;
+    this.project = `${home}/webapp`;
     this.paths = resolveDaemonPaths({ homeDir: home });
     const env: Record<string, string> = {};
     for (const [key, value] of Object.entries(Deno.env.toObject())) {
@@ -67,6 +70,9 @@ export class BenchHome {
     const benchHome = new BenchHome(home);
     onCleanup(`temp HOME ${home}`, () => Deno.remove(home, { recursive: true }));
     await Deno.mkdir(benchHome.paths.stateDir, { recursive: true, mode: 0o700 });
+    // As in most projects Claude Code works in: a .claude folder with its settings.
+    await Deno.mkdir(`${benchHome.project}/.claude`, { recursive: true });
+    await Deno.writeTextFile(`${benchHome.project}/.claude/settings.local.json`, "{}\n");
     await Deno.writeTextFile(`${benchHome.paths.stateDir}/config.toml`, configToml(ntfyUrl), {
       mode: 0o600,
     });

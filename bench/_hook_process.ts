@@ -11,19 +11,22 @@ export interface HookProcessRun {
   readonly failure?: string;
 }
 
-/** Spawns `program args` in `home` with exactly `env`, feeds it `stdin` and waits for it. */
+/**
+ * Spawns `program args` as Claude Code spawns a hook: in the project folder, with exactly
+ * `env` and `CLAUDE_PROJECT_DIR`; feeds it `stdin` and waits for it.
+ */
 export async function runHookProcess(
   program: string,
   args: string[],
-  home: { readonly home: string; readonly env: Record<string, string> },
+  home: { readonly project: string; readonly env: Record<string, string> },
   stdin: Uint8Array,
 ): Promise<HookProcessRun> {
   const started = performance.now();
   const child = new Deno.Command(program, {
     args,
-    env: home.env,
+    env: { ...home.env, CLAUDE_PROJECT_DIR: home.project },
     clearEnv: true,
-    cwd: home.home,
+    cwd: home.project,
     stdin: "piped",
     stdout: "null",
     stderr: "piped",

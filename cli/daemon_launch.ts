@@ -10,7 +10,7 @@ import { daemonPermissionFlags, type PermissionScope } from "./daemon_permission
 import { ensurePrivateDir } from "../core/state_dir.ts";
 import { type DaemonPaths, dirname } from "../client/paths.ts";
 import { requestOnce } from "../client/request_once.ts";
-import { daemonConnectOptions } from "./connect_daemon.ts";
+import { daemonConnectOptions } from "./daemon_connect_options.ts";
 import { delay } from "../client/schedule.ts";
 import { ErrorCode, MIN_PROTOCOL_VERSION } from "../protocol/mod.ts";
 import { RemoteError } from "../client/errors.ts";

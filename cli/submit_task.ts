@@ -10,7 +10,7 @@
 import type { NotificationTask } from "../protocol/mod.ts";
 import type { CliContext } from "./context.ts";
 import { submitOnce } from "../client/request_once.ts";
-import { daemonConnectOptions } from "./connect_daemon.ts";
+import { daemonConnectOptions } from "./daemon_connect_options.ts";
 import {
   ClientError,
   ConnectionClosedError,

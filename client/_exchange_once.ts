@@ -7,7 +7,7 @@ import { FrameDecoder } from "../protocol/frame_decoder.ts";
 import { errorMessage } from "../protocol/error_message.ts";
 import { type ConnectOptions, withDefaults } from "./connect_options.ts";
 import { ConnectionClosedError, RemoteError, TimeoutError } from "./errors.ts";
-import { schedule } from "./schedule.ts";
+import { scheduleWhilePending } from "./schedule.ts";
 import { writeAll } from "./write_all.ts";
 import { openSocket } from "./_socket.ts";
 
@@ -45,7 +45,7 @@ export async function exchangeOnce<A extends AnswerLike>(
   let cancelTimer = () => {};
   const timeout = new Promise<never>((_, reject) => {
     if (requestTimeoutMs <= 0) return;
-    cancelTimer = schedule(requestTimeoutMs, () =>
+    cancelTimer = scheduleWhilePending(requestTimeoutMs, () =>
       reject(
         new TimeoutError(
           `No answer to ${requestType} request ${REQUEST_ID} within ${requestTimeoutMs} ms`,

@@ -3,7 +3,7 @@
 
 import type { ConnectOptions } from "./connect_options.ts";
 import { ClientError, DaemonNotRunningError, TimeoutError } from "./errors.ts";
-import { schedule } from "./schedule.ts";
+import { scheduleWhilePending } from "./schedule.ts";
 import { errorMessage } from "../protocol/error_message.ts";
 
 /**
@@ -48,7 +48,7 @@ export async function openSocket(path: string, timeoutMs: number): Promise<Deno.
     return await Promise.race([
       connecting,
       new Promise<never>((_, reject) => {
-        cancelTimer = schedule(
+        cancelTimer = scheduleWhilePending(
           timeoutMs,
           () => reject(new TimeoutError(`Connecting to ${path} timed out after ${timeoutMs} ms`)),
         );

@@ -62,6 +62,23 @@ class Writer {
   }
 
   str(value: string): void {
+    const length = value.length;
+    if (length < 0x100) {
+      // Short ASCII (keys, paths, most values) byte by byte: no text encoder to start up.
+      let ascii = true;
+      for (let index = 0; index < length && ascii; index++) ascii = value.charCodeAt(index) < 0x80;
+      if (ascii) {
+        if (length < 32) this.bytes[this.at++] = 0xa0 | length;
+        else {
+          this.bytes[this.at++] = 0xd9;
+          this.bytes[this.at++] = length;
+        }
+        for (let index = 0; index < length; index++) {
+          this.bytes[this.at++] = value.charCodeAt(index);
+        }
+        return;
+      }
+    }
     // Written after a 4-byte str32 header at most; then the header is made as short as it can be.
     const start = this.at;
     const room = this.bytes.subarray(start + 5);
@@ -331,7 +348,16 @@ function readFlatMap(bytes: Uint8Array): Record<string, unknown> | undefined {
   const record: Record<string, unknown> = {};
   const text = (length: number): string | undefined => {
     if (at + length > bytes.length) return undefined;
-    const value = utf8Decoder.decode(bytes.subarray(at, at + length));
+    let value = "";
+    for (let index = at; index < at + length; index++) {
+      const byte = bytes[index]!;
+      if (byte >= 0x80) {
+        // Not ASCII: the text decoder, which checks the UTF-8.
+        value = utf8Decoder.decode(bytes.subarray(at, at + length));
+        break;
+      }
+      value += String.fromCharCode(byte);
+    }
     at += length;
     return value;
   };

@@ -19,12 +19,11 @@
 
 import { type CliIo, type Command, ExitCode } from "../io.ts";
 import { readCommandLine } from "../command_line.ts";
-import { readHookStdin } from "../hook/read_hook_stdin.ts";
-import { hookContext } from "../hook/hook_context.ts";
-import { fitEventPayload } from "../hook/fit_event_payload.ts";
+import { type HookHandOver, makeHookEvent, readEventStdin } from "../hook/hook_event.ts";
+import { reviveError } from "../hook/revive_error.ts";
 import { daemonPathsFor } from "../daemon_paths.ts";
 import { sendEventOnce } from "../../client/send_event.ts";
-import { daemonConnectOptions } from "../connect_daemon.ts";
+import { daemonConnectOptions } from "../daemon_connect_options.ts";
 import { errorLine, oneLine } from "../hook/one_line.ts";
 import { HOOK_FLAGS, type HookFlags } from "../hook/hook_flags.ts";
 import { isPermissionRequest } from "../hook/is_permission_request.ts";
@@ -53,19 +52,8 @@ Exit codes: 0 sent or skipped; 1 not sent (the reason is on stderr). Never 2.
 
 const NO_FLAGS: HookFlags = {};
 
-/** Largest stdin accepted; longer input is cut and its long fields truncated. */
-export const HOOK_STDIN_MAX_BYTES = 1024 * 1024;
-/** Longest wait for stdin to end (`CLAUDE_NTFY_STDIN_TIMEOUT_MS` may shorten it). */
-export const HOOK_STDIN_TIMEOUT_MS = 2_000;
-
-function stdinTimeoutMs(io: CliIo): number {
-  const wanted = Number(io.env("CLAUDE_NTFY_STDIN_TIMEOUT_MS"));
-  return Number.isFinite(wanted) && wanted > 0
-    ? Math.min(wanted, HOOK_STDIN_TIMEOUT_MS)
-    : HOOK_STDIN_TIMEOUT_MS;
-}
-
-async function runHook(args: string[], io: CliIo): Promise<number> {
+/** Everything after reading stdin, or after the fast path handed over. */
+async function runHook(args: string[], io: CliIo, handOver?: HookHandOver): Promise<number> {
   // No arguments is how Claude Code runs it: nothing to parse.
   const parsed = args.length === 0 ? { flags: NO_FLAGS } : readCommandLine(args, io, {
     command: "hook",
@@ -75,33 +63,26 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   });
   if (typeof parsed === "number") return parsed;
   const { flags } = parsed;
-  // A terminal on stdin means nothing was piped in: do not wait for input that never comes.
-  const stdin = io.stdinIsTerminal
-    ? { bytes: new Uint8Array(), truncated: false, timedOut: false }
-    : await readHookStdin(io.stdinReader ?? io.stdin, {
-      maxBytes: HOOK_STDIN_MAX_BYTES,
-      timeoutMs: stdinTimeoutMs(io),
-    });
-  const gathered = hookContext(stdin, {
-    hookName: flags["hook-name"] || io.env("CLAUDE_HOOK"),
-    projectDir: flags.project || io.env("CLAUDE_PROJECT_DIR"),
-    cwd: io.cwd,
-    env: io.environment?.() ?? {},
-  }, Date.now());
-  const projectDir = gathered.projectDir;
-  // One frame holds the event with its context: a payload near 1 MiB is cut to fit.
-  const { payload, context } = fitEventPayload(stdin.bytes, gathered.context);
+  const stdin = handOver?.stdin ?? await readEventStdin(io);
+  const event = handOver?.event ?? makeHookEvent(stdin, flags, io, Date.now());
+  const { payload, context, projectDir } = event;
   const fallback = () => import("../hook/hook_fallback.ts");
   const job = { io, flags, payload, context, projectDir };
   if (flags["dry-run"] || flags["no-daemon"]) return await (await fallback()).resolveHere(job);
   const paths = daemonPathsFor(io, {
     projectDir,
-    projectHasStateDir: gathered.projectHasStateDir,
+    projectHasStateDir: event.projectHasStateDir,
     stateDir: flags["state-dir"],
   });
   if (isPermissionRequest(payload, context.hookName)) {
     // The one event that may wait for an answer from the phone.
     return await (await import("../hook/permission_decision.ts")).askForDecision(job, paths);
+  }
+  // The fast path tried the daemon already: on to what follows its failure.
+  if (handOver?.sendFailure) {
+    // Made by the fast path's bundle: as this bundle's errors, for `instanceof` to work.
+    const error = reviveError(handOver.sendFailure.error);
+    return await (await fallback()).whenDaemonFailed(job, paths, error);
   }
   let answer;
   try {
@@ -119,9 +100,33 @@ async function runHook(args: string[], io: CliIo): Promise<number> {
   return ExitCode.Ok;
 }
 
-async function run(args: string[], io: CliIo): Promise<number> {
+/**
+ * Runs the hook command: with `handOver`, from where the hook's fast path stopped. Never
+ * throws: an error is said on stderr, with exit code 1 (never 2, which blocks a tool).
+ *
+ * @param args The hook's arguments.
+ * @param io The process's I/O.
+ * @param handOver What the fast path read and did, when it ran first.
+ * @returns The exit code.
+ *
+ * @example `--help`
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runHookCommand } from "./hook.ts";
+ *
+ * let printed = "";
+ * const io = { stdout: (text: string) => void (printed += text), env: () => undefined } as never;
+ * assert.equal(await runHookCommand(["--help"], io), 0);
+ * assert.match(printed, /^Usage: claude-ntfy hook/);
+ * ```
+ */
+export async function runHookCommand(
+  args: string[],
+  io: CliIo,
+  handOver?: HookHandOver,
+): Promise<number> {
   try {
-    return await runHook(args, io);
+    return await runHook(args, io, handOver);
   } catch (error) {
     io.stderr(`claude-ntfy hook: not sent: ${errorLine(error)}\n`);
     return ExitCode.Error;
@@ -132,5 +137,5 @@ async function run(args: string[], io: CliIo): Promise<number> {
 export const hookCommand: Command = {
   name: "hook",
   summary: "hand a Claude Code hook event from stdin to the daemon (what Claude Code runs)",
-  run,
+  run: (args, io) => runHookCommand(args, io),
 };

@@ -10,7 +10,7 @@
 import { ErrorCode, type HookContext, type NotificationTask } from "../../protocol/mod.ts";
 import type { DaemonPaths } from "../../client/paths.ts";
 import { requestOnce } from "../../client/request_once.ts";
-import { daemonConnectOptions } from "../connect_daemon.ts";
+import { daemonConnectOptions } from "../daemon_connect_options.ts";
 import { DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
 import { HookInputError, HookInputErrorCode } from "../../core/events/hook_input_error.ts";
 import {

@@ -5,7 +5,19 @@
  * @module
  */
 
-const decoder = new TextDecoder();
+/** The name's bytes: searched for in the payload's bytes, with no text decoding. */
+const NAME = [..."PermissionRequest"].map((char) => char.charCodeAt(0));
+
+/** Whether `bytes` hold the event's name anywhere (escaped forms aside). */
+function mentionsName(bytes: Uint8Array): boolean {
+  const first = NAME[0]!;
+  for (let at = bytes.indexOf(first); at !== -1; at = bytes.indexOf(first, at + 1)) {
+    let index = 1;
+    while (index < NAME.length && bytes[at + index] === NAME[index]) index++;
+    if (index === NAME.length) return true;
+  }
+  return false;
+}
 
 /**
  * Whether the payload is a `PermissionRequest` (by its `hook_event_name`, else by the
@@ -24,11 +36,11 @@ const decoder = new TextDecoder();
  * ```
  */
 export function isPermissionRequest(payload: Uint8Array, hookName?: string): boolean {
-  const text = decoder.decode(payload);
-  if (!text.includes("PermissionRequest") && hookName !== "PermissionRequest") return false;
+  if (hookName !== "PermissionRequest" && !mentionsName(payload)) return false;
   let name: unknown;
   try {
-    name = (JSON.parse(text) as { hook_event_name?: unknown })?.hook_event_name;
+    name = (JSON.parse(new TextDecoder().decode(payload)) as { hook_event_name?: unknown })
+      ?.hook_event_name;
   } catch {
     // Not JSON: the daemon reports it; this is no request to wait on.
     return false;

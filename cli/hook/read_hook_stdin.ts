@@ -13,6 +13,11 @@ export interface ReadHookStdinOptions {
   maxBytes?: number;
   /** The longest the read may take, in milliseconds. @default {2000} */
   timeoutMs?: number;
+  /**
+   * The timer for `timeoutMs`: `scheduleWhilePending`, cheaper to start, will do when the
+   * input is a reader whose reads are Deno operations (`Deno.stdin`). @default {schedule}
+   */
+  timer?: (ms: number, callback: () => void) => () => void;
 }
 
 /** What {@linkcode readHookStdin} read. */
@@ -63,7 +68,7 @@ export async function readHookStdin(
   let cancelTimer = () => {};
   const timeout = new Promise<typeof TIMEOUT>((resolve) => {
     // Not setTimeout: it would load Node's timers and cost the hook ~3.5 ms (see schedule).
-    cancelTimer = schedule(timeoutMs, () => resolve(TIMEOUT));
+    cancelTimer = (options.timer ?? schedule)(timeoutMs, () => resolve(TIMEOUT));
   });
   try {
     while (true) {

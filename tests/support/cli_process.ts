@@ -38,9 +38,10 @@ export interface TestHome extends AsyncDisposable {
   /** Writes the global config file. */
   writeConfig(toml: string): Promise<void>;
   /** Runs the CLI to completion. */
+  /** Runs `claude-ntfy args` from the source (or from `entry`, a bundle) to its end. */
   run(
     args: string[],
-    options?: { stdin?: string | Uint8Array; env?: Record<string, string> },
+    options?: { stdin?: string | Uint8Array; env?: Record<string, string>; entry?: string },
   ): Promise<CliRun>;
   /**
    * Starts a detached daemon and waits until it answers. With `env`, `daemon start` runs
@@ -104,10 +105,10 @@ export async function createTestHome(prefix = "claude-ntfy-test-"): Promise<Test
 
   async function run(
     args: string[],
-    options: { stdin?: string | Uint8Array; env?: Record<string, string> } = {},
+    options: { stdin?: string | Uint8Array; env?: Record<string, string>; entry?: string } = {},
   ): Promise<CliRun> {
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--quiet", CLI_ENTRY, ...args],
+      args: ["run", "-A", "--quiet", options.entry ?? CLI_ENTRY, ...args],
       env: { ...env, ...options.env },
       clearEnv: true,
       cwd: home,

@@ -1,11 +1,12 @@
 // `claude-ntfy hook` as Claude Code runs it, fed bad input: it must never exit with 2 (a
 // "blocking error" to Claude Code), never hang on stdin, never print on stdout (except
 // --dry-run), and explain an error in one line on stderr.
-import { equal, match, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import {
   CLI_ENTRY,
   type CliRun,
   createTestHome,
+  REPO_ROOT,
   type TestHome,
 } from "../../support/cli_process.ts";
 import { SeededRandom } from "../../support/seeded_random.ts";
@@ -56,10 +57,13 @@ function assertError(run: CliRun, code: string): void {
   ok(run.stderr.includes(`[${code}]`), `expected ${code}: ${run.stderr}`);
 }
 
-/** Spawns the hook with a stdin the test controls. */
-function spawnHook(home: TestHome, args: string[] = []) {
+/** The hook's own bundle, as `init --install-hooks` registers it (built by the test task). */
+const HOOK_BUNDLE = `${REPO_ROOT}/dist/hook/claude-ntfy-hook.js`;
+
+/** Spawns the hook with a stdin the test controls (from the CLI's source, or `entry`). */
+function spawnHook(home: TestHome, args: string[] = [], entry = CLI_ENTRY) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", CLI_ENTRY, "hook", ...args],
+    args: ["run", "-A", "--quiet", entry, "hook", ...args],
     env: home.env,
     clearEnv: true,
     cwd: home.home,
@@ -270,6 +274,48 @@ Deno.test("hook: a whole event on a stdin that is never closed is still handled 
     ok(run.ms < 5_000, `the hook waited ${Math.round(run.ms)} ms`);
     equal(run.code, 0, run.stderr);
     ok(run.stdout.includes("hook-bad-input"), run.stdout);
+  } finally {
+    await home.cleanup();
+  }
+});
+
+Deno.test("hook bundle: a whole event on a stdin that is never closed is spooled after the timeout", async () => {
+  const home = await hookHome();
+  try {
+    const open = spawnHook(home, [], HOOK_BUNDLE);
+    const writer = open.child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(
+      JSON.stringify({ hook_event_name: "Notification", message: "still here", session_id: "s" }),
+    ));
+    const run = await open.done;
+    await writer.close().catch(() => {});
+    ok(run.ms < 5_000, `the hook waited ${Math.round(run.ms)} ms`);
+    equal(run.stdout, "");
+    match(run.stderr, /spooled/, run.stderr);
+    const spooled = [...Deno.readDirSync(home.pathsFor().spoolDir)]
+      .filter((entry) => entry.name.endsWith(".event"));
+    equal(spooled.length, 1, "the event waits in the spool for the daemon");
+  } finally {
+    await home.cleanup();
+  }
+});
+
+Deno.test("hook bundle: what the daemon refuses is said in one line and not spooled; what it takes is silent", async () => {
+  // The fast path sends, the full command reports: the daemon's refusal crosses from one
+  // bundle to the other and must still read as a refusal, not as a daemon gone.
+  const home = await hookHome("autostart = false");
+  try {
+    await home.startDaemon();
+    const hook = (stdin: string) => home.run(["hook"], { stdin, entry: HOOK_BUNDLE });
+    assertError(await hook("this is not json"), "INVALID_JSON");
+    assertError(await hook("[1, 2]"), "NOT_AN_OBJECT");
+    const taken = await hook(JSON.stringify({ hook_event_name: "PreToolUse", session_id: "s" }));
+    equal(taken.code, 0, taken.stderr);
+    equal(taken.stderr, "");
+    equal(taken.stdout, "");
+    const spool = home.pathsFor().spoolDir;
+    const spooled = Array.from(Deno.readDirSync(spool), (entry) => entry.name);
+    deepStrictEqual(spooled, [], "nothing was spooled");
   } finally {
     await home.cleanup();
   }

@@ -44,7 +44,15 @@ Deno.test("a bundle in a path with spaces installs a hook command that sh runs a
     const tools = `${home.home}/My Tools/it's "claude-ntfy"`;
     const bundle = `${tools}/dist/claude-ntfy.js`;
     const hookBundle = `${tools}/dist/hook/claude-ntfy-hook.js`;
-    for (const [out, entry] of [[bundle, "cli/main.ts"], [hookBundle, "cli/hook_main.ts"]]) {
+    // The hook's fast path, and beside it the full hook command it loads for the rest.
+    const hookFull = `${tools}/dist/hook/claude-ntfy-hook-full.js`;
+    for (
+      const [out, entry] of [
+        [bundle, "cli/main.ts"],
+        [hookBundle, "cli/hook_main.ts"],
+        [hookFull, "cli/commands/hook.ts"],
+      ]
+    ) {
       const built = await run(
         Deno.execPath(),
         ["bundle", "--quiet", "--platform", "deno", "-o", out!, entry!],
