@@ -278,8 +278,18 @@ function compact(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * The body as text, up to {@linkcode BODY_LIMIT_BYTES}. A body that says its length and is
+ * within the limit (what ntfy answers) is read in one go: reading it chunk by chunk costs a
+ * fresh 64 KiB buffer per chunk, which at thousands of deliveries a second is most of the
+ * daemon's memory churn.
+ */
 async function readText(response: Response): Promise<string> {
   if (!response.body) return "";
+  const length = Number(response.headers.get("content-length") ?? NaN);
+  if (Number.isSafeInteger(length) && length >= 0 && length <= BODY_LIMIT_BYTES) {
+    return await response.text();
+  }
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = "";
