@@ -17,7 +17,8 @@ import { MsgpackEncoder } from "../protocol/msgpack_encoder.ts";
 
 const encoder = new MsgpackEncoder();
 
-const INITIAL_BYTES = 16 * 1024;
+/** Small: most connections send one request; a pipelining one grows it once and keeps it. */
+const INITIAL_BYTES = 1024;
 /** A written buffer up to this size is kept for the next responses; larger ones are let go. */
 const MAX_SPARE_BYTES = 1024 * 1024;
 
