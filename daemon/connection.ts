@@ -10,7 +10,6 @@
 import {
   CONNECTION_ERROR_ID,
   decodeRequest,
-  encodeResponse,
   ErrorCode,
   FrameDecoder,
   MIN_PROTOCOL_VERSION,
@@ -24,8 +23,8 @@ import type { DaemonStats } from "./stats/daemon_stats.ts";
 import type { Logger } from "./log.ts";
 import type { RequestHandler } from "./request_handler.ts";
 import { errorMessage } from "../protocol/error_message.ts";
-import { concatBytes } from "../protocol/concat_bytes.ts";
 import { writeAll } from "../client/write_all.ts";
+import { ResponseBuffer } from "./response_buffer.ts";
 
 /** Limits applied to every connection. */
 export interface ConnectionLimits {
@@ -95,8 +94,7 @@ export class ClientConnection {
   #closeAfterFlush = false;
   #inFlight = 0;
   #protocolErrors = 0;
-  #pending: Uint8Array[] = [];
-  #pendingBytes = 0;
+  readonly #pending = new ResponseBuffer();
   #flushing = false;
   readonly #gone = new AbortController();
   /** Last time bytes arrived (ms, monotonic). */
@@ -234,14 +232,19 @@ export class ClientConnection {
     }
     if (answer instanceof Promise) {
       this.#inFlight += 1;
-      answer.catch((error) => errorResponse(request.id, error)).then((response) => {
-        this.#inFlight -= 1;
-        this.#answer(request, response, started);
-        this.#flushSoon();
-      });
+      answer.then(
+        (response) => this.#answerLater(request, response, started),
+        (error) => this.#answerLater(request, errorResponse(request.id, error), started),
+      );
     } else {
       this.#answer(request, answer, started);
     }
+  }
+
+  #answerLater(request: Request, response: Response, started: number): void {
+    this.#inFlight -= 1;
+    this.#answer(request, response, started);
+    this.#flushSoon();
   }
 
   #answer(request: Request, response: Response, started: number): void {
@@ -289,18 +292,16 @@ export class ClientConnection {
 
   #send(response: Response): void {
     if (this.#closed) return;
-    let frame: Uint8Array;
+    const maxFrameBytes = this.#context.limits.maxFrameBytes;
     try {
-      frame = encodeResponse(response, { maxFrameBytes: this.#context.limits.maxFrameBytes });
+      this.#pending.append(response, maxFrameBytes);
     } catch (error) {
-      frame = encodeResponse(errorResponse(response.id, error));
+      this.#pending.append(errorResponse(response.id, error), maxFrameBytes);
     }
-    this.#pending.push(frame);
-    this.#pendingBytes += frame.byteLength;
-    if (this.#pendingBytes > this.#context.limits.maxPendingWriteBytes) {
+    if (this.#pending.byteLength > this.#context.limits.maxPendingWriteBytes) {
       this.#context.log.warn("dropping a client that does not read its responses", {
         conn: this.#id,
-        pendingBytes: this.#pendingBytes,
+        pendingBytes: this.#pending.byteLength,
       });
       this.close();
     }
@@ -308,7 +309,7 @@ export class ClientConnection {
 
   #flushSoon(): void {
     if (this.#flushing || this.#closed) return;
-    if (this.#pending.length === 0) {
+    if (this.#pending.byteLength === 0) {
       this.#afterFlush();
       return;
     }
@@ -318,13 +319,11 @@ export class ClientConnection {
 
   async #flush(): Promise<void> {
     try {
-      while (this.#pending.length > 0 && !this.#closed) {
-        const frames = this.#pending;
-        const total = this.#pendingBytes;
-        this.#pending = [];
-        this.#pendingBytes = 0;
-        await writeAll(this.#conn, concatBytes(frames));
-        this.#context.stats.bytesWritten(total);
+      while (this.#pending.byteLength > 0 && !this.#closed) {
+        const bytes = this.#pending.take();
+        await writeAll(this.#conn, bytes);
+        this.#context.stats.bytesWritten(bytes.byteLength);
+        this.#pending.recycle(bytes);
       }
     } catch (error) {
       if (!this.#closed) {
@@ -341,7 +340,7 @@ export class ClientConnection {
   }
 
   #afterFlush(): void {
-    if (this.#pending.length > 0 || this.#closed) return;
+    if (this.#pending.byteLength > 0 || this.#closed) return;
     if (this.#closeAfterFlush && this.#inFlight === 0) this.close();
   }
 
@@ -349,8 +348,7 @@ export class ClientConnection {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#pending = [];
-    this.#pendingBytes = 0;
+    this.#pending.clear();
     this.#gone.abort();
     try {
       this.#conn.close();

@@ -55,7 +55,9 @@ type Answer<T extends HandledRequest["type"]> = (
 /** How each request is answered. Requests answered at once stay synchronous. */
 const ANSWERS: { readonly [T in HandledRequest["type"]]: Answer<T> } = {
   ping: ({ id }) => ({ type: "ok", id }),
-  submit: async ({ id, task }, deps) => ({ type: "ok", id, taskId: await deps.acceptTask(task) }),
+  // A reaction, not an async function: the path of every pipelined Submit.
+  submit: ({ id, task }, deps) =>
+    deps.acceptTask(task).then((taskId): Response => ({ type: "ok", id, taskId })),
   event: async ({ id, payload, context }, deps, connectionClosed) => ({
     type: "ok",
     id,

@@ -191,13 +191,27 @@ function validateAuth(value: unknown): NtfyAuth | undefined {
   throw invalid(`target.auth.type must be "bearer" or "basic"`);
 }
 
+/**
+ * Server URLs that passed the check lately: a burst of tasks names the same few servers,
+ * and parsing a URL costs more than the rest of a task's checks. Bounded: cleared when full.
+ */
+const checkedServerUrls = new Set<string>();
+const MAX_CHECKED_SERVER_URLS = 64;
+
+function checkServerUrl(serverUrl: string): void {
+  if (checkedServerUrls.has(serverUrl)) return;
+  if (!/^https?:\/\/[^\s/]+/.test(serverUrl) || !URL.canParse(serverUrl)) {
+    throw invalid(`target.serverUrl must be an http(s) URL: got "${serverUrl.slice(0, 80)}"`);
+  }
+  if (checkedServerUrls.size >= MAX_CHECKED_SERVER_URLS) checkedServerUrls.clear();
+  checkedServerUrls.add(serverUrl);
+}
+
 function validateTarget(value: unknown): NtfyTarget {
   if (!isRecord(value)) throw invalid("target must be a map");
   checkSizes(value, "target", MAX_FIELD_CHARS);
   const serverUrl = requireString(value, "serverUrl", invalid);
-  if (!/^https?:\/\/[^\s/]+/.test(serverUrl) || !URL.canParse(serverUrl)) {
-    throw invalid(`target.serverUrl must be an http(s) URL: got "${serverUrl.slice(0, 80)}"`);
-  }
+  checkServerUrl(serverUrl);
   const topic = requireString(value, "topic", invalid);
   if (!TOPIC_PATTERN.test(topic)) {
     throw invalid(`target.topic must match ${TOPIC_PATTERN.source}: got "${topic.slice(0, 80)}"`);
@@ -260,29 +274,40 @@ export const MAX_FIELD_CHARS = 2_048;
 /** Most tags, and most headers of one action. */
 export const MAX_LIST_ENTRIES = 32;
 
-function checkSizes(value: unknown, path: string, max: number): void {
+/**
+ * Checks the strings in `value` (valid UTF-16, at most `max` units) and the size of its
+ * arrays and maps. `path`, and `key` under it, name the value in an error; the name is only
+ * built for an error, since this runs on every field of every task.
+ */
+function checkSizes(value: unknown, path: string, max: number, key?: string): void {
   if (typeof value === "string") {
-    if (!value.isWellFormed()) throw invalid(`${path} must be valid UTF-8`);
-    if (value.length > max) throw invalid(`${path} is longer than ${max} characters`);
+    if (!value.isWellFormed()) throw invalid(`${fieldName(path, key)} must be valid UTF-8`);
+    if (value.length > max) {
+      throw invalid(`${fieldName(path, key)} is longer than ${max} characters`);
+    }
   } else if (Array.isArray(value)) {
     if (value.length > MAX_LIST_ENTRIES) {
-      throw invalid(`${path} holds more than ${MAX_LIST_ENTRIES} entries`);
+      throw invalid(`${fieldName(path, key)} holds more than ${MAX_LIST_ENTRIES} entries`);
     }
-    for (const item of value) checkSizes(item, path, MAX_FIELD_CHARS);
+    for (const item of value) checkSizes(item, fieldName(path, key), MAX_FIELD_CHARS);
   } else if (isRecord(value)) {
-    const entries = Object.entries(value);
-    if (entries.length > MAX_LIST_ENTRIES) {
-      throw invalid(`${path} holds more than ${MAX_LIST_ENTRIES} entries`);
-    }
-    for (const [key, item] of entries) {
-      checkSizes(key, path, MAX_FIELD_CHARS);
-      checkSizes(
-        item,
-        `${path}.${key.slice(0, 40)}`,
-        path === "message" && key === "body" ? MAX_BODY_CHARS : MAX_FIELD_CHARS,
-      );
+    const name = fieldName(path, key);
+    let entries = 0;
+    for (const field in value) {
+      if (!Object.hasOwn(value, field)) continue;
+      if (++entries > MAX_LIST_ENTRIES) {
+        throw invalid(`${name} holds more than ${MAX_LIST_ENTRIES} entries`);
+      }
+      checkSizes(field, name, MAX_FIELD_CHARS);
+      const limit = name === "message" && field === "body" ? MAX_BODY_CHARS : MAX_FIELD_CHARS;
+      checkSizes(value[field], name, limit, field);
     }
   }
+}
+
+/** `path.key` (the key cut to 40 characters), or `path` alone. */
+function fieldName(path: string, key: string | undefined): string {
+  return key === undefined ? path : `${path}.${key.slice(0, 40)}`;
 }
 
 function validateMessage(value: unknown): NotificationMessage {

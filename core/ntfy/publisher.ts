@@ -36,7 +36,10 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 const ENCODED_WORD_BYTES = 45;
 
 interface PreparedRequest {
-  readonly url: URL;
+  /** The address requested, without credentials or fragment. */
+  readonly url: string;
+  /** Its host, for messages. */
+  readonly host: string;
   readonly init: RequestInit;
   /** Every form a secret takes in this request, for redaction. */
   readonly secrets: string[];
@@ -133,27 +136,70 @@ async function send(
   return parseResult(text, response.status, task);
 }
 
-function prepareRequest(task: NotificationTask): PreparedRequest {
-  const { target, message } = task;
-  const url = parseServerUrl(target.serverUrl);
+/** What a server URL gives every request to it; see {@linkcode serverPartsOf}. */
+interface ServerParts {
+  /** Scheme, host and port. */
+  readonly origin: string;
+  readonly host: string;
+  /** The path without trailing slashes: requests go below it. */
+  readonly prefix: string;
+  /** The query, kept on every request (`?auth=` among others). */
+  readonly search: string;
+  /** The address without credentials or query, safe for messages. */
+  readonly server: string;
+  /** Credentials written in the URL, if any. */
+  readonly credentials?: NtfyAuth;
+  /** Every form those and a query's credentials take, for redaction. */
+  readonly secrets: readonly string[];
+}
+
+/**
+ * Server URLs parsed lately: every delivery to a server needs the same parts, and parsing
+ * and editing a URL costs more than the rest of preparing a request. Bounded: cleared when
+ * full.
+ */
+const serverParts = new Map<string, ServerParts>();
+const MAX_SERVER_PARTS = 64;
+
+function serverPartsOf(serverUrl: string): ServerParts {
+  const known = serverParts.get(serverUrl);
+  if (known !== undefined) return known;
+  const url = parseServerUrl(serverUrl);
   const secrets: string[] = [];
-  let auth: NtfyAuth | undefined = target.auth;
+  let credentials: NtfyAuth | undefined;
   if (url.username || url.password) {
     const username = decodeUrlPart(url.username);
     const password = decodeUrlPart(url.password);
     secrets.push(password, url.password);
-    auth ??= { type: "basic", username, password };
-    url.username = "";
-    url.password = "";
+    credentials = { type: "basic", username, password };
   }
   // ntfy also reads credentials from `?auth=` (base64url of the Authorization value).
   for (const name of ["auth", "authorization"]) {
     const value = url.searchParams.get(name);
     if (value) secrets.push(value);
   }
-  url.hash = "";
   const prefix = url.pathname.replace(/\/+$/, "");
-  const server = `${url.origin}${prefix}`;
+  const parts: ServerParts = {
+    origin: url.origin,
+    host: url.host,
+    prefix,
+    search: url.search,
+    server: `${url.origin}${prefix}`,
+    ...(credentials === undefined ? {} : { credentials }),
+    secrets,
+  };
+  if (serverParts.size >= MAX_SERVER_PARTS) serverParts.clear();
+  serverParts.set(serverUrl, parts);
+  return parts;
+}
+
+function prepareRequest(task: NotificationTask): PreparedRequest {
+  const { target, message } = task;
+  const parts = serverPartsOf(target.serverUrl);
+  const { prefix, server, host } = parts;
+  const at = (path: string) => `${parts.origin}${path}${parts.search}`;
+  const secrets = [...parts.secrets];
+  const auth: NtfyAuth | undefined = target.auth ?? parts.credentials;
 
   const headers = new Headers();
   if (auth) {
@@ -171,15 +217,15 @@ function prepareRequest(task: NotificationTask): PreparedRequest {
       throw new TypeError(`Cannot ${operation} a notification: the task has no sequence id`);
     }
     const path = `${prefix}/${encodeURIComponent(target.topic)}/${encodeURIComponent(sequenceId)}`;
-    url.pathname = operation === "clear" ? `${path}/clear` : path;
+    const url = at(operation === "clear" ? `${path}/clear` : path);
     const method = operation === "clear" ? "PUT" : "DELETE";
     const what = `the ${operation} of sequence "${sequenceId}"`;
-    return { url, init: { method, headers, redirect: "manual" }, secrets, server, what };
+    return { url, host, init: { method, headers, redirect: "manual" }, secrets, server, what };
   }
 
   const what = "the message";
   if ((target.sendFormat ?? "json") === "json") {
-    url.pathname = `${prefix}/`;
+    const url = at(`${prefix}/`);
     headers.set("Content-Type", "application/json");
     const body = JSON.stringify(compact({
       topic: target.topic,
@@ -198,10 +244,10 @@ function prepareRequest(task: NotificationTask): PreparedRequest {
       sequence_id: message.sequenceId,
     }));
     const init = { method: "POST", headers, body, redirect: "manual" as const };
-    return { url, init, secrets, server, what };
+    return { url, host, init, secrets, server, what };
   }
 
-  url.pathname = `${prefix}/${encodeURIComponent(target.topic)}`;
+  const url = at(`${prefix}/${encodeURIComponent(target.topic)}`);
   headers.set("Content-Type", "text/plain; charset=utf-8");
   const options: Record<string, string | undefined> = {
     "X-Title": message.title,
@@ -221,7 +267,7 @@ function prepareRequest(task: NotificationTask): PreparedRequest {
     if (value !== undefined && value !== "") headers.set(name, encodeHeaderValue(value));
   }
   const init = { method: "POST", headers, body: message.body, redirect: "manual" as const };
-  return { url, init, secrets, server, what };
+  return { url, host, init, secrets, server, what };
 }
 
 function parseServerUrl(serverUrl: string): URL {
@@ -278,8 +324,18 @@ function compact(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * The body as text, up to {@linkcode BODY_LIMIT_BYTES}. A body that says its length and is
+ * within the limit (what ntfy answers) is read in one go: reading it chunk by chunk costs a
+ * fresh 64 KiB buffer per chunk, which at thousands of deliveries a second is most of the
+ * daemon's memory churn.
+ */
 async function readText(response: Response): Promise<string> {
   if (!response.body) return "";
+  const length = Number(response.headers.get("content-length") ?? NaN);
+  if (Number.isSafeInteger(length) && length >= 0 && length <= BODY_LIMIT_BYTES) {
+    return await response.text();
+  }
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -404,7 +460,7 @@ function transportFailure(
   const name = error instanceof Error ? error.name : "";
   if (name === "NotCapable" || name === "PermissionDenied") {
     return new NtfyError(
-      `Cannot publish to "${request.url.host}": the daemon was started without network ` +
+      `Cannot publish to "${request.host}": the daemon was started without network ` +
         `permission for this host; add the server to the config, then restart the daemon ` +
         `(claude-ntfy daemon stop && claude-ntfy daemon start)`,
       { kind: "permission", retryable: false, cause },

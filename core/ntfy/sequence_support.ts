@@ -157,14 +157,25 @@ export async function publishWithSequences(
   }
 }
 
+/** Keys of server URLs seen lately (every delivery asks): bounded, cleared when full. */
+const serverKeys = new Map<string, string>();
+const MAX_SERVER_KEYS = 64;
+
 /**
  * A server URL without credentials, query or trailing slash: the key servers are
  * remembered by, and safe to show.
  */
 export function serverKey(serverUrl: string): string {
-  if (!URL.canParse(serverUrl)) return "(invalid URL)";
-  const url = new URL(serverUrl);
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  const known = serverKeys.get(serverUrl);
+  if (known !== undefined) return known;
+  let key = "(invalid URL)";
+  if (URL.canParse(serverUrl)) {
+    const url = new URL(serverUrl);
+    key = `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+  }
+  if (serverKeys.size >= MAX_SERVER_KEYS) serverKeys.clear();
+  serverKeys.set(serverUrl, key);
+  return key;
 }
 
 /** How an older server answers a path it does not know. */

@@ -182,14 +182,15 @@ export class DeliveryEngine {
    * Accepts a task and returns its id. With `admitted`, the caller has already checked
    * capacity (and made the task durable), so the limit is not checked again; replayed
    * tasks are admitted the same way. A task whose `notBefore` is still ahead is held until
-   * then (see {@linkcode DeliveryEngine.cancel}).
+   * then (see {@linkcode DeliveryEngine.cancel}). `acceptedAt` (monotonic ms, as
+   * `performance.now()`) is when the task was accepted, if earlier than now.
    *
    * @throws {DaemonError} `QUEUE_FULL` or `SHUTTING_DOWN`, see
    * {@linkcode DeliveryEngine.checkCapacity}.
    */
   submit(
     task: NotificationTask,
-    options: { id?: string; attempts?: number; admitted?: boolean } = {},
+    options: { id?: string; attempts?: number; admitted?: boolean; acceptedAt?: number } = {},
   ): string {
     if (!options.admitted) this.checkCapacity();
     const id = options.id ?? this.nextId();
@@ -198,7 +199,7 @@ export class DeliveryEngine {
       id,
       task,
       attempts,
-      acceptedAt: performance.now(),
+      acceptedAt: options.acceptedAt ?? performance.now(),
     };
     const notBefore = task.notBefore;
     if (notBefore !== undefined && notBefore > this.#options.now()) {

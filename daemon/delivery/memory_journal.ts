@@ -6,6 +6,7 @@
  */
 
 import type { NotificationTask } from "../../protocol/mod.ts";
+import type { JournalEntry } from "../queue/journal_entry.ts";
 
 /** What the daemon needs from a journal. */
 export interface TaskJournal {
@@ -13,6 +14,8 @@ export interface TaskJournal {
   add(addition: { id: string; task: NotificationTask }): Promise<void>;
   /** Whether a live task has this id. */
   has(id: string): boolean;
+  /** The live task with this id, once its `add` resolved; undefined when there is none. */
+  read(id: string): JournalEntry | undefined;
   /** Records a delivery. */
   markDone(id: string): void;
   /** Records that a task was cancelled before it was sent. */
@@ -40,12 +43,22 @@ export interface TaskJournal {
  * ```
  */
 export class MemoryJournal implements TaskJournal {
-  readonly #live = new Set<string>();
+  readonly #live = new Map<string, JournalEntry>();
 
-  /** Remembers the id only. */
+  /** Remembers the task, in memory only. */
   add(addition: { id: string; task: NotificationTask }): Promise<void> {
-    this.#live.add(addition.id);
+    this.#live.set(addition.id, {
+      id: addition.id,
+      task: addition.task,
+      attempts: 0,
+      acceptedAt: Date.now(),
+    });
     return Promise.resolve();
+  }
+
+  /** The remembered task. */
+  read(id: string): JournalEntry | undefined {
+    return this.#live.get(id);
   }
 
   /** Whether the id is live. */

@@ -393,14 +393,10 @@ export class TopicPacer {
   #topicOf(task: NotificationTask): TopicState {
     const target = task.target;
     // The whole target: tasks with other credentials or options are never folded together.
-    const key = JSON.stringify([
-      target.serverUrl,
-      target.topic,
-      target.auth ?? null,
-      target.sendFormat ?? "json",
-      target.timeoutSecs ?? null,
-      target.sequence ?? "auto",
-    ]);
+    // Asked several times per delivery: a plain join, with JSON only for credentials.
+    const key = `${target.serverUrl}\n${target.topic}\n${target.sendFormat ?? "json"}\n` +
+      `${target.timeoutSecs ?? ""}\n${target.sequence ?? "auto"}\n` +
+      (target.auth === undefined ? "" : JSON.stringify(target.auth));
     let topic = this.#topics.get(key);
     if (topic === undefined) {
       // ntfy limits requests per visitor (address or account), not per topic.

@@ -126,6 +126,11 @@ export function toJournalRecord(value: unknown): JournalRecord | undefined {
   }
 }
 
+/** The record a payload holds, or undefined when it is not one this version knows. */
+export function readRecord(payload: Uint8Array): JournalRecord | undefined {
+  return toJournalRecord(decoder.decode(payload));
+}
+
 /** A record found by {@linkcode scanRecords}, with where its bytes lie. */
 export interface ScannedRecord {
   /** The record, or undefined for a sound frame of a kind this version does not know. */

@@ -1,7 +1,8 @@
 /**
  * The daemon's durable queue: a task is written to the journal before it is queued for
  * delivery, delivered tasks are marked done, and tasks given up on move to the dead
- * letters. A task with a `notBefore` is held, journaled, until then, through restarts, and
+ * letters. Beyond a fill of the delivery engine, a burst of tasks waits as ids only: the
+ * journal holds their records, and they are read back as room frees up. A task with a `notBefore` is held, journaled, until then, through restarts, and
  * can be cancelled meanwhile. It holds the one count of tasks that limits how many the
  * daemon takes in.
  *
@@ -14,7 +15,11 @@ import {
   type HeldTask,
   type NotificationTask,
 } from "../../protocol/mod.ts";
-import { DeliveryEngine, type DeliveryEvent } from "../delivery/delivery_engine.ts";
+import {
+  DeliveryEngine,
+  type DeliveryEvent,
+  type QueuedTask,
+} from "../delivery/delivery_engine.ts";
 import { MemoryJournal, type TaskJournal } from "../delivery/memory_journal.ts";
 import { DaemonError } from "../errors.ts";
 import type { Logger } from "../log.ts";
@@ -29,6 +34,12 @@ import { QueueError } from "./queue_error.ts";
 
 /** Most tasks (and dead letters) {@linkcode DurableQueue.list} returns, to keep answers small. */
 export const MAX_LISTED = 500;
+
+/**
+ * Tasks the delivery engine holds decoded at once unless the options say otherwise; see
+ * {@linkcode DurableQueueOptions.maxTasksInMemory}.
+ */
+export const DEFAULT_MAX_TASKS_IN_MEMORY = 1_000;
 
 /**
  * The journal, the delivery engine and the dead letters behind one interface.
@@ -71,6 +82,15 @@ export class DurableQueue {
   #reserved = 0;
   #accepting = true;
   #cancelled = 0;
+  readonly #maxInMemory: number;
+  readonly #now: () => number;
+  /**
+   * Journaled tasks waiting for room in the engine, oldest first from `#waitingHead`: their
+   * ids and acceptance times (monotonic ms). Their records are in the journal only.
+   */
+  #waitingIds: string[] = [];
+  #waitingAt: number[] = [];
+  #waitingHead = 0;
 
   private constructor(
     journal: TaskJournal,
@@ -81,6 +101,8 @@ export class DurableQueue {
     this.#deadLetters = deadLetters;
     this.#log = options.log;
     this.#settings = options.settings;
+    this.#maxInMemory = Math.max(1, options.maxTasksInMemory ?? DEFAULT_MAX_TASKS_IN_MEMORY);
+    this.#now = options.now ?? Date.now;
     const { delivery } = options;
     this.#engine = new DeliveryEngine({
       publish: delivery.publish,
@@ -128,7 +150,7 @@ export class DurableQueue {
     const queue = new DurableQueue(journal, dead.store, options);
     for (const entry of replayed) {
       registerTaskSecrets(log, entry.task);
-      queue.#engine.submit(entry.task, { id: entry.id, attempts: entry.attempts, admitted: true });
+      queue.#enqueue(entry.task, entry.id, entry.attempts, performance.now());
     }
     if (replayed.length > 0) {
       log.info("replayed undelivered tasks from the journal", { count: replayed.length });
@@ -138,7 +160,15 @@ export class DurableQueue {
 
   /** Tasks held: queued, in flight, retrying, and being journaled. */
   get size(): number {
-    return this.#engine.size + this.#reserved;
+    return this.#engine.size + this.#reserved + this.#waiting;
+  }
+
+  /**
+   * Tasks held decoded in memory, those held until a later time aside: never more than
+   * `maxTasksInMemory`. The rest wait in the journal.
+   */
+  get tasksInMemory(): number {
+    return this.#engine.size - this.#engine.held;
   }
 
   /** The queue's counters. */
@@ -146,7 +176,7 @@ export class DurableQueue {
     const engine = this.#engine;
     return {
       held: engine.held,
-      queued: engine.queued,
+      queued: engine.queued + this.#waiting,
       inFlight: engine.inFlight,
       retrying: engine.retrying,
       delivered: engine.delivered,
@@ -175,9 +205,13 @@ export class DurableQueue {
    * @throws {DaemonError} `QUEUE_FULL` or `SHUTTING_DOWN` (retryable), or `INTERNAL` when
    * the journal cannot store the task.
    */
-  async admit(task: NotificationTask, id?: string): Promise<string> {
-    this.#reserve(1);
-    return await this.#admitReserved(task, id);
+  admit(task: NotificationTask, id?: string): Promise<string> {
+    try {
+      this.#reserve(1);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#admitReserved(task, id);
   }
 
   /**
@@ -187,8 +221,9 @@ export class DurableQueue {
    * task is being sent, was sent or given up, or is unknown.
    */
   async cancel(id: string): Promise<boolean> {
-    const entry = this.#engine.cancel(id);
+    const entry = this.#engine.cancel(id) ?? this.#takeWaiting(id);
     if (entry === undefined) return false;
+    this.#refill();
     this.#journal.markCancelled(id);
     this.#cancelled += 1;
     this.#log.debug("cancelled", {
@@ -252,8 +287,14 @@ export class DurableQueue {
 
   /** The tasks held and the newest dead letters, `limit` of each, masked for display. */
   list(limit = MAX_LISTED): { tasks: HeldTask[]; dead: DeadTask[] } {
+    const tasks = this.#engine.list(limit).map(({ entry, state }) => listedTask(entry, state));
+    for (let index = this.#waitingHead; index < this.#waitingIds.length; index++) {
+      if (tasks.length >= limit) break;
+      const entry = this.#journal.read(this.#waitingIds[index]!);
+      if (entry !== undefined) tasks.push(listedTask(entry, "queued"));
+    }
     return {
-      tasks: this.#engine.list(limit).map(({ entry, state }) => listedTask(entry, state)),
+      tasks,
       dead: this.#deadLetters.list().slice(-limit).map(listedDeadLetter),
     };
   }
@@ -272,7 +313,7 @@ export class DurableQueue {
     this.stopAccepting();
     const drained = await this.#engine.drain(drainTimeoutMs);
     const held = this.#engine.held;
-    const undelivered = this.#engine.size - held;
+    const undelivered = this.#engine.size - held + this.#waiting;
     this.#engine.stop();
     if (!drained || undelivered > 0) {
       this.#log.warn("shutdown deadline passed: undelivered tasks stay in the journal", {
@@ -304,11 +345,9 @@ export class DurableQueue {
    * Journals a task counted by {@linkcode DurableQueue.#reserve}, then queues it; its slot
    * passes from the reservation to the engine in one step, or is released on failure.
    */
-  async #admitReserved(task: NotificationTask, id: string | undefined): Promise<string> {
+  #admitReserved(task: NotificationTask, id: string | undefined): Promise<string> {
     const taskId = id ?? this.#engine.nextId();
-    try {
-      await this.#journal.add({ id: taskId, task });
-    } catch (error) {
+    const failed = (error: unknown): never => {
       this.#reserved -= 1;
       throw error instanceof QueueError
         ? new DaemonError(
@@ -318,10 +357,67 @@ export class DurableQueue {
           { cause: error },
         )
         : error;
+    };
+    // One reaction on the batch's promise, not an async function: a burst of Submits shares
+    // the batch's write and fsync, and each task then costs one promise, not three.
+    return this.#journal.add({ id: taskId, task }).then(() => {
+      this.#reserved -= 1;
+      this.#enqueue(task, taskId, 0, performance.now());
+      return taskId;
+    }, failed);
+  }
+
+  /** Journaled tasks waiting for room in the engine. */
+  get #waiting(): number {
+    return this.#waitingIds.length - this.#waitingHead;
+  }
+
+  /**
+   * Hands a journaled task to the engine, or, when the engine holds its fill (or older
+   * tasks already wait), keeps only its id: the journal has the rest. A task held until a
+   * later time always goes to the engine, which keeps its timer.
+   */
+  #enqueue(task: NotificationTask, id: string, attempts: number, acceptedAt: number): void {
+    const later = task.notBefore !== undefined && task.notBefore > this.#now();
+    if (!later && (this.#waiting > 0 || this.tasksInMemory >= this.#maxInMemory)) {
+      this.#waitingIds.push(id);
+      this.#waitingAt.push(acceptedAt);
+      return;
     }
-    this.#reserved -= 1;
-    this.#engine.submit(task, { id: taskId, admitted: true });
-    return taskId;
+    this.#engine.submit(task, { id, attempts, admitted: true, acceptedAt });
+  }
+
+  /** Reads waiting tasks back from the journal into the engine while it has room. */
+  #refill(): void {
+    while (this.#waiting > 0 && this.tasksInMemory < this.#maxInMemory) {
+      const head = this.#waitingHead++;
+      const id = this.#waitingIds[head]!;
+      const acceptedAt = this.#waitingAt[head]!;
+      if (this.#waitingHead > 1024 && this.#waitingHead * 2 > this.#waitingIds.length) {
+        this.#waitingIds.splice(0, this.#waitingHead);
+        this.#waitingAt.splice(0, this.#waitingHead);
+        this.#waitingHead = 0;
+      }
+      const entry = this.#journal.read(id);
+      if (entry === undefined) {
+        // Cannot happen: a waiting task's record was written before it waited, and only its
+        // delivery or cancellation (which takes it off this list first) ends it.
+        this.#log.error("a waiting task is missing from the journal", { id });
+        continue;
+      }
+      this.#engine.submit(entry.task, { id, attempts: entry.attempts, admitted: true, acceptedAt });
+    }
+  }
+
+  /** Takes a waiting task off the list (it is being cancelled); undefined if it is not there. */
+  #takeWaiting(id: string): QueuedTask | undefined {
+    const index = this.#waitingIds.indexOf(id, this.#waitingHead);
+    if (index === -1) return undefined;
+    const acceptedAt = this.#waitingAt[index]!;
+    this.#waitingIds.splice(index, 1);
+    this.#waitingAt.splice(index, 1);
+    const entry = this.#journal.read(id);
+    return entry === undefined ? undefined : { ...entry, acceptedAt };
   }
 
   #onDeliveryEvent(event: DeliveryEvent): void {
@@ -341,6 +437,7 @@ export class DurableQueue {
     }
     const { entry } = event;
     const fields = { id: entry.id, topic: entry.task.target.topic, event: entry.task.origin.event };
+    if (event.type !== "retry") this.#refill(); // The task has left the engine: room for one.
     if (event.type === "delivered") {
       this.#journal.markDone(entry.id);
       if (event.dropped !== undefined) {

@@ -58,6 +58,13 @@ export interface DurableQueueOptions {
   readonly log: Logger;
   /** The clock held tasks wait by, in ms since the Unix epoch. @default {Date.now} */
   readonly now?: () => number;
+  /**
+   * Tasks the delivery engine holds decoded at once (queued, in flight, retrying, held for
+   * a digest); tasks held until a later time are not counted. More tasks wait in the
+   * journal as ids only and are read back as room frees up, so a burst of 100,000 costs
+   * the memory of their journal records, not of 100,000 decoded tasks. @default {1000}
+   */
+  readonly maxTasksInMemory?: number;
 }
 
 /** The queue's counters, for `status`. */

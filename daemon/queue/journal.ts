@@ -17,6 +17,8 @@ import {
   JOURNAL_FORMAT,
   JOURNAL_VERSION,
   type JournalRecord,
+  readRecord,
+  RECORD_HEADER_BYTES,
   RecordEncoder,
 } from "./_journal_record.ts";
 import { type LiveTask, replayJournal } from "./_journal_replay.ts";
@@ -256,6 +258,25 @@ export class Journal {
   /** Whether `id` was added and not yet marked done or dead. */
   has(id: string): boolean {
     return this.#known.has(id);
+  }
+
+  /**
+   * The live task `id` as the file holds it (decoded from its `add` record, with its
+   * attempts so far), or undefined when the file holds no live task with that id: not yet
+   * written, or done, dead or cancelled. What lets the queue keep only ids in memory.
+   */
+  read(id: string): JournalEntry | undefined {
+    const live = this.#live.get(id);
+    if (live === undefined) return undefined;
+    const record = readRecord(live.addBytes.subarray(RECORD_HEADER_BYTES));
+    if (record?.type !== "add") return undefined;
+    return {
+      id,
+      task: record.task,
+      attempts: live.attempts,
+      acceptedAt: record.acceptedAt,
+      ...(live.lastError === undefined ? {} : { lastError: live.lastError }),
+    };
   }
 
   /**
