@@ -14,7 +14,7 @@ export const BUNDLE = `${REPO_ROOT}/dist/claude-ntfy.js`;
 /** The hook's own bundle: what `init --install-hooks` registers. */
 export const HOOK_BUNDLE = `${REPO_ROOT}/dist/hook/claude-ntfy-hook.js`;
 /** The flags the README gives for the hook command. */
-export const HOOK_RUN_FLAGS = ["run", "-A", "--quiet", "--no-prompt"];
+export const HOOK_RUN_FLAGS = ["run", "-A", "--quiet", "--no-prompt", "--no-config"];
 
 /** Resident and peak memory of a process, in bytes. */
 export interface ProcessMemory {

@@ -124,6 +124,17 @@ export async function runDelivery(context: BenchContext): Promise<void> {
         baseline: base("p99"),
       },
     );
+    const minimal = (context.figures.endToEnd as { minimalToArrival?: Summary } | undefined)
+      ?.minimalToArrival;
+    if (minimal) {
+      context.rows.push({
+        section,
+        figure: "Hook spawn → arrival p50, against the minimal forwarder's",
+        value: hook.p50,
+        unit: "ms",
+        baseline: { name: "minimal forwarder spawn → arrival", value: minimal.p50 },
+      });
+    }
   }
   context.rows.push(
     {

@@ -1,10 +1,12 @@
 // 4. End to end: the bundled hook command from spawn to exit with the Stop fixture, beside
-// `deno run` of an empty file; `--help` and `hook --dry-run` split the difference into
-// startup, module evaluation and work. The full hook runs also give hook-to-arrival (5).
+// `deno run` of an empty file and a minimal forwarder (bench/_minimal_hook.ts: the floor of
+// any Deno hook that waits for the daemon's acknowledgment); `--help` and `hook --dry-run`
+// split the difference into startup, module evaluation and work. The full hook runs also
+// give hook-to-arrival (5).
 
 import { inSession, runHookProcess } from "./_hook_process.ts";
 import { fileURLToPath } from "node:url";
-import { HOOK_BUNDLE, HOOK_RUN_FLAGS } from "./_bench_home.ts";
+import { HOOK_BUNDLE, HOOK_RUN_FLAGS, REPO_ROOT } from "./_bench_home.ts";
 import { summarize } from "./_stats.ts";
 import type { BenchContext } from "./_context.ts";
 import { errorMessage } from "../protocol/error_message.ts";
@@ -13,6 +15,9 @@ import { errorMessage } from "../protocol/error_message.ts";
 export function fixturePath(name: string): string {
   return fileURLToPath(new URL(`../tests/fixtures/hooks/${name}`, import.meta.url));
 }
+
+/** The minimal forwarder's source, bundled into the scratch folder by the phase. */
+const MINIMAL_HOOK = `${REPO_ROOT}/bench/_minimal_hook.ts`;
 
 interface Variant {
   readonly key: string;
@@ -53,6 +58,13 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
   context.progress("end to end: hook processes");
   const emptyFile = `${context.scratch}/empty.js`;
   await Deno.writeTextFile(emptyFile, "");
+  const minimalHook = `${context.scratch}/minimal-hook.js`;
+  const bundled = await new Deno.Command(Deno.execPath(), {
+    args: ["bundle", "--quiet", "--platform", "deno", "--minify", "-o", minimalHook, MINIMAL_HOOK],
+    stdout: "null",
+    stderr: "inherit",
+  }).output();
+  if (!bundled.success) throw new Error("bench: cannot bundle the minimal forwarder");
   const stdin = Deno.readFileSync(fixturePath("stop.json"));
   const make = (key: string, label: string, args: string[], arrives = false): Variant => ({
     key,
@@ -65,6 +77,9 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
   });
   const variants = [
     make("empty", "deno run of an empty file", [emptyFile]),
+    make("minimal", "minimal forwarder (stdin, connect, event, ack; nothing else)", [
+      minimalHook,
+    ], true),
     make("help", "hook bundle, --help (start-up + module evaluation)", [
       HOOK_BUNDLE,
       "hook",
@@ -102,10 +117,12 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
       );
     }
   }
-  const [empty, help, dryRun, hook] = variants.map((variant) => summarize(variant.wall));
-  const arrival = summarize(variants[3]!.arrival);
-  context.series["Hook, spawn → exit"] = variants[3]!.wall;
-  context.series["Hook, spawn → arrival at ntfy"] = variants[3]!.arrival;
+  const [empty, minimal, help, dryRun, hook] = variants.map((variant) => summarize(variant.wall));
+  const hookVariant = variants[4]!;
+  const arrival = summarize(hookVariant.arrival);
+  const minimalArrival = summarize(variants[1]!.arrival);
+  context.series["Hook, spawn → exit"] = hookVariant.wall;
+  context.series["Hook, spawn → arrival at ntfy"] = hookVariant.arrival;
   context.figures.endToEnd = {
     runs,
     warmup,
@@ -115,9 +132,10 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
     variants: Object.fromEntries(variants.map((variant, index) => [variant.key, {
       label: variant.label,
       failures: variant.failures,
-      wall: [empty, help, dryRun, hook][index],
+      wall: [empty, minimal, help, dryRun, hook][index],
     }])),
     hookToArrival: arrival,
+    minimalToArrival: minimalArrival,
   };
   const section = "4 End to end (process spawn → exit)";
   const baseline = { name: "deno run empty file", value: empty!.p50 };
@@ -129,6 +147,20 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
       unit: "ms",
       baseline,
       target: { text: "≤ 1.2× empty", pass: hook!.p50 <= 1.2 * empty!.p50 },
+    },
+    {
+      section,
+      figure: "Minimal forwarder wall time p50 (the floor)",
+      value: minimal!.p50,
+      unit: "ms",
+      baseline,
+    },
+    {
+      section,
+      figure: "Hook wall time p50, against the minimal forwarder",
+      value: hook!.p50,
+      unit: "ms",
+      baseline: { name: "minimal forwarder", value: minimal!.p50 },
     },
     {
       section,

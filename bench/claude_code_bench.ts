@@ -63,7 +63,7 @@ await Deno.writeTextFile(empty, "");
 const commands: Record<Setup, string | undefined> = {
   "none": undefined,
   "true": "true",
-  "deno-empty": `${Deno.execPath()} run -A --quiet --no-prompt ${empty}`,
+  "deno-empty": `${Deno.execPath()} run -A --quiet --no-prompt --no-config ${empty}`,
   "claude-ntfy": command,
 };
 // The daemon runs before the first measured turn, as it does for a user after the first event.

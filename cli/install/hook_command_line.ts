@@ -64,14 +64,16 @@ function basename(path: string): string {
  *
  * assert.deepEqual(
  *   hookCommandLine({ kind: "bundle", deno: "/usr/bin/deno", bundle: "/opt/My Tools/dist/claude-ntfy.js" }),
- *   "/usr/bin/deno run -A --quiet --no-prompt '/opt/My Tools/dist/claude-ntfy.js' hook",
+ *   "/usr/bin/deno run -A --quiet --no-prompt --no-config '/opt/My Tools/dist/claude-ntfy.js' hook",
  * );
  * ```
  */
 export function hookCommandLine(launcher: HookLauncher): string {
   switch (launcher.kind) {
     case "bundle":
-      return `${shellQuote(launcher.deno)} run -A --quiet --no-prompt ${
+      // --no-config: the bundle imports nothing, so the deno.json beside it (the checkout's)
+      // is nothing to read; reading it and its lock file cost each event about 0.5 ms.
+      return `${shellQuote(launcher.deno)} run -A --quiet --no-prompt --no-config ${
         shellQuote(launcher.bundle)
       } hook`;
     case "compiled":

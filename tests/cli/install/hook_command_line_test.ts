@@ -14,14 +14,14 @@ const AWKWARD_PATHS = [
   "/tmp/tab\there/ünïcødé 🚀/claude-ntfy.js",
 ];
 
-Deno.test("hookCommandLine() bundle form: deno run -A --quiet --no-prompt BUNDLE hook", () => {
+Deno.test("hookCommandLine() bundle form: deno run -A --quiet --no-prompt --no-config BUNDLE hook", () => {
   assert.equal(
     hookCommandLine({
       kind: "bundle",
       deno: "/usr/local/bin/deno",
       bundle: "/opt/cn/dist/claude-ntfy.js",
     }),
-    "/usr/local/bin/deno run -A --quiet --no-prompt /opt/cn/dist/claude-ntfy.js hook",
+    "/usr/local/bin/deno run -A --quiet --no-prompt --no-config /opt/cn/dist/claude-ntfy.js hook",
   );
 });
 
