@@ -33,6 +33,17 @@ if (import.meta.main) {
     ? await forwardEvent(io)
     : undefined;
   if (typeof outcome === "number") Deno.exit(outcome);
-  const full: typeof import("./commands/hook.ts") = await import(fullCommandUrl());
+  let full: typeof import("./commands/hook.ts");
+  try {
+    full = await import(fullCommandUrl());
+  } catch (error) {
+    // An install missing half of the hook: said in one line, as every hook error.
+    io.stderr(
+      `claude-ntfy hook: not sent: cannot load the full hook command (${
+        error instanceof Error ? error.message.split("\n")[0] : String(error)
+      }); run "deno task build"\n`,
+    );
+    Deno.exit(1);
+  }
   Deno.exit(await full.runHookCommand(args, io, outcome));
 }

@@ -15,6 +15,12 @@ export const BUNDLE_PATH = "dist/claude-ntfy.js";
  */
 export const HOOK_BUNDLE_PATH = "dist/hook/claude-ntfy-hook.js";
 
+/**
+ * The full hook command's bundle, beside the hook's: what the hook loads for flags and
+ * every slow path (no daemon, a refusal, a permission request).
+ */
+export const HOOK_FULL_BUNDLE_PATH = "dist/hook/claude-ntfy-hook-full.js";
+
 /** What {@linkcode findHookLauncher} looks at; every field has a real-process default. */
 export interface LauncherProbe {
   /** The repository (or unpacked package) root; unknown in a compiled executable. @default {installRoot()} */

@@ -11,6 +11,7 @@ import { hookCommandKind } from "./hook_command_line.ts";
 import {
   BUNDLE_PATH,
   HOOK_BUNDLE_PATH,
+  HOOK_FULL_BUNDLE_PATH,
   installRoot,
   isCompiledExecutable,
 } from "./hook_launcher.ts";
@@ -294,7 +295,8 @@ function newestSource(root: string): number {
 
 /**
  * Whether the bundles (`dist/claude-ntfy.js` for the CLI, `dist/hook/claude-ntfy-hook.js`
- * for the hook) exist and are newer than every source file.
+ * and `dist/hook/claude-ntfy-hook-full.js` for the hook) exist and are newer than every
+ * source file.
  */
 export function bundleCheck(): DoctorCheck {
   if (isCompiledExecutable()) {
@@ -305,13 +307,18 @@ export function bundleCheck(): DoctorCheck {
     return check("bundle", "skip", "Bundle not checked: install folder unknown");
   }
   const newest = newestSource(root);
-  for (const path of [HOOK_BUNDLE_PATH, BUNDLE_PATH]) {
+  const missing: Record<string, string> = {
+    [HOOK_BUNDLE_PATH]: "hooks run from source, slower",
+    [HOOK_FULL_BUNDLE_PATH]: "the hook cannot spool, report errors or wait for approvals",
+    [BUNDLE_PATH]: "hooks run from source, slower",
+  };
+  for (const [path, consequence] of Object.entries(missing)) {
     const bundle = `${root}/${path}`;
     let built: number;
     try {
       built = Deno.statSync(bundle).mtime?.getTime() ?? 0;
     } catch {
-      return check("bundle", "warn", `No bundle at ${bundle}: hooks run from source, slower`, {
+      return check("bundle", "warn", `No bundle at ${bundle}: ${consequence}`, {
         fix: `"deno task build" in ${root}, then "claude-ntfy init --install-hooks"`,
       });
     }

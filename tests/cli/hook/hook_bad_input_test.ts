@@ -320,3 +320,19 @@ Deno.test("hook bundle: what the daemon refuses is said in one line and not spoo
     await home.cleanup();
   }
 });
+
+Deno.test("hook bundle: copied without the full command beside it, it says so in one line and exits 1", async () => {
+  const home = await hookHome();
+  try {
+    // Without a daemon the fast path must hand over, and there is nothing to hand over to.
+    const alone = `${home.home}/alone/claude-ntfy-hook.js`;
+    await Deno.mkdir(`${home.home}/alone`);
+    await Deno.copyFile(HOOK_BUNDLE, alone);
+    const run = await home.run(["hook"], { stdin: '{"hook_event_name":"Stop"}', entry: alone });
+    equal(run.code, 1);
+    match(run.stderr, ONE_LINE);
+    match(run.stderr, /cannot load the full hook command .*deno task build/);
+  } finally {
+    await home.cleanup();
+  }
+});
