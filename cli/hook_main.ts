@@ -16,7 +16,7 @@
 
 import { forwardEvent } from "./hook/forward_event.ts";
 import type { HookHandOver } from "./hook/hook_event.ts";
-import { processIo } from "./io.ts";
+import { ExitCode, processIo } from "./io.ts";
 
 /** The full hook command: beside this file in the bundle, in `commands/` in the source. */
 function fullCommandUrl(): string {
@@ -43,7 +43,7 @@ if (import.meta.main) {
         error instanceof Error ? error.message.split("\n")[0] : String(error)
       }); run "deno task build"\n`,
     );
-    Deno.exit(1);
+    Deno.exit(ExitCode.Error);
   }
   Deno.exit(await full.runHookCommand(args, io, outcome));
 }

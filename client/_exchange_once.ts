@@ -1,7 +1,11 @@
-// One exchange on a fresh connection: open the socket, write `hello` and one request in a
-// single write, read answers until both have come, close. Shared by `requestOnce` (any
-// request, the general codec) and `sendEventOnce` (the hook's event, a lean codec); each
-// brings its own decoder, so the hook loads only its own.
+/**
+ * One exchange on a fresh connection: open the socket, write `hello` and one request in a
+ * single write, read answers until both have come, close. Shared by `requestOnce` (any
+ * request, the general codec) and `sendEventOnce` (the hook's event, a lean codec); each
+ * brings its own decoder, so the hook loads only its own.
+ *
+ * @module
+ */
 
 import { FrameDecoder } from "../protocol/frame_decoder.ts";
 import { errorMessage } from "../protocol/error_message.ts";
@@ -18,10 +22,15 @@ export const REQUEST_ID = 2;
 
 /** What an exchange needs of an answer: its type, its id and, for an error, why. */
 export interface AnswerLike {
+  /** The answer's type; `error` is thrown as a `RemoteError`. */
   readonly type: string;
+  /** The id of the request it answers. */
   readonly id: number;
+  /** An error's code. */
   readonly code?: string;
+  /** An error's message. */
   readonly message?: string;
+  /** Whether an error is worth trying again. */
   readonly retryable?: boolean;
 }
 
@@ -77,15 +86,16 @@ async function writeThenRead<A extends AnswerLike>(
   bytes: Uint8Array,
   decode: (payload: Uint8Array) => A,
 ): Promise<A> {
+  const decoder = new FrameDecoder();
+  const buffer = new Uint8Array(64 * 1024);
+  let writeFailure: unknown;
   try {
     await writeAll(conn, bytes);
   } catch (error) {
-    throw new ConnectionClosedError(`Write to the daemon failed: ${errorMessage(error)}`, {
-      cause: error,
-    });
+    // A daemon that refuses hello closes before reading a large request: its refusal may
+    // be waiting to be read, and it is the reason to report.
+    writeFailure = error;
   }
-  const decoder = new FrameDecoder();
-  const buffer = new Uint8Array(64 * 1024);
   let greeted = false;
   let answer: A | undefined;
   while (!(greeted && answer)) {
@@ -94,11 +104,17 @@ async function writeThenRead<A extends AnswerLike>(
       read = await conn.read(buffer);
     } catch (error) {
       throw new ConnectionClosedError(
-        `Connection to the daemon failed: ${errorMessage(error)}`,
-        { cause: error },
+        `Connection to the daemon failed: ${errorMessage(writeFailure ?? error)}`,
+        { cause: writeFailure ?? error },
       );
     }
-    if (read === null) throw new ConnectionClosedError("The daemon closed the connection");
+    if (read === null) {
+      throw writeFailure === undefined
+        ? new ConnectionClosedError("The daemon closed the connection")
+        : new ConnectionClosedError(`Write to the daemon failed: ${errorMessage(writeFailure)}`, {
+          cause: writeFailure,
+        });
+    }
     for (const payload of decoder.push(buffer.subarray(0, read))) {
       const response = decode(payload);
       // Hello's refusal comes first (the daemon then closes): it is the reason to report.

@@ -10,7 +10,8 @@
  *   operation (a read, a connection): alone, it lets the process end. The hook's timers
  *   all guard such an operation.
  *
- * Neither keeps the process alive on its own.
+ * `schedule` keeps the process alive until it fires or is cancelled; `scheduleWhilePending`
+ * does not.
  *
  * @module
  */
@@ -78,7 +79,7 @@ export function scheduleWhilePending(ms: number, callback: () => void): () => vo
   };
 }
 
-/** A promise that resolves with `value` after `ms` milliseconds (does not keep the process alive). */
+/** A promise that resolves with `value` after `ms` milliseconds (see {@linkcode schedule}). */
 export function delay<T>(ms: number, value: T): Promise<T> {
   return new Promise((resolve) => schedule(ms, () => resolve(value)));
 }

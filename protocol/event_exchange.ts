@@ -82,7 +82,10 @@ class Writer {
     // Written after a 4-byte str32 header at most; then the header is made as short as it can be.
     const start = this.at;
     const room = this.bytes.subarray(start + 5);
-    const { written } = utf8.encodeInto(value, room);
+    const { read, written } = utf8.encodeInto(value, room);
+    if (read !== length) {
+      throw new RangeError("Cannot encode a string: the buffer estimate was too small");
+    }
     let header: number[];
     if (written < 32) header = [0xa0 | written];
     else if (written < 0x100) header = [0xd9, written];
@@ -147,6 +150,10 @@ class Writer {
 
   /** Ends the frame that started at `header`, checking its size. */
   endFrame(header: number, type: string, id: number, maxFrameBytes: number): void {
+    // A typed array drops writes past its end without a word: make that a loud failure.
+    if (this.at > this.bytes.length) {
+      throw new RangeError(`Cannot encode ${type} message: the buffer estimate was too small`);
+    }
     const length = this.at - header - FRAME_HEADER_BYTES;
     if (length > maxFrameBytes) {
       throw new ProtocolError(
@@ -164,13 +171,20 @@ function strBound(value: string | undefined): number {
   return value === undefined ? 0 : 3 * value.length + 5;
 }
 
+/**
+ * Room for what {@linkcode strBound} does not count: map headers, keys (each at most 16
+ * bytes with its header), numbers (at most 9 bytes), booleans and bin headers (5 bytes).
+ * Generous on purpose: `Writer` checks it and fails loudly rather than write past the end.
+ */
+const FIXED_ROOM = 256;
+
 function helloBound(hello: HelloRequest): number {
-  return 64 + strBound(hello.token) + strBound(hello.client);
+  return FIXED_ROOM + strBound(hello.token) + strBound(hello.client);
 }
 
 function eventBound(event: EventRequest): number {
   const { context } = event;
-  let bound = 128 + event.payload.byteLength + strBound(context.cwd) +
+  let bound = FIXED_ROOM + event.payload.byteLength + strBound(context.cwd) +
     strBound(context.hookName) + strBound(context.projectDir) +
     (context.projectConfig?.byteLength ?? 0);
   for (const name in context.env) bound += strBound(name) + strBound(context.env[name]);
@@ -334,7 +348,10 @@ function writeContext(writer: Writer, context: EventRequest["context"]): void {
 }
 
 const decoder = new MsgpackDecoder({ maxDepth: 16 });
-const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
+// Not fatal: invalid UTF-8 reads as U+FFFD, as with the general decoder.
+const utf8Decoder = new TextDecoder();
+/** What the flat-map reader returns for anything it leaves to the general decoder. */
+const NOT_FLAT: unique symbol = Symbol("not flat");
 
 /**
  * Reads a map of strings to strings, small integers, booleans and nils, the shape of every
@@ -343,57 +360,53 @@ const utf8Decoder = new TextDecoder("utf-8", { fatal: true });
  */
 function readFlatMap(bytes: Uint8Array): Record<string, unknown> | undefined {
   let at = 0;
-  const head = bytes[at++];
-  if (head === undefined || (head & 0xf0) !== 0x80) return undefined;
-  const record: Record<string, unknown> = {};
-  const text = (length: number): string | undefined => {
-    if (at + length > bytes.length) return undefined;
-    let value = "";
+  const readText = (length: number): string | typeof NOT_FLAT => {
+    if (at + length > bytes.length) return NOT_FLAT;
+    let text = "";
     for (let index = at; index < at + length; index++) {
       const byte = bytes[index]!;
       if (byte >= 0x80) {
-        // Not ASCII: the text decoder, which checks the UTF-8.
-        value = utf8Decoder.decode(bytes.subarray(at, at + length));
+        // Not ASCII: the text decoder.
+        text = utf8Decoder.decode(bytes.subarray(at, at + length));
         break;
       }
-      value += String.fromCharCode(byte);
+      text += String.fromCharCode(byte);
     }
     at += length;
-    return value;
+    return text;
   };
-  const uint = (size: number): number | undefined => {
-    if (at + size > bytes.length) return undefined;
-    let v = 0;
-    for (let i = 0; i < size; i++) v = v * 256 + bytes[at++]!;
-    return v;
+  const readUint = (size: number): number | typeof NOT_FLAT => {
+    if (at + size > bytes.length) return NOT_FLAT;
+    let number = 0;
+    for (let index = 0; index < size; index++) number = number * 256 + bytes[at++]!;
+    return number;
   };
-  const value = (): { v: unknown } | undefined => {
+  const readValue = (): unknown => {
     const byte = bytes[at++];
-    if (byte === undefined) return undefined;
-    if (byte < 0x80) return { v: byte };
-    if ((byte & 0xe0) === 0xa0) {
-      const v = text(byte & 0x1f);
-      return v === undefined ? undefined : { v };
-    }
+    if (byte === undefined) return NOT_FLAT;
+    if (byte < 0x80) return byte;
+    if ((byte & 0xe0) === 0xa0) return readText(byte & 0x1f);
     if (byte === 0xd9 || byte === 0xda) {
-      const length = byte === 0xd9 ? uint(1) : uint(2);
-      const v = length === undefined ? undefined : text(length);
-      return v === undefined ? undefined : { v };
+      const length = readUint(byte === 0xd9 ? 1 : 2);
+      return length === NOT_FLAT ? NOT_FLAT : readText(length);
     }
-    if (byte === 0xc0) return { v: null };
-    if (byte === 0xc2 || byte === 0xc3) return { v: byte === 0xc3 };
-    if (byte === 0xcc || byte === 0xcd || byte === 0xce) {
-      const v = uint(byte === 0xcc ? 1 : byte === 0xcd ? 2 : 4);
-      return v === undefined ? undefined : { v };
-    }
-    return undefined;
+    if (byte === 0xc0) return null;
+    if (byte === 0xc2 || byte === 0xc3) return byte === 0xc3;
+    if (byte === 0xcc) return readUint(1);
+    if (byte === 0xcd) return readUint(2);
+    if (byte === 0xce) return readUint(4);
+    return NOT_FLAT;
   };
+  const head = bytes[at++];
+  if (head === undefined || (head & 0xf0) !== 0x80) return undefined;
+  const record: Record<string, unknown> = {};
   for (let entries = head & 0x0f; entries > 0; entries--) {
-    const key = value();
-    if (key === undefined || typeof key.v !== "string") return undefined;
-    const entry = value();
-    if (entry === undefined) return undefined;
-    record[key.v] = entry.v;
+    const key = readValue();
+    // `__proto__` is the general decoder's to refuse.
+    if (typeof key !== "string" || key === "__proto__") return undefined;
+    const value = readValue();
+    if (value === NOT_FLAT) return undefined;
+    record[key] = value;
   }
   return at === bytes.length ? record : undefined;
 }

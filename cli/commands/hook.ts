@@ -106,7 +106,8 @@ async function runHook(args: string[], io: CliIo, handOver?: HookHandOver): Prom
  *
  * @param args The hook's arguments.
  * @param io The process's I/O.
- * @param handOver What the fast path read and did, when it ran first.
+ * @param handOver What the fast path read and did, when it ran first (it runs only with no
+ * arguments, so `args` is then empty).
  * @returns The exit code.
  *
  * @example `--help`

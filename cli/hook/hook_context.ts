@@ -7,7 +7,7 @@
  */
 
 import type { HookContext } from "../../protocol/messages.ts";
-import { isForwardedEnvName } from "../../protocol/event_request.ts";
+import { EVENT_LIMITS, isForwardedEnvName } from "../../protocol/event_request.ts";
 import { resolveProjectDir } from "../../core/events/resolve_project_dir.ts";
 import { findProjectFiles } from "./project_files.ts";
 import type { HookStdin } from "./read_hook_stdin.ts";
@@ -22,6 +22,12 @@ export interface HookInvocation {
   readonly cwd: string;
   /** Every environment variable. */
   readonly env: Readonly<Record<string, string>>;
+}
+
+/** Whether a variable fits what the daemon takes (longer ones are not forwarded). */
+function withinEnvLimits(name: string, value: string): boolean {
+  return name.length <= EVENT_LIMITS.maxEnvNameChars &&
+    value.length <= EVENT_LIMITS.maxEnvValueChars;
 }
 
 /** The payload's `cwd`, read only when nothing else names the project. */
@@ -68,11 +74,14 @@ export function hookContext(
     cwd: invocation.cwd,
   });
   const env: Record<string, string> = {};
+  let forwarded = 0;
   for (const [name, value] of Object.entries(invocation.env)) {
     // The prefixes first: cheaper than the pattern for the many variables that are not ours.
-    if ((name.startsWith("NTFY_") || name.startsWith("CLAUDE_NTFY_")) && isForwardedEnvName(name)) {
-      env[name] = value;
-    }
+    if (!(name.startsWith("NTFY_") || name.startsWith("CLAUDE_NTFY_"))) continue;
+    // Within the daemon's limits: one odd variable must not get every event refused.
+    if (!isForwardedEnvName(name) || !withinEnvLimits(name, value)) continue;
+    if (forwarded++ === EVENT_LIMITS.maxEnvEntries) break;
+    env[name] = value;
   }
   const project = projectDir === undefined ? undefined : findProjectFiles(projectDir);
   const projectConfig = project?.config;

@@ -1,13 +1,15 @@
 /**
  * What a project folder holds for claude-ntfy: its own state folder
- * (`.claude/ntfy-service/`) and config file, found by listing folders rather than by
- * opening paths that may not exist. The hook runs on every event, and in a Deno process
- * the first failed file operation costs about 0.3 ms (its error classes are set up then),
- * more than the listings.
+ * (`.claude/ntfy-service/`) and config file. The hook runs on every event, and in a Deno
+ * process the first failed file operation costs about 0.3 ms (its error classes are set up
+ * then), so where it can the hook lists the project's `.claude` folder, which is small,
+ * instead of opening paths that usually do not exist. A `.claude` it may not list is
+ * looked into path by path.
  *
  * @module
  */
 
+import { STATE_DIR_NAME } from "../../client/paths.ts";
 import { CONFIG_FILE } from "../../core/config/config_paths.ts";
 
 /** What {@linkcode findProjectFiles} found. */
@@ -19,32 +21,44 @@ export interface ProjectFiles {
 }
 
 const NOTHING: ProjectFiles = { hasStateDir: false };
+/** `ntfy-service`: the state folder's name inside `.claude`. */
+const SERVICE_DIR = STATE_DIR_NAME.slice(STATE_DIR_NAME.lastIndexOf("/") + 1);
+/** `config.toml`. */
+const CONFIG_NAME = CONFIG_FILE.slice(CONFIG_FILE.lastIndexOf("/") + 1);
 
-/** Whether `dir` lists `name` as a folder (a link is followed); `undefined` when `dir` is gone. */
-function lists(dir: string, name: string, kind: "dir" | "file"): boolean | undefined {
+/** Whether `error` says the path is not there (or a file stands where a folder would be). */
+function isAbsent(error: unknown): boolean {
+  return error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory;
+}
+
+/**
+ * Whether the project's `.claude` folder holds the state folder: `true` or `false` from its
+ * listing, `undefined` when it cannot be listed (not there: `false` is returned for that).
+ */
+function listsStateDir(claudeDir: string): boolean | undefined {
   let entries: Iterable<Deno.DirEntry>;
   try {
-    entries = Deno.readDirSync(dir);
+    entries = Deno.readDirSync(claudeDir);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) {
-      return undefined;
-    }
+    if (isAbsent(error)) return false;
+    if (error instanceof Deno.errors.PermissionDenied) return undefined;
     throw error;
   }
   for (const entry of entries) {
-    if (entry.name !== name) continue;
-    if (entry.isSymlink) {
-      try {
-        const target = Deno.statSync(`${dir}/${name}`);
-        return kind === "dir" ? target.isDirectory : target.isFile;
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) return false;
-        throw error;
-      }
+    if (entry.name === SERVICE_DIR) {
+      return entry.isDirectory || (entry.isSymlink && isDirectory(`${claudeDir}/${SERVICE_DIR}`));
     }
-    return kind === "dir" ? entry.isDirectory : entry.isFile;
   }
   return false;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch (error) {
+    if (isAbsent(error)) return false;
+    throw error;
+  }
 }
 
 /**
@@ -52,8 +66,7 @@ function lists(dir: string, name: string, kind: "dir" | "file"): boolean | undef
  *
  * @param projectDir The project directory.
  * @returns Whether the project has a state folder, and its config file's bytes.
- * @throws {Deno.errors.PermissionDenied} when a folder on the way or the config file
- * exists but cannot be read.
+ * @throws {Deno.errors.PermissionDenied} when the config file exists but cannot be read.
  *
  * @example A folder without claude-ntfy's files
  * ```ts
@@ -71,18 +84,17 @@ function lists(dir: string, name: string, kind: "dir" | "file"): boolean | undef
  * ```
  */
 export function findProjectFiles(projectDir: string): ProjectFiles {
-  const root = projectDir.replace(/\/+$/, "") || "/";
-  const [claude, service, file] = CONFIG_FILE.split("/") as [string, string, string];
-  const base = root === "/" ? "" : root;
-  if (lists(root, claude, "dir") !== true) return NOTHING;
-  if (lists(`${base}/${claude}`, service, "dir") !== true) return NOTHING;
-  const stateDir = `${base}/${claude}/${service}`;
-  if (lists(stateDir, file, "file") !== true) return { hasStateDir: true };
+  const root = projectDir.replace(/\/+$/, "");
+  const claudeDir = `${root}/${STATE_DIR_NAME.slice(0, STATE_DIR_NAME.lastIndexOf("/"))}`;
+  const stateDir = `${root}/${STATE_DIR_NAME}`;
+  const listed = listsStateDir(claudeDir);
+  if (listed === false) return NOTHING;
+  if (listed === undefined && !isDirectory(stateDir)) return NOTHING;
   try {
-    return { hasStateDir: true, config: Deno.readFileSync(`${stateDir}/${file}`) };
+    return { hasStateDir: true, config: Deno.readFileSync(`${stateDir}/${CONFIG_NAME}`) };
   } catch (error) {
-    // Removed since it was listed: as if it had never been there.
-    if (error instanceof Deno.errors.NotFound) return { hasStateDir: true };
+    // A state folder without a config file of its own.
+    if (isAbsent(error)) return { hasStateDir: true };
     throw error;
   }
 }

@@ -275,3 +275,38 @@ Deno.test("sendEventOnce() says the daemon is not running when nothing listens",
     DaemonNotRunningError,
   );
 });
+
+Deno.test("sendEventOnce() reports the daemon's refusal of hello even when it hung up before reading a large event", async () => {
+  // An old daemon refuses the hello and closes at once: the event's write fails, and the
+  // refusal waiting on the socket is the reason to report, not the broken pipe.
+  const dir = await Deno.makeTempDir({ dir: "/tmp", prefix: "cn-refuse-" });
+  const path = `${dir}/d.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const refusing = (async () => {
+    const conn = await listener.accept();
+    await conn.write(encodeResponse({
+      type: "error",
+      id: 1,
+      code: ErrorCode.UnsupportedVersion,
+      message: "This daemon speaks protocol 1",
+    }));
+    conn.close();
+  })();
+  try {
+    await rejects(
+      sendEventOnce({ socketPath: path, token: "t" }, {
+        ...EVENT,
+        payload: new Uint8Array(1_000_000).fill(0x61),
+      }),
+      (error) => {
+        ok(error instanceof RemoteError, `expected a RemoteError, got ${error}`);
+        equal(error.code, ErrorCode.UnsupportedVersion);
+        return true;
+      },
+    );
+  } finally {
+    await refusing;
+    listener.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -178,3 +178,46 @@ Deno.test("decodeEventAnswer() refuses what is no answer with INVALID_MESSAGE", 
   refused(wrongType); // taskId must be a string
   ok(true);
 });
+
+Deno.test("encodeEventExchange() writes lone surrogates as U+FFFD, as the general encoder does", () => {
+  const request = event({ cwd: "/src/\ud800app", env: { NTFY_TITLE: "end\udfff" } });
+  const decoded = readExchange(encodeEventExchange(HELLO, request))[1] as EventRequest;
+  equal(decoded.context.cwd, "/src/\ufffdapp");
+  equal(decoded.context.env.NTFY_TITLE, "end\ufffd");
+});
+
+Deno.test("encodeEventExchange() fits the largest ids and every optional field in its estimate", () => {
+  const request: EventRequest = {
+    ...event({
+      cwd: "",
+      hookName: "",
+      projectDir: "",
+      truncated: false,
+      projectConfig: new Uint8Array(),
+      decisionWaitMs: 86_400_000,
+      receivedAt: Number.MAX_SAFE_INTEGER,
+    }, new Uint8Array()),
+    id: 0xffff_ffff,
+  };
+  const [, decoded] = readExchange(
+    encodeEventExchange({ type: "hello", id: 0xffff_ffff, version: 0xffff_ffff }, request),
+  );
+  deepStrictEqual(decoded, request);
+});
+
+Deno.test("decodeEventAnswer() leaves __proto__ and invalid UTF-8 to the general decoder's rules", () => {
+  // {"__proto__": nil, "type": "ok", "id": 2}: the general decoder refuses the key.
+  const proto = new Uint8Array([
+    ...[0x83, 0xa9, ...text.encode("__proto__"), 0xc0],
+    ...[0xa4, ...text.encode("type"), 0xa2, ...text.encode("ok")],
+    ...[0xa2, ...text.encode("id"), 0x02],
+  ]);
+  throws(() => decodeEventAnswer(proto), ProtocolError);
+  // {"type": "ok", "id": 2, "skipped": "\xff"}: read as U+FFFD, as decodeResponse reads it.
+  const badUtf8 = new Uint8Array([
+    ...[0x83, 0xa4, ...text.encode("type"), 0xa2, ...text.encode("ok")],
+    ...[0xa2, ...text.encode("id"), 0x02],
+    ...[0xa7, ...text.encode("skipped"), 0xa1, 0xff],
+  ]);
+  deepStrictEqual(decodeEventAnswer(badUtf8), decodeResponse(badUtf8));
+});

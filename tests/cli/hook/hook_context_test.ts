@@ -5,6 +5,7 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { hookContext, type HookInvocation } from "../../../cli/hook/hook_context.ts";
 import type { HookStdin } from "../../../cli/hook/read_hook_stdin.ts";
 import { projectConfigPath } from "../../../core/config/config_paths.ts";
+import { EVENT_LIMITS, validateEventRequest } from "../../../protocol/event_request.ts";
 
 const text = new TextEncoder();
 const NOW = 1_750_000_000_000;
@@ -64,6 +65,32 @@ Deno.test("hookContext() forwards only the CLAUDE_NTFY_* and NTFY_* variables", 
     CLAUDE_NTFY_AUTOSTART: "0",
     NTFY_TOKEN: "tk_1",
   });
+});
+
+Deno.test("hookContext() forwards variables within the daemon's limits only, so one odd variable cannot get every event refused", () => {
+  const many = Object.fromEntries(
+    Array.from({ length: 80 }, (_, index) => [`NTFY_VAR_${String(index).padStart(2, "0")}`, "x"]),
+  );
+  const { context } = hookContext(
+    stdin({ hook_event_name: "Stop" }),
+    invocation({
+      env: {
+        NTFY_HUGE: "v".repeat(EVENT_LIMITS.maxEnvValueChars + 1),
+        [`NTFY_${"N".repeat(EVENT_LIMITS.maxEnvNameChars)}`]: "long name",
+        ...many,
+      },
+    }),
+    NOW,
+  );
+  const names = Object.keys(context.env);
+  equal(names.length, EVENT_LIMITS.maxEnvEntries);
+  ok(names.every((name) => name.startsWith("NTFY_VAR_")), names.join(" "));
+  // What the hook sends, the daemon takes.
+  validateEventRequest(
+    { type: "event", payload: new Uint8Array(), context },
+    1,
+    (message) => new Error(message),
+  );
 });
 
 Deno.test("hookContext() records the cwd and the time, and nothing optional it was not given", () => {
