@@ -61,6 +61,12 @@ export interface JournalAddition {
   readonly attempts?: number;
   /** Acceptance time in ms since the Unix epoch. @default {now()} */
   readonly acceptedAt?: number;
+  /**
+   * The task as msgpack bytes that decode to exactly its fields and values (in any order),
+   * when the caller has them: stored as they are instead of encoding the task again. Read
+   * during the call only.
+   */
+  readonly encodedTask?: Uint8Array;
 }
 
 /** Counters for `status`. */
@@ -305,7 +311,7 @@ export class Journal {
       acceptedAt: addition.acceptedAt ?? this.#settings.now(),
     };
     try {
-      this.#queue.append(this.#encoder, record);
+      this.#queue.append(this.#encoder, record, addition.encodedTask);
     } catch (error) {
       return Promise.reject(error);
     }
