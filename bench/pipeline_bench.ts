@@ -73,6 +73,7 @@ async function main(): Promise<void> {
     await client.ping();
     const before = arrivals.count;
     const delivered = await pipelineSubmits(client, task, sizes.delivered, WINDOW);
+    const deliveredMeanwhile = arrivals.count - before;
     const rawConn = await FrameConn.open(home.paths.socketPath);
     await arrivals.until(before + sizes.delivered - delivered.errors, 600_000);
     line(
@@ -82,6 +83,7 @@ async function main(): Promise<void> {
       await echoRate(sizes.delivered),
       delivered.errors,
     );
+    console.log(`  (${deliveredMeanwhile} delivered while the Submits came in)`);
     // Raw frames on the same daemon, once the burst above is delivered.
     await rawConn.hello(Deno.readTextFileSync(home.paths.tokenPath).trim());
     const beforeRaw = arrivals.count;

@@ -368,7 +368,9 @@ export class DurableQueue {
     // the batch's write and fsync, and each task then costs one promise, not three.
     return this.#journal.add({ id: taskId, task, encodedTask }).then(() => {
       this.#reserved -= 1;
-      this.#enqueue(task, taskId, 0, performance.now());
+      const now = performance.now();
+      this.#engine.noteArrival(now);
+      this.#enqueue(task, taskId, 0, now);
       return taskId;
     }, failed);
   }
