@@ -97,6 +97,7 @@ export class ClientConnection {
   #protocolErrors = 0;
   readonly #pending = new ResponseBuffer();
   #flushing = false;
+  #laterFlushQueued = false;
   readonly #gone = new AbortController();
   /** Last time bytes arrived (ms, monotonic). */
   lastActivity = performance.now();
@@ -181,7 +182,9 @@ export class ClientConnection {
   }
 
   #handleFrame(payload: Uint8Array): void {
-    const started = performance.now();
+    // When its bytes were read: the frames of one read share the time, and a request's
+    // latency counts its wait behind the frames before it.
+    const started = this.lastActivity;
     // A burst is made of plain submits: read straight into the task, whose bytes are then
     // journaled as they came. Anything else takes the general path.
     const submit = decodeSubmit(payload);
@@ -257,7 +260,14 @@ export class ClientConnection {
   #answerLater(request: Request, response: Response, started: number): void {
     this.#inFlight -= 1;
     this.#answer(request, response, started);
-    this.#flushSoon();
+    // After the answers settled with this one (a journal batch settles its Submits together):
+    // they go in one write.
+    if (this.#laterFlushQueued) return;
+    this.#laterFlushQueued = true;
+    queueMicrotask(() => {
+      this.#laterFlushQueued = false;
+      this.#flushSoon();
+    });
   }
 
   #answer(request: Request, response: Response, started: number): void {
