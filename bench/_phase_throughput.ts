@@ -85,14 +85,23 @@ export async function pipelineSubmits(
 }
 
 /** Pipelines `total` copies of `frame` to the echo server (the floor for one connection). */
-export async function echoPipelined(
+export function echoPipelined(
   context: BenchContext,
   frame: Uint8Array,
   total: number,
 ): Promise<PipelineResult> {
-  const echo = await FrameConn.open(context.echo.socketPath);
+  return echoPipelinedAt(context.echo.socketPath, frame, total, context.sizes.pipelineWindow);
+}
+
+/** {@linkcode echoPipelined} against the echo server at `socketPath`, `window` at a time. */
+export async function echoPipelinedAt(
+  socketPath: string,
+  frame: Uint8Array,
+  total: number,
+  window: number,
+): Promise<PipelineResult> {
+  const echo = await FrameConn.open(socketPath);
   try {
-    const window = context.sizes.pipelineWindow;
     await pipelineFrames(echo.conn, frame, { total: 1_000, window, checkAnswers: false });
     return await pipelineFrames(echo.conn, frame, { total, window, checkAnswers: false });
   } finally {

@@ -2,18 +2,26 @@
 
 import {
   decodeResponse,
-  encodeRequest,
+  DEFAULT_MAX_FRAME_BYTES,
+  ErrorCode,
+  FRAME_HEADER_BYTES,
   FrameDecoder,
   ProtocolError,
   type Request,
   type Response,
+  writeFrameHeader,
 } from "../protocol/mod.ts";
-import { concatBytes } from "../protocol/concat_bytes.ts";
+import { MsgpackEncoder } from "../protocol/msgpack_encoder.ts";
 import { errorMessage } from "../protocol/error_message.ts";
 import type { RequestBody } from "./connect_options.ts";
 import { ConnectionClosedError, RemoteError, TimeoutError } from "./errors.ts";
 import { schedule } from "./schedule.ts";
 import { writeAll } from "./write_all.ts";
+
+const encoder = new MsgpackEncoder();
+
+/** Bytes the outgoing buffer starts with: most sessions send a request or two. */
+const OUTGOING_BYTES = 1024;
 
 interface Pending {
   readonly type: Request["type"];
@@ -32,7 +40,11 @@ export class Session {
   readonly #pending = new Map<number, Pending>();
   readonly #decoder = new FrameDecoder();
   readonly #requestTimeoutMs: number;
-  #outgoing: Uint8Array[] = [];
+  /** Frames waiting for the next write, back to back. */
+  #outgoing = new Uint8Array(OUTGOING_BYTES);
+  #outgoingLength = 0;
+  /** When the frames waiting were queued (one clock read for all of them). */
+  #queuedAt: number | undefined;
   #flushScheduled = false;
   #writing: Promise<void> = Promise.resolve();
   #nextId = 1;
@@ -54,17 +66,17 @@ export class Session {
     if (this.#closedError) return Promise.reject(this.#closedError);
     const id = this.#nextId;
     this.#nextId = this.#nextId >= 0xffff_ffff ? 1 : this.#nextId + 1;
-    let frame: Uint8Array;
     try {
-      frame = encodeRequest({ ...body, id } as Request);
+      this.#queue({ ...body, id } as Request);
     } catch (error) {
       // A rejection, not a throw: callers that pipeline (hello, then this) handle both alike.
       return Promise.reject(error);
     }
+    this.#queuedAt ??= performance.now();
+    const sentAt = this.#queuedAt;
     return new Promise<Response>((resolve, reject) => {
-      this.#pending.set(id, { type: body.type, sentAt: performance.now(), resolve, reject });
+      this.#pending.set(id, { type: body.type, sentAt, resolve, reject });
       if (this.#requestTimeoutMs > 0 && this.#sweep === undefined) this.#startSweep();
-      this.#outgoing.push(frame);
       if (!this.#flushScheduled) {
         this.#flushScheduled = true;
         queueMicrotask(() => this.#flush());
@@ -96,12 +108,41 @@ export class Session {
     this.#sweep = undefined;
   }
 
+  /**
+   * Frames `request` onto the outgoing bytes, as `encodeRequest` frames it.
+   *
+   * @throws {ProtocolError} `FRAME_TOO_LARGE` when its payload is over the frame limit.
+   */
+  #queue(request: Request): void {
+    const payload = encoder.encodeShared(request);
+    if (payload.byteLength > DEFAULT_MAX_FRAME_BYTES) {
+      throw new ProtocolError(
+        ErrorCode.FrameTooLarge,
+        `Cannot encode ${request.type} message: length ${payload.byteLength} exceeds limit ${DEFAULT_MAX_FRAME_BYTES}`,
+        { requestId: request.id },
+      );
+    }
+    const start = this.#outgoingLength;
+    const end = start + FRAME_HEADER_BYTES + payload.byteLength;
+    if (end > this.#outgoing.length) {
+      const grown = new Uint8Array(Math.max(end, this.#outgoing.length * 2));
+      grown.set(this.#outgoing.subarray(0, start));
+      this.#outgoing = grown;
+    }
+    writeFrameHeader(this.#outgoing.subarray(start), payload.byteLength);
+    this.#outgoing.set(payload, start + FRAME_HEADER_BYTES);
+    this.#outgoingLength = end;
+  }
+
   #flush(): void {
     this.#flushScheduled = false;
-    const frames = this.#outgoing;
-    this.#outgoing = [];
-    if (frames.length === 0 || this.#closedError) return;
-    const bytes = concatBytes(frames);
+    this.#queuedAt = undefined;
+    // The bytes are handed to the write as they are: the next requests get a buffer of
+    // their own, about as large (a pipelining caller keeps needing that much).
+    const bytes = this.#outgoing.subarray(0, this.#outgoingLength);
+    this.#outgoing = new Uint8Array(Math.max(OUTGOING_BYTES, this.#outgoingLength));
+    this.#outgoingLength = 0;
+    if (bytes.length === 0 || this.#closedError) return;
     this.#writing = this.#writing.then(async () => {
       if (!this.#closedError) await writeAll(this.#conn, bytes);
     }).catch((error) => {

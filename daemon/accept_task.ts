@@ -15,11 +15,16 @@ import { registerTaskSecrets } from "./register_task_secrets.ts";
 
 /**
  * Takes a resolved task in and resolves with its id (`id`, or a fresh one) once it is
- * durable.
+ * durable. `encodedTask`, when given, is the task as msgpack, journaled as it is (see
+ * {@linkcode DurableQueue.admit}).
  *
  * @throws {DaemonError} `HOST_NOT_PERMITTED`, or what {@linkcode DurableQueue.admit} throws.
  */
-export type AcceptTask = (task: NotificationTask, id?: string) => Promise<string>;
+export type AcceptTask = (
+  task: NotificationTask,
+  id?: string,
+  encodedTask?: Uint8Array,
+) => Promise<string>;
 
 /** What {@linkcode createTaskAcceptor} needs. */
 export interface TaskAcceptorDeps {
@@ -57,14 +62,14 @@ export function createTaskAcceptor(deps: TaskAcceptorDeps): AcceptTask {
   const { queue, hosts, log } = deps;
   // Not an async function: on the path of every Submit, each promise layer costs more than
   // the checks it wraps. Failures still come as a rejected promise, never a throw.
-  return (task, id) => {
+  return (task, id, encodedTask) => {
     try {
       registerTaskSecrets(log, task);
       hosts.check(task);
     } catch (error) {
       return Promise.reject(error);
     }
-    const admitted = queue.admit(task, id);
+    const admitted = queue.admit(task, id, encodedTask);
     if (!log.enabled("debug")) return admitted;
     return admitted.then((taskId) => {
       log.debug("accepted", { id: taskId, topic: task.target.topic, event: task.origin.event });

@@ -16,11 +16,14 @@ export type HandledRequest = Exclude<Request, { type: "hello" }>;
 
 /**
  * Answers one request, at once or later. `connectionClosed` aborts when the client's
- * connection closes: an answer that waits (a permission decision) stops waiting then.
+ * connection closes: an answer that waits (a permission decision) stops waiting then. For
+ * a `submit`, `encodedTask` may give its task's msgpack bytes, read during the call only
+ * (see {@linkcode AcceptTask}).
  */
 export type RequestHandler = (
   request: HandledRequest,
   connectionClosed?: AbortSignal,
+  encodedTask?: Uint8Array,
 ) => Response | Promise<Response>;
 
 /** What the handler needs from the daemon. */
@@ -50,14 +53,19 @@ type Answer<T extends HandledRequest["type"]> = (
   request: Extract<HandledRequest, { type: T }>,
   deps: RequestHandlerDeps,
   connectionClosed?: AbortSignal,
+  encodedTask?: Uint8Array,
 ) => Response | Promise<Response>;
 
 /** How each request is answered. Requests answered at once stay synchronous. */
 const ANSWERS: { readonly [T in HandledRequest["type"]]: Answer<T> } = {
   ping: ({ id }) => ({ type: "ok", id }),
   // A reaction, not an async function: the path of every pipelined Submit.
-  submit: ({ id, task }, deps) =>
-    deps.acceptTask(task).then((taskId): Response => ({ type: "ok", id, taskId })),
+  submit: ({ id, task }, deps, _connectionClosed, encodedTask) =>
+    deps.acceptTask(task, undefined, encodedTask).then((taskId): Response => ({
+      type: "ok",
+      id,
+      taskId,
+    })),
   event: async ({ id, payload, context }, deps, connectionClosed) => ({
     type: "ok",
     id,
@@ -116,6 +124,11 @@ const ANSWERS: { readonly [T in HandledRequest["type"]]: Answer<T> } = {
  * ```
  */
 export function createRequestHandler(deps: RequestHandlerDeps): RequestHandler {
-  return (request, connectionClosed) =>
-    (ANSWERS[request.type] as Answer<typeof request.type>)(request, deps, connectionClosed);
+  return (request, connectionClosed, encodedTask) =>
+    (ANSWERS[request.type] as Answer<typeof request.type>)(
+      request,
+      deps,
+      connectionClosed,
+      encodedTask,
+    );
 }

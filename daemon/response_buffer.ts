@@ -6,16 +6,39 @@
  * @module
  */
 
-import {
-  ErrorCode,
-  FRAME_HEADER_BYTES,
-  ProtocolError,
-  type Response,
-  writeFrameHeader,
-} from "../protocol/mod.ts";
+import { ErrorCode, FRAME_HEADER_BYTES, ProtocolError, type Response } from "../protocol/mod.ts";
 import { MsgpackEncoder } from "../protocol/msgpack_encoder.ts";
+import { writeUtf8 } from "../protocol/_utf8.ts";
 
 const encoder = new MsgpackEncoder();
+
+/** `{type: "ok", id:` as msgpack: a map of 3, its first key and value, the second key. */
+const TASK_ACK_HEAD = Uint8Array.of(
+  0x83,
+  0xa4,
+  ...bytesOf("type"),
+  0xa2,
+  ...bytesOf("ok"),
+  0xa2,
+  ...bytesOf("id"),
+);
+/** The `taskId` key as msgpack. */
+const TASK_ID_KEY = Uint8Array.of(0xa6, ...bytesOf("taskId"));
+/** Room a task's acknowledgment takes at most: frame header, the above, a uint32, a fixstr. */
+const TASK_ACK_MAX_BYTES = FRAME_HEADER_BYTES + TASK_ACK_HEAD.length + 5 + TASK_ID_KEY.length + 1 +
+  31 * 3;
+
+/** Writes a frame header for `length` payload bytes at `at` (as `writeFrameHeader`, no view). */
+function frameHeaderAt(bytes: Uint8Array, at: number, length: number): void {
+  bytes[at] = length >>> 24;
+  bytes[at + 1] = length >>> 16;
+  bytes[at + 2] = length >>> 8;
+  bytes[at + 3] = length;
+}
+
+function bytesOf(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
 
 /** Small: most connections send one request; a pipelining one grows it once and keeps it. */
 const INITIAL_BYTES = 1024;
@@ -58,6 +81,14 @@ export class ResponseBuffer {
    * @throws {TypeError} when the response holds a value msgpack cannot carry.
    */
   append(response: Response, maxFrameBytes: number): void {
+    // A submit's answer, what a burst is answered with: written here, as the encoder would.
+    if (
+      response.type === "ok" && response.taskId !== undefined && response.count === undefined &&
+      response.skipped === undefined && response.decision === undefined &&
+      this.#appendTaskAck(response.id, response.taskId)
+    ) {
+      return;
+    }
     const payload = encoder.encodeShared(response);
     if (payload.byteLength > maxFrameBytes) {
       throw new ProtocolError(
@@ -68,14 +99,57 @@ export class ResponseBuffer {
     }
     const start = this.#length;
     const end = start + FRAME_HEADER_BYTES + payload.byteLength;
-    if (end > this.#buffer.length) {
-      const grown = new Uint8Array(Math.max(end, this.#buffer.length * 2));
-      grown.set(this.#buffer.subarray(0, start));
-      this.#buffer = grown;
-    }
-    writeFrameHeader(this.#buffer.subarray(start), payload.byteLength);
+    this.#reserve(end);
+    frameHeaderAt(this.#buffer, start, payload.byteLength);
     this.#buffer.set(payload, start + FRAME_HEADER_BYTES);
     this.#length = end;
+  }
+
+  /**
+   * Frames `{type: "ok", id, taskId}` (in that order, as the encoder writes it); false,
+   * with nothing appended, when `taskId` needs more than a fixstr.
+   */
+  #appendTaskAck(id: number, taskId: string): boolean {
+    if (taskId.length > 31) return false;
+    const start = this.#length;
+    this.#reserve(start + TASK_ACK_MAX_BYTES);
+    const bytes = this.#buffer;
+    let at = start + FRAME_HEADER_BYTES;
+    bytes.set(TASK_ACK_HEAD, at);
+    at += TASK_ACK_HEAD.length;
+    if (id < 0x80) {
+      bytes[at++] = id;
+    } else if (id < 0x100) {
+      bytes[at++] = 0xcc;
+      bytes[at++] = id;
+    } else if (id < 0x10000) {
+      bytes[at++] = 0xcd;
+      bytes[at++] = id >>> 8;
+      bytes[at++] = id;
+    } else {
+      bytes[at++] = 0xce;
+      bytes[at++] = id >>> 24;
+      bytes[at++] = id >>> 16;
+      bytes[at++] = id >>> 8;
+      bytes[at++] = id;
+    }
+    bytes.set(TASK_ID_KEY, at);
+    at += TASK_ID_KEY.length;
+    const end = writeUtf8(taskId, bytes, at + 1);
+    const length = end - at - 1;
+    if (length > 31) return false;
+    bytes[at] = 0xa0 | length;
+    frameHeaderAt(bytes, start, end - start - FRAME_HEADER_BYTES);
+    this.#length = end;
+    return true;
+  }
+
+  /** Grows the buffer, keeping what it holds, to at least `bytes`. */
+  #reserve(bytes: number): void {
+    if (bytes <= this.#buffer.length) return;
+    const grown = new Uint8Array(Math.max(bytes, this.#buffer.length * 2));
+    grown.set(this.#buffer.subarray(0, this.#length));
+    this.#buffer = grown;
   }
 
   /**

@@ -50,29 +50,57 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
 // spares building it, and V8 then finds it already internalized when it becomes a property
 // name. The cache is a fixed table of recent keys, indexed by a hash of their bytes.
 
-/** Longest key kept in the cache, in bytes. */
-const CACHED_KEY_BYTES = 16;
-const CACHE_SLOTS = 512;
-const cachedBytes = new Uint8Array(CACHE_SLOTS * CACHED_KEY_BYTES);
-const cachedLengths = new Uint8Array(CACHE_SLOTS);
-const cachedKeys: string[] = new Array(CACHE_SLOTS).fill("");
+/** A table of recent strings, indexed by a hash of their UTF-8 bytes. */
+class StringCache {
+  readonly #slotBytes: number;
+  readonly #mask: number;
+  readonly #bytes: Uint8Array;
+  readonly #lengths: Uint8Array;
+  readonly #strings: string[];
+
+  /** `slots` (a power of two) strings of up to `slotBytes` (at most 255) bytes each. */
+  constructor(slots: number, slotBytes: number) {
+    this.#slotBytes = slotBytes;
+    this.#mask = slots - 1;
+    this.#bytes = new Uint8Array(slots * slotBytes);
+    this.#lengths = new Uint8Array(slots);
+    this.#strings = new Array(slots).fill("");
+  }
+
+  /** The string held by `bytes[start, end)`, from the table when it is there. */
+  read(bytes: Uint8Array, start: number, end: number): string {
+    const length = end - start;
+    if (length > this.#slotBytes || length === 0) return readUtf8(bytes, start, end);
+    let hash = length;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x0100_0193);
+    const slot = (hash ^ (hash >>> 15)) & this.#mask;
+    const base = slot * this.#slotBytes;
+    const cached = this.#bytes;
+    if (this.#lengths[slot] === length) {
+      let i = 0;
+      while (i < length && cached[base + i] === bytes[start + i]) i++;
+      if (i === length) return this.#strings[slot]!;
+    }
+    const text = readUtf8(bytes, start, end);
+    cached.set(bytes.subarray(start, end), base);
+    this.#lengths[slot] = length;
+    this.#strings[slot] = text;
+    return text;
+  }
+}
+
+const keys = new StringCache(512, 16);
+const values = new StringCache(256, 64);
 
 /** Like {@linkcode readUtf8}, for map keys: short ones come from a cache. */
 export function readKey(bytes: Uint8Array, start: number, end: number): string {
-  const length = end - start;
-  if (length > CACHED_KEY_BYTES || length === 0) return readUtf8(bytes, start, end);
-  let hash = length;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ bytes[i]!, 0x0100_0193);
-  const slot = (hash ^ (hash >>> 15)) & (CACHE_SLOTS - 1);
-  const base = slot * CACHED_KEY_BYTES;
-  if (cachedLengths[slot] === length) {
-    let i = 0;
-    while (i < length && cachedBytes[base + i] === bytes[start + i]) i++;
-    if (i === length) return cachedKeys[slot]!;
-  }
-  const key = readUtf8(bytes, start, end);
-  for (let i = 0; i < length; i++) cachedBytes[base + i] = bytes[start + i]!;
-  cachedLengths[slot] = length;
-  cachedKeys[slot] = key;
-  return key;
+  return keys.read(bytes, start, end);
+}
+
+/**
+ * Like {@linkcode readUtf8}, for values that repeat from message to message (a server URL,
+ * a topic, a project): ones of up to 64 bytes come from a cache of recent ones.
+ */
+export function readRepeatedString(bytes: Uint8Array, start: number, end: number): string {
+  return values.read(bytes, start, end);
 }

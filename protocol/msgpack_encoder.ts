@@ -26,6 +26,30 @@ export interface MsgpackEncoderOptions {
 const UINT32 = 0x1_0000_0000;
 
 /**
+ * Bytes already encoded as one msgpack value, written as they are by
+ * {@linkcode MsgpackEncoder} (not checked: they must hold exactly one value).
+ *
+ * @example Embedding a value encoded earlier
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EncodedMsgpack, MsgpackEncoder } from "./msgpack_encoder.ts";
+ *
+ * const encoder = new MsgpackEncoder();
+ * const inner = encoder.encode({ a: 1 });
+ * assert.deepEqual(encoder.encode([new EncodedMsgpack(inner)]), encoder.encode([{ a: 1 }]));
+ * ```
+ */
+export class EncodedMsgpack {
+  /** The encoded value. */
+  readonly bytes: Uint8Array;
+
+  /** Wraps `bytes` (not copied). */
+  constructor(bytes: Uint8Array) {
+    this.bytes = bytes;
+  }
+}
+
+/**
  * Encodes values as msgpack into one output buffer that it keeps and reuses:
  *
  * - `null` and `undefined` as nil; an `undefined` map value is left out with its key;
@@ -34,7 +58,7 @@ const UINT32 = 0x1_0000_0000;
  *   writes too), any other number as float 64;
  * - strings as UTF-8, in the smallest str format; a lone surrogate becomes U+FFFD, as with
  *   `TextEncoder`;
- * - `Uint8Array` as bin;
+ * - `Uint8Array` as bin; an {@linkcode EncodedMsgpack} as the bytes it holds;
  * - arrays; plain objects (prototype `Object.prototype` or `null`) as maps of their own
  *   enumerable string keys, in `Object.keys` order.
  *
@@ -119,6 +143,7 @@ export class MsgpackEncoder {
         if (value instanceof Uint8Array) return this.#binary(value);
         if (Array.isArray(value)) return this.#array(value, this.#enter(depth));
         if (isPlainObject(value)) return this.#map(value, this.#enter(depth));
+        if (value instanceof EncodedMsgpack) return this.#encoded(value.bytes);
     }
     throw new TypeError(`Cannot encode value: unsupported type "${describe(value)}"`);
   }
@@ -239,6 +264,12 @@ export class MsgpackEncoder {
     }
     bytes.set(value, pos);
     this.#pos = pos + length;
+  }
+
+  #encoded(value: Uint8Array): void {
+    this.#reserve(value.length);
+    this.#bytes.set(value, this.#pos);
+    this.#pos += value.length;
   }
 
   #array(value: readonly unknown[], depth: number): void {

@@ -14,6 +14,7 @@ import {
   optionalStringArray,
   requireString,
 } from "./_validate.ts";
+import { isServerUrl } from "./_server_url.ts";
 
 /** ntfy priorities: 1 (min) to 5 (max/urgent). */
 export type Priority = 1 | 2 | 3 | 4 | 5;
@@ -191,20 +192,10 @@ function validateAuth(value: unknown): NtfyAuth | undefined {
   throw invalid(`target.auth.type must be "bearer" or "basic"`);
 }
 
-/**
- * Server URLs that passed the check lately: a burst of tasks names the same few servers,
- * and parsing a URL costs more than the rest of a task's checks. Bounded: cleared when full.
- */
-const checkedServerUrls = new Set<string>();
-const MAX_CHECKED_SERVER_URLS = 64;
-
 function checkServerUrl(serverUrl: string): void {
-  if (checkedServerUrls.has(serverUrl)) return;
-  if (!/^https?:\/\/[^\s/]+/.test(serverUrl) || !URL.canParse(serverUrl)) {
+  if (!isServerUrl(serverUrl)) {
     throw invalid(`target.serverUrl must be an http(s) URL: got "${serverUrl.slice(0, 80)}"`);
   }
-  if (checkedServerUrls.size >= MAX_CHECKED_SERVER_URLS) checkedServerUrls.clear();
-  checkedServerUrls.add(serverUrl);
 }
 
 function validateTarget(value: unknown): NtfyTarget {

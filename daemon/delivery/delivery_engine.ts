@@ -17,6 +17,7 @@ import type {
   QueuedTask,
 } from "./delivery_engine_options.ts";
 import { type Delivery, TopicPacer } from "./topic_pacer.ts";
+import { BURST_WINDOW_MS, IntakeBurst } from "./intake_burst.ts";
 
 export * from "./delivery_engine_options.ts";
 
@@ -63,6 +64,8 @@ export class DeliveryEngine {
   #sequence = 0;
   #accepting = true;
   #stopped = false;
+  readonly #burst = new IntakeBurst();
+  #burstTimer: ReturnType<typeof setTimeout> | undefined;
   #delivered = 0;
   #givenUp = 0;
   #retries = 0;
@@ -290,7 +293,30 @@ export class DeliveryEngine {
     return entry;
   }
 
+  /**
+   * Counts a task taken in at `at` (monotonic ms): while many arrive at once, deliveries
+   * wait for them, a bounded time (see {@linkcode IntakeBurst}).
+   */
+  noteArrival(at: number): void {
+    this.#burst.note(at);
+  }
+
+  /** Whether deliveries that could start now wait for a burst of arrivals; then a pump is due. */
+  #heldForBurst(): boolean {
+    if (!this.#burst.seen || this.#stopped || this.#requests >= this.#options.concurrency) {
+      return false;
+    }
+    if (this.#readyHead >= this.#ready.length && this.#released.length === 0) return false;
+    if (!this.#burst.holds(performance.now())) return false;
+    this.#burstTimer ??= setTimeout(() => {
+      this.#burstTimer = undefined;
+      this.#pump();
+    }, BURST_WINDOW_MS);
+    return true;
+  }
+
   #pump(): void {
+    if (this.#heldForBurst()) return;
     while (!this.#stopped && this.#requests < this.#options.concurrency) {
       const delivery = this.#released.shift() ?? this.#admitNext();
       if (delivery === undefined) break;
@@ -461,6 +487,7 @@ export class DeliveryEngine {
   stop(): QueuedTask[] {
     this.#stopped = true;
     this.#accepting = false;
+    clearTimeout(this.#burstTimer);
     for (const { timer } of this.#retryTimers.values()) clearTimeout(timer);
     this.#retryTimers.clear();
     for (const { timer } of this.#held.values()) clearTimeout(timer);

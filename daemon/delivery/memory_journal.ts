@@ -10,8 +10,11 @@ import type { JournalEntry } from "../queue/journal_entry.ts";
 
 /** What the daemon needs from a journal. */
 export interface TaskJournal {
-  /** Records a task; resolves once it is as durable as this journal makes it. */
-  add(addition: { id: string; task: NotificationTask }): Promise<void>;
+  /**
+   * Records a task; resolves once it is as durable as this journal makes it. `encodedTask`,
+   * when given, is the task as msgpack (see `JournalAddition.encodedTask`).
+   */
+  add(addition: { id: string; task: NotificationTask; encodedTask?: Uint8Array }): Promise<void>;
   /** Whether a live task has this id. */
   has(id: string): boolean;
   /** The live task with this id, once its `add` resolved; undefined when there is none. */

@@ -53,12 +53,12 @@ export class RecordBatch {
   }
 
   /**
-   * Frames `record` onto the end.
+   * Frames `record` onto the end; see {@linkcode RecordEncoder.payload} for `encodedTask`.
    *
    * @throws {RangeError} when the record is over the encoder's limit; nothing is appended.
    */
-  append(encoder: RecordEncoder, record: JournalRecord): void {
-    const payload = encoder.payload(record);
+  append(encoder: RecordEncoder, record: JournalRecord, encodedTask?: Uint8Array): void {
+    const payload = encoder.payload(record, encodedTask);
     const start = this.#reserve(RECORD_HEADER_BYTES + payload.length);
     writeFrame(this.#buffer, start, payload);
     this.entries.push({ record, start, end: this.#length });

@@ -7,7 +7,7 @@
 
 import type { JournalEntry } from "./journal_entry.ts";
 import { MsgpackDecoder } from "../../protocol/msgpack_decoder.ts";
-import { MsgpackEncoder } from "../../protocol/msgpack_encoder.ts";
+import { EncodedMsgpack, MsgpackEncoder } from "../../protocol/msgpack_encoder.ts";
 import { crc32 } from "./_crc32.ts";
 
 /** Bytes before each payload: length and CRC. */
@@ -57,12 +57,17 @@ export class RecordEncoder {
 
   /**
    * The msgpack payload of `record`: a view of the encoder's own buffer, valid until the
-   * next call.
+   * next call. For an `add` record, `encodedTask` (msgpack bytes that decode to its task)
+   * is written in place of encoding the task again.
    *
    * @throws {RangeError} when the payload is over `maxRecordBytes`.
    */
-  payload(record: JournalRecord): Uint8Array {
-    const payload = this.#encoder.encodeShared(record);
+  payload(record: JournalRecord, encodedTask?: Uint8Array): Uint8Array {
+    const payload = this.#encoder.encodeShared(
+      encodedTask !== undefined && record.type === "add"
+        ? { ...record, task: new EncodedMsgpack(encodedTask) }
+        : record,
+    );
     if (payload.length > this.#maxRecordBytes) {
       throw new RangeError(
         `Cannot journal record: payload of ${payload.length} bytes exceeds limit ${this.#maxRecordBytes}`,

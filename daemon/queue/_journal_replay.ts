@@ -7,23 +7,18 @@
 import type { JournalEntry } from "./journal_entry.ts";
 import { JOURNAL_FORMAT, JOURNAL_VERSION, scanRecords } from "./_journal_record.ts";
 import { QueueError, QueueErrorCode } from "./queue_error.ts";
+import {
+  type DeliveryHistory,
+  type LiveTask,
+  placeLiveTask,
+  RecordBlock,
+  tightenBlock,
+} from "./_live_tasks.ts";
+
+export type { LiveTask };
 
 /** A journal entry whose attempts and last error replay updates. */
 type ReplayedEntry = Omit<JournalEntry, "attempts" | "lastError"> & DeliveryHistory;
-
-/** What `attempt` records change: the failed attempts so far and the last error. */
-type DeliveryHistory = Mutable<Pick<JournalEntry, "attempts" | "lastError">>;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-/** A live task as the journal file holds it: enough to rewrite it on compaction. */
-export interface LiveTask extends DeliveryHistory {
-  /**
-   * The framed `add` record, exactly as written, in a buffer of its own: a view into the
-   * batch it was written with would keep that whole batch alive as long as this task.
-   */
-  readonly addBytes: Uint8Array;
-}
 
 /** What {@linkcode replayJournal} rebuilt. */
 export interface ReplayResult {
@@ -43,7 +38,8 @@ export interface ReplayResult {
 
 interface Replaying {
   entry: ReplayedEntry;
-  addBytes: Uint8Array;
+  start: number;
+  end: number;
 }
 
 /**
@@ -80,7 +76,7 @@ export function replayJournal(bytes: Uint8Array, maxRecordBytes?: number): Repla
           attempts: record.attempts,
           acceptedAt: record.acceptedAt,
         };
-        tasks.set(record.id, { entry, addBytes: bytes.slice(start, end) });
+        tasks.set(record.id, { entry, start, end });
         break;
       }
       case "attempt": {
@@ -109,12 +105,18 @@ export function replayJournal(bytes: Uint8Array, maxRecordBytes?: number): Repla
         `at offset ${scan.validEnd}`,
     );
   }
+  // The live records stay where they are in the file's bytes; when those are mostly dead
+  // weight, the live ones move to a block of their own.
+  const block = new RecordBlock(bytes);
   const live = new Map<string, LiveTask>();
   const pending: JournalEntry[] = [];
-  for (const [id, { entry, addBytes }] of tasks) {
-    live.set(id, { addBytes, attempts: entry.attempts, lastError: entry.lastError });
+  for (const [id, { entry, start, end }] of tasks) {
+    const task = placeLiveTask(id, block, start, end, entry.attempts);
+    task.lastError = entry.lastError;
+    live.set(id, task);
     pending.push(entry);
   }
+  tightenBlock(live, block);
   return {
     live,
     pending,

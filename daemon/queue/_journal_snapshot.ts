@@ -7,12 +7,12 @@
 import { writeAll } from "../../client/write_all.ts";
 import { concatBytes } from "../../protocol/concat_bytes.ts";
 import { JOURNAL_FORMAT, JOURNAL_VERSION, type RecordEncoder } from "./_journal_record.ts";
-import type { LiveTask } from "./_journal_replay.ts";
+import type { JournalEntry } from "./journal_entry.ts";
 
-/** A live task with its id, as a compaction copies it. */
-export interface SnapshotTask extends LiveTask {
-  /** The task's id. */
-  readonly id: string;
+/** A live task as a compaction copies it. */
+export interface SnapshotTask extends Pick<JournalEntry, "id" | "attempts" | "lastError"> {
+  /** Its framed `add` record, exactly as written. */
+  readonly addBytes: Uint8Array;
 }
 
 const CHUNK_BYTES = 256 * 1024;

@@ -201,17 +201,19 @@ export class DurableQueue {
 
   /**
    * Makes a task durable, then queues it; resolves with its id (`id`, or a fresh one).
+   * `encodedTask`, when given, is the task as msgpack, journaled as it is (see
+   * `JournalAddition.encodedTask`).
    *
    * @throws {DaemonError} `QUEUE_FULL` or `SHUTTING_DOWN` (retryable), or `INTERNAL` when
    * the journal cannot store the task.
    */
-  admit(task: NotificationTask, id?: string): Promise<string> {
+  admit(task: NotificationTask, id?: string, encodedTask?: Uint8Array): Promise<string> {
     try {
       this.#reserve(1);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#admitReserved(task, id);
+    return this.#admitReserved(task, id, encodedTask);
   }
 
   /**
@@ -345,7 +347,11 @@ export class DurableQueue {
    * Journals a task counted by {@linkcode DurableQueue.#reserve}, then queues it; its slot
    * passes from the reservation to the engine in one step, or is released on failure.
    */
-  #admitReserved(task: NotificationTask, id: string | undefined): Promise<string> {
+  #admitReserved(
+    task: NotificationTask,
+    id: string | undefined,
+    encodedTask?: Uint8Array,
+  ): Promise<string> {
     const taskId = id ?? this.#engine.nextId();
     const failed = (error: unknown): never => {
       this.#reserved -= 1;
@@ -360,9 +366,11 @@ export class DurableQueue {
     };
     // One reaction on the batch's promise, not an async function: a burst of Submits shares
     // the batch's write and fsync, and each task then costs one promise, not three.
-    return this.#journal.add({ id: taskId, task }).then(() => {
+    return this.#journal.add({ id: taskId, task, encodedTask }).then(() => {
       this.#reserved -= 1;
-      this.#enqueue(task, taskId, 0, performance.now());
+      const now = performance.now();
+      this.#engine.noteArrival(now);
+      this.#enqueue(task, taskId, 0, now);
       return taskId;
     }, failed);
   }

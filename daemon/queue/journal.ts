@@ -21,7 +21,14 @@ import {
   RECORD_HEADER_BYTES,
   RecordEncoder,
 } from "./_journal_record.ts";
-import { type LiveTask, replayJournal } from "./_journal_replay.ts";
+import { replayJournal } from "./_journal_replay.ts";
+import {
+  addBytes,
+  type LiveTask,
+  placeLiveTask,
+  RecordBlock,
+  releaseLiveTask,
+} from "./_live_tasks.ts";
 import { type SnapshotTask, writeSnapshot } from "./_journal_snapshot.ts";
 import { QueueError, QueueErrorCode } from "./queue_error.ts";
 import {
@@ -54,6 +61,12 @@ export interface JournalAddition {
   readonly attempts?: number;
   /** Acceptance time in ms since the Unix epoch. @default {now()} */
   readonly acceptedAt?: number;
+  /**
+   * The task as msgpack bytes that decode to exactly its fields and values (in any order),
+   * when the caller has them: stored as they are instead of encoding the task again. Read
+   * during the call only.
+   */
+  readonly encodedTask?: Uint8Array;
 }
 
 /** Counters for `status`. */
@@ -163,7 +176,7 @@ export class Journal {
     this.#fileBytes = fileBytes;
     this.#live = live;
     this.#known = new Set(live.keys());
-    for (const task of live.values()) this.#liveBytes += task.addBytes.length;
+    for (const task of live.values()) this.#liveBytes += task.end - task.start;
     this.#settings = settings;
     this.#encoder = new RecordEncoder(settings.maxRecordBytes);
   }
@@ -268,7 +281,7 @@ export class Journal {
   read(id: string): JournalEntry | undefined {
     const live = this.#live.get(id);
     if (live === undefined) return undefined;
-    const record = readRecord(live.addBytes.subarray(RECORD_HEADER_BYTES));
+    const record = readRecord(addBytes(live).subarray(RECORD_HEADER_BYTES));
     if (record?.type !== "add") return undefined;
     return {
       id,
@@ -298,7 +311,7 @@ export class Journal {
       acceptedAt: addition.acceptedAt ?? this.#settings.now(),
     };
     try {
-      this.#queue.append(this.#encoder, record);
+      this.#queue.append(this.#encoder, record, addition.encodedTask);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -436,7 +449,13 @@ export class Journal {
     this.#writes += 1;
     this.#records += batch.entries.length;
     this.#bytesWritten += bytes.length;
-    for (const entry of batch.entries) this.#apply(entry, bytes);
+    // The written bytes, once, for the live tasks' records to point into: the batch's
+    // buffer is reused for the next batch.
+    let block: RecordBlock | undefined;
+    for (const entry of batch.entries) {
+      if (entry.record.type === "add") block ??= new RecordBlock(bytes.slice());
+      this.#apply(entry, block);
+    }
     if (this.#compactionTail) this.#compactionTail.push(bytes);
     else if (bytes.length <= MAX_SPARE_BYTES) this.#spare = batch.buffer;
     if (batch.awaited || !this.#settings.fsync) {
@@ -512,15 +531,20 @@ export class Journal {
     this.#lazySyncTimer = timer;
   }
 
-  /** Applies a written record (framed at `start..end` of its batch's bytes) to the file's state. */
-  #apply({ record, start, end }: BatchEntry, bytes: Uint8Array): void {
+  /**
+   * Applies a written record (framed at `start..end` of its batch's bytes, which `block`
+   * holds when the batch has adds) to the file's state.
+   */
+  #apply({ record, start, end }: BatchEntry, block: RecordBlock | undefined): void {
     switch (record.type) {
       case "add": {
         const previous = this.#live.get(record.id);
-        if (previous) this.#liveBytes -= previous.addBytes.length;
-        // A copy: a view would keep the whole batch buffer alive while any of its tasks is.
-        this.#live.set(record.id, { addBytes: bytes.slice(start, end), attempts: record.attempts });
+        this.#live.set(record.id, placeLiveTask(record.id, block!, start, end, record.attempts));
         this.#liveBytes += end - start;
+        if (previous) {
+          this.#liveBytes -= previous.end - previous.start;
+          releaseLiveTask(this.#live, previous);
+        }
         break;
       }
       case "attempt": {
@@ -535,8 +559,9 @@ export class Journal {
       case "dead": {
         const live = this.#live.get(record.id);
         if (live) {
-          this.#liveBytes -= live.addBytes.length;
+          this.#liveBytes -= live.end - live.start;
           this.#live.delete(record.id);
+          releaseLiveTask(this.#live, live);
         }
         break;
       }
@@ -559,8 +584,13 @@ export class Journal {
   #startCompaction(): void {
     if (this.#compacting || this.#closed || this.#failure) return;
     const snapshot: SnapshotTask[] = [];
-    for (const [id, { addBytes, attempts, lastError }] of this.#live) {
-      snapshot.push({ id, addBytes, attempts, lastError });
+    for (const [id, task] of this.#live) {
+      snapshot.push({
+        id,
+        addBytes: addBytes(task),
+        attempts: task.attempts,
+        lastError: task.lastError,
+      });
     }
     this.#compactionTail = [];
     this.#compacting = this.#compact(snapshot).catch((error) => {

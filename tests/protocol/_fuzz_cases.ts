@@ -177,7 +177,8 @@ const INTERESTING = [
   0xff,
 ];
 
-function mutate(rng: SeededRandom, input: Uint8Array): Uint8Array {
+/** `input` with a few random mutations: flips, insertions, deletions, noise. */
+export function mutate(rng: SeededRandom, input: Uint8Array): Uint8Array {
   let bytes: Uint8Array = input.slice();
   const rounds = rng.range(1, 4);
   for (let round = 0; round < rounds; round++) {
