@@ -35,6 +35,7 @@ Deno.test("hookCommandLine() quotes paths with spaces and quotes so the shell ge
       "-A",
       "--quiet",
       "--no-prompt",
+      "--no-config",
       bundle,
       "hook",
     ]);
@@ -76,7 +77,7 @@ Deno.test("hookCommandLine() commands run through a real sh with every argument 
       const [command, expected] of [
         [
           hookCommandLine({ kind: "bundle", deno: fakeDeno, bundle }),
-          ["run", "-A", "--quiet", "--no-prompt", bundle, "hook"],
+          ["run", "-A", "--quiet", "--no-prompt", "--no-config", bundle, "hook"],
         ],
         [
           hookCommandLine({ kind: "source", deno: fakeDeno, entry: `${root}/cli/main.ts` }),
