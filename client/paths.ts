@@ -5,6 +5,8 @@
  * @module
  */
 
+import { collapseSlashes } from "./path_text.ts";
+
 /** The longest Unix socket path Linux accepts (`sun_path` is 108 bytes with the NUL). */
 export const MAX_SOCKET_PATH_BYTES = 107;
 
@@ -60,7 +62,7 @@ export interface PathInputs {
 }
 
 function join(...parts: string[]): string {
-  return parts.join("/").replace(/\/{2,}/g, "/");
+  return collapseSlashes(parts.join("/"));
 }
 
 function expandHome(path: string, homeDir: string): string {
@@ -70,7 +72,23 @@ function expandHome(path: string, homeDir: string): string {
 
 /** The byte length of a string in UTF-8, as the kernel counts a socket path. */
 export function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).byteLength;
+  // Counted here rather than with a TextEncoder: the hook runs this on every event, and
+  // starting the encoder costs it more than the count.
+  let bytes = 0;
+  for (let index = 0; index < text.length; index++) {
+    const unit = text.charCodeAt(index);
+    if (unit < 0x80) bytes += 1;
+    else if (unit < 0x800) bytes += 2;
+    else if (unit >= 0xd800 && unit <= 0xdbff && index + 1 < text.length) {
+      const next = text.charCodeAt(index + 1);
+      // A surrogate pair is one character of 4 bytes; a lone surrogate becomes U+FFFD (3).
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        index++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
 }
 
 /**

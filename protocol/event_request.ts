@@ -28,14 +28,12 @@ export const EVENT_LIMITS = {
   maxDecisionWaitMs: 24 * 3600 * 1000,
 } as const;
 
-/** The environment variables a hook forwards: the ones the configuration reads. */
-const FORWARDED_ENV = /^(CLAUDE_NTFY_|NTFY_)[A-Z0-9_]+$/;
-
 /**
  * Whether a hook forwards this environment variable to the daemon.
  *
  * @param name The variable's name.
- * @returns `true` for `CLAUDE_NTFY_*` and `NTFY_*`.
+ * @returns `true` for `CLAUDE_NTFY_*` and `NTFY_*` followed by capitals, digits and `_`
+ * (`/^(CLAUDE_NTFY_|NTFY_)[A-Z0-9_]+$/`).
  *
  * @example Which variables travel with an event
  * ```ts
@@ -47,7 +45,17 @@ const FORWARDED_ENV = /^(CLAUDE_NTFY_|NTFY_)[A-Z0-9_]+$/;
  * ```
  */
 export function isForwardedEnvName(name: string): boolean {
-  return FORWARDED_ENV.test(name);
+  // By hand rather than with a regular expression: the hook runs this on every event, and a
+  // regular expression is compiled the first time it is used.
+  const prefix = name.startsWith("CLAUDE_NTFY_") ? 12 : name.startsWith("NTFY_") ? 5 : 0;
+  if (prefix === 0 || prefix === name.length) return false;
+  for (let index = prefix; index < name.length; index++) {
+    const code = name.charCodeAt(index);
+    const allowed = (code >= 0x41 && code <= 0x5a) || (code >= 0x30 && code <= 0x39) ||
+      code === 0x5f;
+    if (!allowed) return false;
+  }
+  return true;
 }
 
 type Fail = (message: string) => Error;

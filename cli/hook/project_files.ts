@@ -10,6 +10,7 @@
  */
 
 import { STATE_DIR_NAME } from "../../client/paths.ts";
+import { trimTrailingSlashes } from "../../client/path_text.ts";
 import { CONFIG_FILE } from "../../core/config/config_paths.ts";
 
 /** What {@linkcode findProjectFiles} found. */
@@ -84,7 +85,7 @@ function isDirectory(path: string): boolean {
  * ```
  */
 export function findProjectFiles(projectDir: string): ProjectFiles {
-  const root = projectDir.replace(/\/+$/, "");
+  const root = trimTrailingSlashes(projectDir);
   const claudeDir = `${root}/${STATE_DIR_NAME.slice(0, STATE_DIR_NAME.lastIndexOf("/"))}`;
   const stateDir = `${root}/${STATE_DIR_NAME}`;
   const listed = listsStateDir(claudeDir);

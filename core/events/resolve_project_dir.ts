@@ -4,6 +4,8 @@
  * @module
  */
 
+import { isAbsolutePath, trimTrailingSlashes } from "../../client/path_text.ts";
+
 /** The candidates, highest precedence first. */
 export interface ProjectDirSources {
   /** `--project DIR`. */
@@ -14,6 +16,12 @@ export interface ProjectDirSources {
   payloadCwd?: unknown;
   /** The process's working directory: the last resort, and the base of relative paths. */
   cwd?: string;
+}
+
+/** `candidate` without a leading `./` (or `.`). */
+function withoutLeadingDot(candidate: string): string {
+  if (candidate.startsWith("./")) return candidate.slice(2);
+  return candidate.startsWith(".") ? candidate.slice(1) : candidate;
 }
 
 /**
@@ -32,10 +40,11 @@ export interface ProjectDirSources {
 export function resolveProjectDir(sources: ProjectDirSources): string | undefined {
   for (const candidate of [sources.flag, sources.envDir, sources.payloadCwd, sources.cwd]) {
     if (typeof candidate === "string" && candidate.trim() !== "") {
-      const absolute = /^([A-Za-z]:)?[\\/]/.test(candidate) || sources.cwd === undefined
+      // String operations, not regular expressions: the hook runs this on every event.
+      const absolute = isAbsolutePath(candidate) || sources.cwd === undefined
         ? candidate
-        : `${sources.cwd.replace(/\/+$/, "")}/${candidate.replace(/^\.\/?/, "")}`;
-      return absolute.length > 1 ? absolute.replace(/\/+$/, "") || "/" : absolute;
+        : `${trimTrailingSlashes(sources.cwd)}/${withoutLeadingDot(candidate)}`;
+      return absolute.length > 1 ? trimTrailingSlashes(absolute) || "/" : absolute;
     }
   }
   return undefined;

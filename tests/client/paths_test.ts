@@ -1,5 +1,11 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { MAX_SOCKET_PATH_BYTES, resolveDaemonPaths, shortHash } from "../../client/paths.ts";
+import {
+  MAX_SOCKET_PATH_BYTES,
+  resolveDaemonPaths,
+  shortHash,
+  utf8Length,
+} from "../../client/paths.ts";
+import { SeededRandom } from "../support/seeded_random.ts";
 
 Deno.test("resolveDaemonPaths() uses ~/.claude/ntfy-service unless the project has its own folder", () => {
   equal(
@@ -76,4 +82,30 @@ Deno.test("shortHash() is 64-bit FNV-1a", () => {
     "af63dc4c8601ec8c",
     "85944171f73967e8",
   ]);
+});
+
+Deno.test("utf8Length() counts the bytes the kernel sees, as TextEncoder encodes them, lone surrogates too", () => {
+  const random = new SeededRandom(11);
+  const units = [
+    0x41,
+    0x7f,
+    0x80,
+    0x7ff,
+    0x800,
+    0xd7ff,
+    0xd800,
+    0xdbff,
+    0xdc00,
+    0xdfff,
+    0xe000,
+    0xffff,
+  ];
+  for (let round = 0; round < 2_000; round++) {
+    const length = random.int(13);
+    const text = String.fromCharCode(
+      ...Array.from({ length }, () => units[random.int(units.length)]!),
+    );
+    equal(utf8Length(text), new TextEncoder().encode(text).byteLength, JSON.stringify(text));
+  }
+  equal(utf8Length("/home/zoë/🚀"), new TextEncoder().encode("/home/zoë/🚀").byteLength);
 });

@@ -306,3 +306,15 @@ Deno.test("isForwardedEnvName() picks exactly the variables the configuration re
     ok(!isForwardedEnvName(name), name);
   }
 });
+
+Deno.test("isForwardedEnvName() is /^(CLAUDE_NTFY_|NTFY_)[A-Z0-9_]+$/, on names near its edges", () => {
+  const pattern = /^(CLAUDE_NTFY_|NTFY_)[A-Z0-9_]+$/;
+  const heads = ["", "NTFY_", "NTFY", "CLAUDE_NTFY_", "CLAUDE_NTFY", "CLAUDE_", "X_NTFY_", "ntfy_"];
+  const tails = ["", "A", "TOPIC", "9", "_", "a", "TOPIC-1", "Ä", "A B", "NTFY_TOKEN"];
+  for (const head of heads) {
+    for (const tail of tails) {
+      const name = head + tail;
+      equal(isForwardedEnvName(name), pattern.test(name), JSON.stringify(name));
+    }
+  }
+});
