@@ -19,6 +19,7 @@ import { admitSpooledTasks } from "./spool/mod.ts";
 import { DaemonStats } from "./stats/daemon_stats.ts";
 import { statusSnapshot } from "./status_snapshot.ts";
 import { EventConfigCache } from "./config_cache.ts";
+import { TakenEvents } from "./taken_events.ts";
 import { type EventIntake, type TakeEvent, takeEvent as takeEventWith } from "./event_intake.ts";
 import { SessionTracker } from "./sessions/mod.ts";
 import type { ConfigForEvent } from "../core/events/resolve_hook_event.ts";
@@ -75,6 +76,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     sessions,
     cancelTask: (id) => queue.cancel(id),
     observe: (event) => approvals.observe(event),
+    taken: new TakenEvents(),
   };
   const takeEvent: TakeEvent = (payload, context, id) =>
     takeEventWith(payload, context, intake, id);

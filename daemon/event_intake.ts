@@ -32,6 +32,7 @@ import type { Logger } from "./log.ts";
 import type { SessionTracker, TrackedNotification } from "./sessions/session_tracker.ts";
 import type { SessionSignal } from "../core/events/session_signal.ts";
 import { errorMessage } from "../protocol/error_message.ts";
+import type { TakenEvents } from "./taken_events.ts";
 
 /** What became of an event, and the phone's decision when one was asked for and given. */
 export type EventOutcome =
@@ -76,6 +77,11 @@ export interface EventIntake {
   readonly now?: () => number;
   /** Sees every event taken in, sent or skipped (approvals end when a session moves on). */
   readonly observe?: (event: HookEvent) => void;
+  /**
+   * The event ids taken in lately: an event whose id is there is a duplicate (the hook
+   * spooled a copy it could not tell the daemon had). Without it every copy is taken in.
+   */
+  readonly taken?: TakenEvents;
   /**
    * Sends an event's notification in place of `acceptTask` and waits for a decision, when
    * it applies (a permission request whose hook waits, approvals on); resolves with
@@ -139,6 +145,30 @@ export async function takeEvent(
   taskId?: string,
 ): Promise<EventOutcome> {
   const parsed = asDaemonError(() => parseHookEvent(payload, context));
+  const { eventId } = context;
+  if (eventId !== undefined && intake.taken !== undefined) {
+    if (!intake.taken.claim(eventId)) {
+      intake.log.debug("event skipped", { reason: "duplicate", eventId });
+      return { skipped: `a duplicate: event ${eventId} was taken in already` };
+    }
+    try {
+      return await takeOnce(parsed, context, intake, taskId);
+    } catch (error) {
+      // Not taken after all: another copy of it may be.
+      intake.taken.release(eventId);
+      throw error;
+    }
+  }
+  return await takeOnce(parsed, context, intake, taskId);
+}
+
+/** Takes an event in: in its session's turn, when there are sessions. */
+async function takeOnce(
+  parsed: ParsedHookEvent,
+  context: HookContext,
+  intake: EventIntake,
+  taskId: string | undefined,
+): Promise<EventOutcome> {
   const { sessions } = intake;
   const sessionId = parsed.event.payload.session_id;
   const step = sessions === undefined

@@ -185,7 +185,7 @@ function helloBound(hello: HelloRequest): number {
 function eventBound(event: EventRequest): number {
   const { context } = event;
   let bound = FIXED_ROOM + event.payload.byteLength + strBound(context.cwd) +
-    strBound(context.hookName) + strBound(context.projectDir) +
+    strBound(context.hookName) + strBound(context.projectDir) + strBound(context.eventId) +
     (context.projectConfig?.byteLength ?? 0);
   for (const name in context.env) bound += strBound(name) + strBound(context.env[name]);
   return bound;
@@ -307,6 +307,7 @@ function writeEvent(writer: Writer, event: EventRequest, maxFrameBytes: number):
 
 function writeContext(writer: Writer, context: EventRequest["context"]): void {
   const optional = [
+    context.eventId,
     context.hookName,
     context.projectDir,
     context.truncated,
@@ -325,6 +326,10 @@ function writeContext(writer: Writer, context: EventRequest["context"]): void {
   }
   writer.str("receivedAt");
   writer.number(context.receivedAt);
+  if (context.eventId !== undefined) {
+    writer.str("eventId");
+    writer.str(context.eventId);
+  }
   if (context.hookName !== undefined) {
     writer.str("hookName");
     writer.str(context.hookName);

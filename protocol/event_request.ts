@@ -18,6 +18,8 @@ export const EVENT_LIMITS = {
   maxPathChars: 4096,
   /** The hook name. */
   maxHookNameChars: 128,
+  /** The id the hook gives an event. */
+  maxEventIdChars: 64,
   /** Forwarded environment variables. */
   maxEnvEntries: 64,
   /** An environment variable's name. */
@@ -119,6 +121,12 @@ function validateContext(value: unknown, fail: Fail): HookContext {
     throw fail('"context.receivedAt" must be a non-negative integer');
   }
   const truncated = optionalBoolean(value, "truncated", fail);
+  const eventId = boundedString(
+    optionalString(value, "eventId", fail),
+    "context.eventId",
+    EVENT_LIMITS.maxEventIdChars,
+    fail,
+  );
   const decisionWaitMs = value.decisionWaitMs ?? undefined;
   if (
     decisionWaitMs !== undefined &&
@@ -145,6 +153,7 @@ function validateContext(value: unknown, fail: Fail): HookContext {
     ...(truncated === undefined ? {} : { truncated }),
     ...(projectConfig === undefined ? {} : { projectConfig }),
     ...(decisionWaitMs === undefined ? {} : { decisionWaitMs }),
+    ...(eventId === undefined ? {} : { eventId }),
   };
 }
 

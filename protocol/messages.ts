@@ -73,6 +73,12 @@ export interface HookContext {
   /** Whether stdin was cut at its size limit or its deadline. */
   readonly truncated?: boolean;
   /**
+   * An id the hook gives the event, unique on this machine: when the hook cannot tell
+   * whether the daemon took the event (no answer in time) it also spools it, and the
+   * daemon takes an event id once.
+   */
+  readonly eventId?: string;
+  /**
    * The bytes of `<project>/.claude/ntfy-service/config.toml` when it exists: the daemon
    * may not read arbitrary project folders, so the hook sends the file along.
    */

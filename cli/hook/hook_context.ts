@@ -22,6 +22,8 @@ export interface HookInvocation {
   readonly cwd: string;
   /** Every environment variable. */
   readonly env: Readonly<Record<string, string>>;
+  /** The id to give the event (see `HookContext.eventId`). */
+  readonly eventId?: string;
 }
 
 /** Whether a variable fits what the daemon takes (longer ones are not forwarded). */
@@ -89,6 +91,7 @@ export function hookContext(
     cwd: invocation.cwd,
     env,
     receivedAt: now,
+    ...(invocation.eventId ? { eventId: invocation.eventId } : {}),
     ...(invocation.hookName ? { hookName: invocation.hookName } : {}),
     ...(invocation.projectDir ? { projectDir: invocation.projectDir } : {}),
     ...(stdin.truncated || stdin.timedOut ? { truncated: true } : {}),

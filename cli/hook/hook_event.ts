@@ -88,7 +88,9 @@ export interface HookEvent {
  *   env: (name) => env[name],
  *   environment: () => env,
  * }, 0);
- * assert.deepEqual(event.context, { cwd: "/nonexistent/app", env: { NTFY_TOPIC: "alerts" }, receivedAt: 0, hookName: "Stop" });
+ * const { eventId, ...rest } = event.context;
+ * assert.deepEqual(rest, { cwd: "/nonexistent/app", env: { NTFY_TOPIC: "alerts" }, receivedAt: 0, hookName: "Stop" });
+ * assert.equal(eventId, `${Deno.pid}.0`);
  * ```
  */
 export function makeHookEvent(
@@ -102,6 +104,9 @@ export function makeHookEvent(
     projectDir: flags.project || io.env("CLAUDE_PROJECT_DIR"),
     cwd: io.cwd,
     env: io.environment?.() ?? {},
+    // Unique on this machine: one event per hook process, and no two processes share a
+    // process id at once.
+    eventId: `${Deno.pid}.${now}`,
   }, now);
   // One frame holds the event with its context: a payload near 1 MiB is cut to fit.
   const { payload, context } = fitEventPayload(stdin.bytes, gathered.context);
