@@ -4,6 +4,7 @@
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
 import { ErrorCode, type HookContext, type NotificationTask } from "../../protocol/mod.ts";
 import { type EventIntake, takeEvent } from "../../daemon/event_intake.ts";
+import { TakenEvents } from "../../daemon/taken_events.ts";
 import { DaemonError } from "../../daemon/errors.ts";
 import { Logger } from "../../daemon/log.ts";
 import { ConfigError } from "../../core/config/config_error.ts";
@@ -150,4 +151,30 @@ Deno.test("takeEvent() logs config and template warnings and still queues", asyn
   equal(accepted.length, 1);
   ok(logs.some((line) => line.includes("config") && line.includes("colour")), logs.join(""));
   ok(logs.some((line) => line.includes("template")), logs.join(""));
+});
+
+Deno.test("takeEvent() takes an event id once: a copy the hook also spooled is skipped as a duplicate", async () => {
+  const { intake: value, accepted } = intake();
+  const taken = { ...value, taken: new TakenEvents() };
+  const first = await takeEvent(STOP, context({ eventId: "4242.1750000000000" }), taken);
+  ok("taskId" in first);
+  const copy = await takeEvent(STOP, context({ eventId: "4242.1750000000000" }), taken);
+  ok("skipped" in copy && copy.skipped.includes("duplicate"), JSON.stringify(copy));
+  const other = await takeEvent(STOP, context({ eventId: "4243.1750000000001" }), taken);
+  ok("taskId" in other);
+  equal(accepted.length, 2, "the copy queued nothing");
+});
+
+Deno.test("takeEvent() gives an event id back when the event could not be taken, so a copy can be", async () => {
+  let refuse = true;
+  const { intake: value, accepted } = intake(TOPIC, (task, id) => {
+    if (refuse) return Promise.reject(new DaemonError(ErrorCode.QueueFull, "Full", true));
+    accepted.push({ task, id });
+    return Promise.resolve("queued");
+  });
+  const taken = { ...value, taken: new TakenEvents() };
+  await rejects(takeEvent(STOP, context({ eventId: "e1" }), taken), DaemonError);
+  refuse = false;
+  deepStrictEqual(await takeEvent(STOP, context({ eventId: "e1" }), taken), { taskId: "queued" });
+  equal(accepted.length, 1);
 });
