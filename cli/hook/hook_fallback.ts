@@ -7,11 +7,16 @@
  * @module
  */
 
-import { ErrorCode, type HookContext, type NotificationTask } from "../../protocol/mod.ts";
+import {
+  ErrorCode,
+  type HookContext,
+  type NotificationTask,
+  ProtocolError,
+} from "../../protocol/mod.ts";
 import type { DaemonPaths } from "../../client/paths.ts";
 import { requestOnce } from "../../client/request_once.ts";
 import { daemonConnectOptions } from "../daemon_connect_options.ts";
-import { DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
+import { ClientError, DaemonNotRunningError, RemoteError } from "../../client/errors.ts";
 import { HookInputError, HookInputErrorCode } from "../../core/events/hook_input_error.ts";
 import {
   type HookEventResolution,
@@ -48,6 +53,15 @@ const OUTDATED_CODES: ReadonlySet<string> = new Set([
   ErrorCode.UnsupportedVersion,
   ErrorCode.UnknownType,
 ]);
+
+/**
+ * Whether `error` is one of the ways reaching the daemon fails: the client's errors (not
+ * running, a timeout, a dropped connection, a refusal) and the system's (`Deno.errors`).
+ */
+function isExpectedFailure(error: unknown): boolean {
+  return error instanceof ClientError || error instanceof ProtocolError ||
+    Object.values(Deno.errors).some((kind) => error instanceof kind);
+}
 
 function say(io: CliIo, text: string): void {
   io.stderr(`claude-ntfy hook: ${text}\n`);
@@ -190,6 +204,11 @@ export async function whenDaemonFailed(
       `spooled; the daemon is not running and autostart is off: start it with ` +
         `"claude-ntfy daemon start --detach"`,
     );
+  } else if (!isExpectedFailure(error)) {
+    // Not the daemon's absence or a connection's trouble: a bug, said so that it is seen,
+    // though the event is safe in the spool.
+    if (notRunning) spawnDetachedDaemon(context);
+    say(io, `spooled after an unexpected error (please report it): ${why}`);
   } else {
     if (notRunning) spawnDetachedDaemon(context);
     if (flags.verbose) {
