@@ -10,6 +10,7 @@ import { DEFAULT_MAX_FRAME_BYTES } from "../../protocol/frame.ts";
 import { encodeEventFrame } from "../../protocol/event_exchange.ts";
 import { MAX_REQUEST_ID } from "../../protocol/messages.ts";
 import type { HookContext } from "../../protocol/messages.ts";
+import { EVENT_LIMITS } from "../../protocol/event_request.ts";
 
 /** The most bytes a msgpack `bin` header takes (bin 32). */
 const BIN_HEADER_BYTES = 5;
@@ -57,8 +58,14 @@ export function fitEventPayload(
     return { payload, context };
   }
   const cutContext: HookContext = { ...context, truncated: true };
+  // Measured with the longest wait a permission request may add, so that the frame still
+  // fits when it does.
+  const measured: HookContext = {
+    ...cutContext,
+    decisionWaitMs: cutContext.decisionWaitMs ?? EVENT_LIMITS.maxDecisionWaitMs,
+  };
   const frame = encodeEventFrame(
-    { type: "event", id: MAX_REQUEST_ID, payload: new Uint8Array(), context: cutContext },
+    { type: "event", id: MAX_REQUEST_ID, payload: new Uint8Array(), context: measured },
     Number.MAX_SAFE_INTEGER,
   );
   // The frame's 4-byte header is not counted against the limit; an empty bin takes 2 bytes.

@@ -7,6 +7,7 @@ import {
   decodeRequest,
   DEFAULT_MAX_FRAME_BYTES,
   encodeRequest,
+  EVENT_LIMITS,
   type HookContext,
   MAX_REQUEST_ID,
 } from "../../../protocol/mod.ts";
@@ -55,8 +56,9 @@ Deno.test("fitEventPayload() cuts a payload to the room the context leaves and m
   deepStrictEqual(fitted.payload, payload.subarray(0, fitted.payload.byteLength), "a prefix");
   const frame = send(fitted);
   ok(frame.byteLength - 4 <= DEFAULT_MAX_FRAME_BYTES);
+  // Room is kept for the longest decisionWaitMs a permission request adds (about 21 bytes).
   ok(
-    DEFAULT_MAX_FRAME_BYTES - (frame.byteLength - 4) <= 8,
+    DEFAULT_MAX_FRAME_BYTES - (frame.byteLength - 4) <= 32,
     `at most a few bytes left unused: ${DEFAULT_MAX_FRAME_BYTES - (frame.byteLength - 4)}`,
   );
   const decoded = decodeRequest(decodeFrame(frame));
@@ -78,4 +80,12 @@ Deno.test("fitEventPayload() leaves a context too big for any frame as it is", (
   const fitted = fitEventPayload(payload, context, 1_000);
   strictEqual(fitted.payload, payload);
   strictEqual(fitted.context, context);
+});
+
+Deno.test("fitEventPayload() leaves room for the wait a permission request adds, so it is never too large to send", () => {
+  const fitted = fitEventPayload(filled(DEFAULT_MAX_FRAME_BYTES), CONTEXT);
+  equal(fitted.context.truncated, true);
+  const asked = { ...fitted.context, decisionWaitMs: EVENT_LIMITS.maxDecisionWaitMs };
+  const frame = send({ payload: fitted.payload, context: asked });
+  ok(frame.byteLength - 4 <= DEFAULT_MAX_FRAME_BYTES);
 });
