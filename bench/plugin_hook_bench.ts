@@ -97,7 +97,8 @@ if (import.meta.main) {
         ],
       ),
       variant("sourceDirect", "source: deno run cli/hook_main.ts hook (no sh)", deno, [
-        ...HOOK_RUN_FLAGS,
+        // As bin/claude-ntfy runs it: with the checkout's config, for the source's imports.
+        ...HOOK_RUN_FLAGS.filter((flag) => flag !== "--no-config"),
         "--config",
         `${REPO_ROOT}/deno.json`,
         `${REPO_ROOT}/cli/hook_main.ts`,
