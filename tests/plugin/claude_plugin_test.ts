@@ -19,6 +19,7 @@ import {
 } from "../support/claude_code.ts";
 import { createTestHome, REPO_ROOT, stopDaemonOf } from "../support/cli_process.ts";
 import { waitFor } from "../support/wait_for.ts";
+import { copyCheckout } from "../support/copy_checkout.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
 
 const PLUGIN = "ntfy-notifier@claude-ntfy";
@@ -32,27 +33,6 @@ function exec(
   options: { cwd: string; env: Record<string, string> },
 ) {
   return runCommand(program, args, { ...options, clearEnv: true });
-}
-
-/** Copies the checkout's tracked files (as they are on disk, modes kept) into `target`. */
-async function copyCheckout(target: string): Promise<void> {
-  const listed = await exec("git", ["-C", REPO_ROOT, "ls-files", "-z"], {
-    cwd: REPO_ROOT,
-    env: { PATH: Deno.env.get("PATH") ?? "/usr/bin:/bin" },
-  });
-  assert.equal(listed.code, 0, `git ls-files failed: ${listed.stderr}`);
-  for (const file of listed.stdout.split("\0").filter((name) => name !== "")) {
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.stat(`${REPO_ROOT}/${file}`);
-    } catch {
-      continue; // Deleted in the work tree.
-    }
-    const to = `${target}/${file}`;
-    await Deno.mkdir(to.slice(0, to.lastIndexOf("/")), { recursive: true });
-    await Deno.copyFile(`${REPO_ROOT}/${file}`, to);
-    await Deno.chmod(to, (info.mode ?? 0o644) & 0o777);
-  }
 }
 
 function check(checks: DoctorCheck[], id: string): DoctorCheck | undefined {

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { REPO_ROOT } from "../support/cli_process.ts";
 import { waitFor } from "../support/wait_for.ts";
+import { copyCheckout } from "../support/copy_checkout.ts";
 
 const LAUNCHER = `${REPO_ROOT}/bin/claude-ntfy`;
 
@@ -44,11 +45,13 @@ async function run(
 }
 
 /** A HOME, and a PATH holding only the few tools the launcher uses (no deno, no npm). */
-async function sandbox(): Promise<{ home: string; bin: string; env: Record<string, string> }> {
+async function sandbox(
+  tools: string[] = [],
+): Promise<{ home: string; bin: string; env: Record<string, string> }> {
   const home = await Deno.makeTempDir({ dir: "/tmp", prefix: "cn-launch-" });
   const bin = `${home}/bin`;
   await Deno.mkdir(bin);
-  for (const tool of ["mkdir", "rmdir", "find", "readlink", "touch", "nohup", "sh"]) {
+  for (const tool of ["mkdir", "rmdir", "find", "readlink", "touch", "nohup", "sh", ...tools]) {
     for (const dir of ["/usr/bin", "/bin"]) {
       try {
         await Deno.symlink(`${dir}/${tool}`, `${bin}/${tool}`);
@@ -198,6 +201,71 @@ Deno.test("bin/claude-ntfy leaves the runtime Deno alone while npm is still inst
     );
     await assert.rejects(Deno.stat(`${home}/npm-calls.txt`), Deno.errors.NotFound);
   } finally {
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+Deno.test("bin/claude-ntfy as a plugin's hook builds its bundles once in the background, then runs from them", async () => {
+  // The bundle build renames folders and removes its temporary one.
+  const { home, env } = await sandbox(["rm", "mv"]);
+  try {
+    const root = `${home}/plugin`;
+    await copyCheckout(root);
+    const stateDir = `${home}/.claude/ntfy-service`;
+    await Deno.mkdir(stateDir, { recursive: true, mode: 0o700 });
+    await Deno.writeTextFile(
+      `${stateDir}/config.toml`,
+      '[ntfy]\nserver_url = "http://127.0.0.1:9"\ndefault_topic = "x"\n[daemon]\nautostart = false\n',
+      { mode: 0o600 },
+    );
+    const asPlugin = { ...env, CLAUDE_NTFY_DENO: Deno.execPath(), CLAUDE_PLUGIN_ROOT: root };
+    const stop = JSON.stringify({ hook_event_name: "Stop", session_id: "s1" });
+    const spooled = () =>
+      [...Deno.readDirSync(`${stateDir}/spool`)].filter((entry) => entry.name.endsWith(".event"));
+
+    const first = await run(`${root}/bin/claude-ntfy`, ["hook"], asPlugin, stop);
+    assert.equal(first.code, 0, first.stderr);
+    assert.equal(spooled().length, 1, "no daemon: the event waits in the spool");
+    await waitFor(() => {
+      const built = isFile(`${root}/.hook-bundle/claude-ntfy-hook.js`);
+      const building = [...Deno.readDirSync(root)].some((entry) =>
+        entry.name.startsWith(".hook-bundle.")
+      );
+      return built && !building;
+    }, { what: "the hook's bundles to be built", timeoutMs: 120_000 });
+
+    // Without the source, only the bundles can take the event.
+    await Deno.remove(`${root}/cli`, { recursive: true });
+    const second = await run(`${root}/bin/claude-ntfy`, ["hook"], asPlugin, stop);
+    assert.equal(second.code, 0, second.stderr);
+    assert.equal(spooled().length, 2, "the bundles spooled it: fast path, then the full command");
+
+    // Outside Claude Code's plugin run (no CLAUDE_PLUGIN_ROOT), the source is what runs.
+    const manual = await run(`${root}/bin/claude-ntfy`, ["hook"], {
+      ...asPlugin,
+      CLAUDE_PLUGIN_ROOT: "",
+    }, stop);
+    assert.notEqual(manual.code, 0, "the source is gone, so a run from source fails");
+  } finally {
+    // A build still running would write into the folder being removed.
+    await waitFor(() => {
+      try {
+        return ![...Deno.readDirSync(`${home}/plugin`)].some((entry) =>
+          entry.name === ".hook-bundle.lock"
+        );
+      } catch {
+        return true;
+      }
+    }, { what: "the bundle build to end", timeoutMs: 120_000 });
     await Deno.remove(home, { recursive: true });
   }
 });
