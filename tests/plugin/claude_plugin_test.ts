@@ -17,7 +17,7 @@ import {
   runClaude,
   runCommand,
 } from "../support/claude_code.ts";
-import { createTestHome, REPO_ROOT, stopDaemonOf } from "../support/cli_process.ts";
+import { createTestHome, stopDaemonOf } from "../support/cli_process.ts";
 import { waitFor } from "../support/wait_for.ts";
 import { copyCheckout } from "../support/copy_checkout.ts";
 import { startNtfyServer } from "../support/ntfy_server.ts";
