@@ -16,8 +16,9 @@ export type DaemonCaller = "hook" | "cli" | "queue" | "doctor" | "test" | "repla
 const CALLERS: Readonly<
   Record<DaemonCaller, Pick<ConnectOptions, "clientName" | "connectTimeoutMs" | "requestTimeoutMs">>
 > = {
-  // Runs on every Claude Code event: it gives up early and spools instead.
-  hook: { clientName: "claude-ntfy-hook", connectTimeoutMs: 1_000, requestTimeoutMs: 5_000 },
+  // Runs on every Claude Code event: it gives up early and spools instead, well within the
+  // 10 s Claude Code gives it (see tests/cli/hook/hook_deadlines_test.ts).
+  hook: { clientName: "claude-ntfy-hook", connectTimeoutMs: 1_000, requestTimeoutMs: 4_000 },
   cli: { clientName: "claude-ntfy-cli", connectTimeoutMs: 2_000, requestTimeoutMs: 10_000 },
   queue: { clientName: "claude-ntfy-queue", connectTimeoutMs: 2_000, requestTimeoutMs: 10_000 },
   doctor: { clientName: "claude-ntfy-doctor", connectTimeoutMs: 1_000, requestTimeoutMs: 2_000 },

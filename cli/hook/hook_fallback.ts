@@ -48,6 +48,12 @@ export interface HookJob {
 
 const INPUT_CODES: ReadonlySet<string> = new Set(Object.values(HookInputErrorCode));
 
+/**
+ * The deadlines of the one retry to a socket the config names: short, since the hook has
+ * already waited for the first daemon and Claude Code kills it at its timeout.
+ */
+export const CONFIG_SOCKET_RETRY = { connectTimeoutMs: 500, requestTimeoutMs: 1_500 } as const;
+
 /** Codes that mean the daemon predates the `event` request. */
 const OUTDATED_CODES: ReadonlySet<string> = new Set([
   ErrorCode.UnsupportedVersion,
@@ -158,7 +164,7 @@ export async function whenDaemonFailed(
     if (!outdated && context.paths.socketPath !== paths.socketPath) {
       // The config names another socket: the fast path could not know it.
       const answer = await requestOnce(
-        daemonConnectOptions(context.paths, "hook"),
+        daemonConnectOptions(context.paths, "hook", CONFIG_SOCKET_RETRY),
         { type: "event", payload: job.payload, context: job.context },
       ).catch(() => undefined);
       if (answer?.type === "ok") {
