@@ -20,7 +20,6 @@ import {
   type HeldTask,
   type HeldTaskState,
   type LatencySummary,
-  MAX_REQUEST_ID,
   type Request,
   type Response,
 } from "./messages.ts";
@@ -35,6 +34,7 @@ import {
   optionalBoolean,
   optionalString,
   optionalStringArray,
+  readEnvelope,
 } from "./_validate.ts";
 import { errorMessage } from "./error_message.ts";
 
@@ -142,25 +142,6 @@ function decodePayload(payload: Uint8Array): unknown {
       { cause },
     );
   }
-}
-
-function readEnvelope(value: unknown): { record: Record<string, unknown>; id: number } {
-  if (!isRecord(value)) {
-    throw new ProtocolError(ErrorCode.InvalidMessage, "Invalid message: expected a map");
-  }
-  const id = value.id;
-  if (!nonNegativeInteger(id) || id > MAX_REQUEST_ID) {
-    throw new ProtocolError(
-      ErrorCode.InvalidMessage,
-      'Invalid message: "id" must be an unsigned 32-bit integer',
-    );
-  }
-  if (typeof value.type !== "string") {
-    throw new ProtocolError(ErrorCode.InvalidMessage, 'Invalid message: "type" must be a string', {
-      requestId: id,
-    });
-  }
-  return { record: value, id };
 }
 
 /** Re-throws any validation failure as a ProtocolError tied to the request id. */

@@ -15,6 +15,7 @@ import { ErrorCode, ProtocolError } from "./errors.ts";
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, writeFrameHeader } from "./frame.ts";
 import type { EventRequest, HelloRequest } from "./messages.ts";
 import { MsgpackDecoder } from "./msgpack_decoder.ts";
+import { optionalString, readEnvelope, requireString } from "./_validate.ts";
 
 /** The answers the hook acts on; anything else is for the general codec to read. */
 export type EventAnswer =
@@ -416,7 +417,7 @@ function readFlatMap(bytes: Uint8Array): Record<string, unknown> | undefined {
   return at === bytes.length ? record : undefined;
 }
 
-function invalid(message: string, id = 0): ProtocolError {
+function invalid(message: string, id: number): ProtocolError {
   return new ProtocolError(ErrorCode.InvalidMessage, `Invalid answer: ${message}`, {
     requestId: id,
   });
@@ -450,25 +451,15 @@ export function decodeEventAnswer(payload: Uint8Array): EventAnswer {
       cause,
     });
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    throw invalid("not a map");
-  }
-  const record = value as Record<string, unknown>;
-  const id = record.id;
-  if (typeof id !== "number" || !Number.isInteger(id) || id < 0) throw invalid('"id"');
-  const text = (key: string): string | undefined => {
-    const field = record[key];
-    if (field === undefined || field === null) return undefined;
-    if (typeof field !== "string") throw invalid(`"${key}" must be a string`, id);
-    return field;
-  };
+  const { record, id } = readEnvelope(value);
+  const fail = (message: string) => invalid(message, id);
   switch (record.type) {
     case "hello":
       return { type: "hello", id };
     case "ok": {
       if (record.decision !== undefined && record.decision !== null) return { type: "other", id };
-      const taskId = text("taskId");
-      const skipped = text("skipped");
+      const taskId = optionalString(record, "taskId", fail);
+      const skipped = optionalString(record, "skipped", fail);
       return {
         type: "ok",
         id,
@@ -477,19 +468,15 @@ export function decodeEventAnswer(payload: Uint8Array): EventAnswer {
       };
     }
     case "error": {
-      const code = text("code");
-      const message = text("message");
-      if (code === undefined || message === undefined) throw invalid('"code" and "message"', id);
       return {
         type: "error",
         id,
-        code,
-        message,
+        code: requireString(record, "code", fail),
+        message: requireString(record, "message", fail),
         ...(typeof record.retryable === "boolean" ? { retryable: record.retryable } : {}),
       };
     }
     default:
-      if (typeof record.type !== "string") throw invalid('"type"', id);
       return { type: "other", id };
   }
 }
