@@ -26,7 +26,21 @@ export interface DaemonPathOptions {
   readonly configLogPath?: string;
 }
 
-function isDirectory(path: string): boolean {
+/**
+ * Whether `path` is a folder (a link to one counts); `false` when nothing is there.
+ *
+ * @param path The path.
+ * @returns Whether it is a folder.
+ * @throws {Deno.errors.PermissionDenied} when it cannot be looked at.
+ *
+ * @example
+ * ```ts
+ * import { isDirectory } from "./daemon_paths.ts";
+ *
+ * console.log(isDirectory("/"), isDirectory("/nonexistent")); // true false
+ * ```
+ */
+export function isDirectory(path: string): boolean {
   try {
     return Deno.statSync(path).isDirectory;
   } catch (error) {

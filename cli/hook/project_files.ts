@@ -11,6 +11,7 @@
 
 import { STATE_DIR_NAME } from "../../client/paths.ts";
 import { trimTrailingSlashes } from "../../client/path_text.ts";
+import { isDirectory } from "../daemon_paths.ts";
 import { CONFIG_FILE } from "../../core/config/config_paths.ts";
 
 /** What {@linkcode findProjectFiles} found. */
@@ -51,15 +52,6 @@ function listsStateDir(claudeDir: string): boolean | undefined {
     }
   }
   return false;
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch (error) {
-    if (isAbsent(error)) return false;
-    throw error;
-  }
 }
 
 /**
