@@ -13,8 +13,10 @@ export const REPO_ROOT = new URL("../", import.meta.url).pathname.replace(/\/$/,
 export const BUNDLE = `${REPO_ROOT}/dist/claude-ntfy.js`;
 /** The hook's own bundle: what `init --install-hooks` registers. */
 export const HOOK_BUNDLE = `${REPO_ROOT}/dist/hook/claude-ntfy-hook.js`;
+/** `deno run` as the hook command runs it, without the hook's V8 flags. */
+export const DENO_RUN_FLAGS = ["run", "-A", "--quiet", "--no-prompt", "--no-config"];
 /** The flags the README gives for the hook command. */
-export const HOOK_RUN_FLAGS = ["run", "-A", "--quiet", "--no-prompt", "--no-config"];
+export const HOOK_RUN_FLAGS = [...DENO_RUN_FLAGS, "--v8-flags=--no-lazy"];
 
 /** Resident and peak memory of a process, in bytes. */
 export interface ProcessMemory {
@@ -117,7 +119,7 @@ export class BenchHome {
       return child.pid;
     }
     const output = await new Deno.Command(Deno.execPath(), {
-      args: [...HOOK_RUN_FLAGS, BUNDLE, "daemon", "start", "--detach"],
+      args: [...DENO_RUN_FLAGS, BUNDLE, "daemon", "start", "--detach"],
       env: this.env,
       clearEnv: true,
       cwd: this.home,

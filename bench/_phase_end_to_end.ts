@@ -2,11 +2,13 @@
 // `deno run` of an empty file and a minimal forwarder (bench/_minimal_hook.ts: the floor of
 // any Deno hook that waits for the daemon's acknowledgment); `--help` and `hook --dry-run`
 // split the difference into startup, module evaluation and work. The full hook runs also
-// give hook-to-arrival (5).
+// give hook-to-arrival (5). The baseline runs with plain `deno run` flags; everything else
+// with the hook command's (HOOK_RUN_FLAGS), and one more empty file shows what those flags
+// do to Deno's own start.
 
 import { inSession, runHookProcess } from "./_hook_process.ts";
 import { fileURLToPath } from "node:url";
-import { HOOK_BUNDLE, HOOK_RUN_FLAGS, REPO_ROOT } from "./_bench_home.ts";
+import { DENO_RUN_FLAGS, HOOK_BUNDLE, HOOK_RUN_FLAGS, REPO_ROOT } from "./_bench_home.ts";
 import { summarize } from "./_stats.ts";
 import type { BenchContext } from "./_context.ts";
 import { errorMessage } from "../protocol/error_message.ts";
@@ -66,17 +68,24 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
   }).output();
   if (!bundled.success) throw new Error("bench: cannot bundle the minimal forwarder");
   const stdin = Deno.readFileSync(fixturePath("stop.json"));
-  const make = (key: string, label: string, args: string[], arrives = false): Variant => ({
+  const make = (
+    key: string,
+    label: string,
+    args: string[],
+    arrives = false,
+    flags = HOOK_RUN_FLAGS,
+  ): Variant => ({
     key,
     label,
-    args: [...HOOK_RUN_FLAGS, ...args],
+    args: [...flags, ...args],
     arrives,
     wall: [],
     arrival: [],
     failures: 0,
   });
   const variants = [
-    make("empty", "deno run of an empty file", [emptyFile]),
+    // The baseline: plain `deno run`, without the hook's V8 flags.
+    make("empty", "deno run of an empty file", [emptyFile], false, DENO_RUN_FLAGS),
     make("minimal", "minimal forwarder (stdin, connect, event, ack; nothing else)", [
       minimalHook,
     ], true),
@@ -94,7 +103,13 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
       HOOK_BUNDLE,
       "hook",
     ], true),
+    // The hook's V8 flags alone: what they do to Deno's own start.
+    make("emptyHookFlags", "deno run of an empty file, with the hook's flags", [
+      `${context.scratch}/empty-hook-flags.js`,
+    ]),
   ];
+  // A file of its own: V8 refuses a code cache made under other flags.
+  await Deno.writeTextFile(`${context.scratch}/empty-hook-flags.js`, "");
   const { processRuns: runs, processWarmup: warmup } = context.sizes;
   for (let round = -warmup; round < runs; round++) {
     // Round robin, so that drift in the machine's state hits all variants alike.
@@ -117,7 +132,9 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
       );
     }
   }
-  const [empty, minimal, help, dryRun, hook] = variants.map((variant) => summarize(variant.wall));
+  const [empty, minimal, help, dryRun, hook, emptyHookFlags] = variants.map((variant) =>
+    summarize(variant.wall)
+  );
   const hookVariant = variants[4]!;
   const arrival = summarize(hookVariant.arrival);
   const minimalArrival = summarize(variants[1]!.arrival);
@@ -132,7 +149,7 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
     variants: Object.fromEntries(variants.map((variant, index) => [variant.key, {
       label: variant.label,
       failures: variant.failures,
-      wall: [empty, minimal, help, dryRun, hook][index],
+      wall: [empty, minimal, help, dryRun, hook, emptyHookFlags][index],
     }])),
     hookToArrival: arrival,
     minimalToArrival: minimalArrival,
@@ -177,5 +194,12 @@ export async function runEndToEnd(context: BenchContext): Promise<void> {
       baseline,
     },
     { section, figure: "Hook --dry-run p50 (no socket)", value: dryRun!.p50, unit: "ms", baseline },
+    {
+      section,
+      figure: "Empty file with the hook's flags p50",
+      value: emptyHookFlags!.p50,
+      unit: "ms",
+      baseline,
+    },
   );
 }

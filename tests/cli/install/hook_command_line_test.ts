@@ -14,14 +14,14 @@ const AWKWARD_PATHS = [
   "/tmp/tab\there/ünïcødé 🚀/claude-ntfy.js",
 ];
 
-Deno.test("hookCommandLine() bundle form: deno run -A --quiet --no-prompt --no-config BUNDLE hook", () => {
+Deno.test("hookCommandLine() bundle form: deno run -A --quiet --no-prompt --no-config --v8-flags=--no-lazy BUNDLE hook", () => {
   assert.equal(
     hookCommandLine({
       kind: "bundle",
       deno: "/usr/local/bin/deno",
       bundle: "/opt/cn/dist/claude-ntfy.js",
     }),
-    "/usr/local/bin/deno run -A --quiet --no-prompt --no-config /opt/cn/dist/claude-ntfy.js hook",
+    "/usr/local/bin/deno run -A --quiet --no-prompt --no-config --v8-flags=--no-lazy /opt/cn/dist/claude-ntfy.js hook",
   );
 });
 
@@ -36,6 +36,7 @@ Deno.test("hookCommandLine() quotes paths with spaces and quotes so the shell ge
       "--quiet",
       "--no-prompt",
       "--no-config",
+      "--v8-flags=--no-lazy",
       bundle,
       "hook",
     ]);
@@ -77,7 +78,16 @@ Deno.test("hookCommandLine() commands run through a real sh with every argument 
       const [command, expected] of [
         [
           hookCommandLine({ kind: "bundle", deno: fakeDeno, bundle }),
-          ["run", "-A", "--quiet", "--no-prompt", "--no-config", bundle, "hook"],
+          [
+            "run",
+            "-A",
+            "--quiet",
+            "--no-prompt",
+            "--no-config",
+            "--v8-flags=--no-lazy",
+            bundle,
+            "hook",
+          ],
         ],
         [
           hookCommandLine({ kind: "source", deno: fakeDeno, entry: `${root}/cli/main.ts` }),

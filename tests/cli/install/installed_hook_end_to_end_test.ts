@@ -82,7 +82,7 @@ Deno.test("a bundle in a path with spaces installs a hook command that sh runs a
       command.includes(`'${tools.replaceAll("'", `'\\''`)}/dist/hook/claude-ntfy-hook.js' hook`),
       command,
     );
-    assert.match(command, / run -A --quiet --no-prompt --no-config /);
+    assert.match(command, / run -A --quiet --no-prompt --no-config --v8-flags=--no-lazy /);
     assert.ok(
       command.startsWith(`${launcherPaths(home.home).script} run `),
       "Deno is started through the launcher, not named by a path that may go",
