@@ -27,13 +27,14 @@ export interface CliIo {
   cwd: string;
 }
 
-const encoder = new TextEncoder();
+// Made on first output: the hook's fast path prints nothing.
+let encoder: TextEncoder | undefined;
 
 /** The real process I/O. */
 export function processIo(): CliIo {
   return {
-    stdout: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
-    stderr: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
+    stdout: (text) => void Deno.stdout.writeSync((encoder ??= new TextEncoder()).encode(text)),
+    stderr: (text) => void Deno.stderr.writeSync((encoder ??= new TextEncoder()).encode(text)),
     // A getter: creating the stream costs the hook time it need not spend.
     get stdin() {
       return Deno.stdin.readable;

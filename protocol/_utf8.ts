@@ -4,8 +4,10 @@
 // Either way the result is exactly what TextEncoder and TextDecoder (replacement mode)
 // give: a lone surrogate is written as U+FFFD, invalid bytes read as U+FFFD.
 
-const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder();
+// Made on first use, as are the caches below: the hook loads this module on every event
+// and, on its fast path, converts nothing here (made at load, they cost it about 0.1 ms).
+let textEncoder: TextEncoder | undefined;
+let textDecoder: TextDecoder | undefined;
 
 /** Strings up to this many UTF-16 units are tried as ASCII in JavaScript. */
 const SHORT_ENCODE_UNITS = 40;
@@ -28,7 +30,7 @@ export function writeUtf8(text: string, out: Uint8Array, at: number): number {
     }
     if (i === length) return at + length;
   }
-  return at + textEncoder.encodeInto(text, out.subarray(at)).written;
+  return at + (textEncoder ??= new TextEncoder()).encodeInto(text, out.subarray(at)).written;
 }
 
 /** The string held by the UTF-8 bytes `bytes[start, end)`. */
@@ -43,7 +45,7 @@ export function readUtf8(bytes: Uint8Array, start: number, end: number): string 
     }
     if (i === end) return text;
   }
-  return textDecoder.decode(bytes.subarray(start, end));
+  return (textDecoder ??= new TextDecoder()).decode(bytes.subarray(start, end));
 }
 
 // Map keys repeat from message to message. Returning the same string for the same bytes
@@ -89,12 +91,12 @@ class StringCache {
   }
 }
 
-const keys = new StringCache(512, 16);
-const values = new StringCache(256, 64);
+let keys: StringCache | undefined;
+let values: StringCache | undefined;
 
 /** Like {@linkcode readUtf8}, for map keys: short ones come from a cache. */
 export function readKey(bytes: Uint8Array, start: number, end: number): string {
-  return keys.read(bytes, start, end);
+  return (keys ??= new StringCache(512, 16)).read(bytes, start, end);
 }
 
 /**
@@ -102,5 +104,5 @@ export function readKey(bytes: Uint8Array, start: number, end: number): string {
  * a topic, a project): ones of up to 64 bytes come from a cache of recent ones.
  */
 export function readRepeatedString(bytes: Uint8Array, start: number, end: number): string {
-  return values.read(bytes, start, end);
+  return (values ??= new StringCache(256, 64)).read(bytes, start, end);
 }

@@ -36,7 +36,8 @@ export type EventAnswer =
   /** A valid-looking answer this module does not read (e.g. an `ok` with a decision). */
   | { readonly type: "other"; readonly id: number };
 
-const utf8 = new TextEncoder();
+// Made on first use, here and below: the hook's fast path seldom needs them.
+let utf8: TextEncoder | undefined;
 
 /** A msgpack writer over a buffer sized in advance from an upper bound. */
 class Writer {
@@ -83,7 +84,7 @@ class Writer {
     // Written after a 4-byte str32 header at most; then the header is made as short as it can be.
     const start = this.at;
     const room = this.bytes.subarray(start + 5);
-    const { read, written } = utf8.encodeInto(value, room);
+    const { read, written } = (utf8 ??= new TextEncoder()).encodeInto(value, room);
     if (read !== length) {
       throw new RangeError("Cannot encode a string: the buffer estimate was too small");
     }
@@ -353,9 +354,9 @@ function writeContext(writer: Writer, context: EventRequest["context"]): void {
   }
 }
 
-const decoder = new MsgpackDecoder({ maxDepth: 16 });
+let decoder: MsgpackDecoder | undefined;
 // Not fatal: invalid UTF-8 reads as U+FFFD, as with the general decoder.
-const utf8Decoder = new TextDecoder();
+let utf8Decoder: TextDecoder | undefined;
 /** What the flat-map reader returns for anything it leaves to the general decoder. */
 const NOT_FLAT: unique symbol = Symbol("not flat");
 
@@ -373,7 +374,7 @@ function readFlatMap(bytes: Uint8Array): Record<string, unknown> | undefined {
       const byte = bytes[index]!;
       if (byte >= 0x80) {
         // Not ASCII: the text decoder.
-        text = utf8Decoder.decode(bytes.subarray(at, at + length));
+        text = (utf8Decoder ??= new TextDecoder()).decode(bytes.subarray(at, at + length));
         break;
       }
       text += String.fromCharCode(byte);
@@ -445,7 +446,8 @@ function invalid(message: string, id: number): ProtocolError {
 export function decodeEventAnswer(payload: Uint8Array): EventAnswer {
   let value: unknown;
   try {
-    value = readFlatMap(payload) ?? decoder.decode(payload);
+    value = readFlatMap(payload) ??
+      (decoder ??= new MsgpackDecoder({ maxDepth: 16 })).decode(payload);
   } catch (cause) {
     throw new ProtocolError(ErrorCode.InvalidMessage, "Invalid answer: not msgpack", {
       cause,

@@ -77,9 +77,13 @@ export function hookContext(
   });
   const env: Record<string, string> = {};
   let forwarded = 0;
-  for (const [name, value] of Object.entries(invocation.env)) {
+  const all = invocation.env;
+  // `for…in`, not `Object.entries`: the entries' arrays and iterator cost the hook about
+  // 0.1–0.3 ms on every event, most of it the first use of the machinery.
+  for (const name in all) {
     // The prefixes first: cheaper than the pattern for the many variables that are not ours.
     if (!(name.startsWith("NTFY_") || name.startsWith("CLAUDE_NTFY_"))) continue;
+    const value = all[name]!;
     // Within the daemon's limits: one odd variable must not get every event refused.
     if (!isForwardedEnvName(name) || !withinEnvLimits(name, value)) continue;
     if (forwarded++ === EVENT_LIMITS.maxEnvEntries) break;
