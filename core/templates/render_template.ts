@@ -126,6 +126,22 @@ function renderNodes(nodes: readonly TemplateNode[], variables: TemplateVariable
   }
 }
 
+/** Templates parsed lately, by source: a configuration has a handful, rendered on every event. */
+const PARSED = new Map<string, TemplateNode[]>();
+/** How many parsed templates are kept: the oldest goes first. */
+const MAX_PARSED = 128;
+
+/** `source` parsed, from {@linkcode PARSED} when it was parsed lately. */
+function parsedTemplate(source: string): TemplateNode[] {
+  let nodes = PARSED.get(source);
+  if (nodes === undefined) {
+    nodes = parseTemplate(source);
+    if (PARSED.size >= MAX_PARSED) PARSED.delete(PARSED.keys().next().value!);
+    PARSED.set(source, nodes);
+  }
+  return nodes;
+}
+
 /**
  * Renders a Handlebars-style template: `{{var}}`, `{{nested.path}}`, `{{{var}}}` (the
  * same: nothing is escaped), `{{#if x}}...{{else if y}}...{{else}}...{{/if}}`,
@@ -150,7 +166,7 @@ function renderNodes(nodes: readonly TemplateNode[], variables: TemplateVariable
  */
 export function renderTemplate(source: string, variables: TemplateVariables): string {
   const out: string[] = [];
-  renderNodes(parseTemplate(source), variables, out);
+  renderNodes(parsedTemplate(source), variables, out);
   return out.join("");
 }
 

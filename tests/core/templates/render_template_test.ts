@@ -95,3 +95,17 @@ Deno.test("renderTemplate() rejects syntax errors with a position", () => {
   assert.match(syntaxError("{{#if a}}1{{else}}2{{else}}3{{/if}}").message, /second "\{\{else\}\}"/);
   assert.match(syntaxError("{{> partial}}").message, /partials/);
 });
+
+Deno.test("renderTemplate() renders a template it has seen before with the new variables, and keeps rejecting a bad one", () => {
+  const source = "{{#if urgent}}NOW: {{/if}}{{tool_name}}";
+  assert.equal(renderTemplate(source, { urgent: true, tool_name: "Bash" }), "NOW: Bash");
+  assert.equal(renderTemplate(source, { urgent: false, tool_name: "Edit" }), "Edit");
+  // Many more templates than are kept parsed: each still renders as itself.
+  for (let n = 0; n < 300; n++) {
+    assert.equal(renderTemplate(`#${n}: {{name}}`, { name: `v${n}` }), `#${n}: v${n}`);
+  }
+  assert.equal(renderTemplate(source, { urgent: true, tool_name: "Read" }), "NOW: Read");
+  for (let attempt = 0; attempt < 2; attempt++) {
+    assert.match(syntaxError("{{#if a}}x").message, /unclosed/);
+  }
+});
