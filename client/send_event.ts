@@ -1,6 +1,7 @@
 /**
  * The hook's one request: a raw Claude Code event sent with `hello` on a fresh connection,
- * encoded and read with the protocol's lean event codec (`protocol/event_exchange.ts`)
+ * encoded and read with the protocol's lean event codec (`protocol/event_exchange.ts`;
+ * answers with `decodeFlatEventAnswer`, which leaves the general decoder out of the hook)
  * rather than the general one, because the hook runs on every event and each module it
  * loads and each function it runs for the first time costs it start-up time.
  *
@@ -8,7 +9,7 @@
  */
 
 import {
-  decodeEventAnswer,
+  decodeFlatEventAnswer,
   encodeEventExchange,
   type EventAnswer,
 } from "../protocol/event_exchange.ts";
@@ -60,7 +61,7 @@ export async function sendEventOnce(
     { ...helloFor(options, token), id: HELLO_ID },
     { type: "event", id: REQUEST_ID, payload: event.payload, context: event.context },
   );
-  const answer = await exchangeOnce(options, bytes, "event", decodeEventAnswer);
+  const answer = await exchangeOnce(options, bytes, "event", decodeFlatEventAnswer);
   if (answer.type !== "ok") {
     throw new ProtocolError(
       ErrorCode.InvalidMessage,

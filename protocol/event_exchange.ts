@@ -453,6 +453,48 @@ export function decodeEventAnswer(payload: Uint8Array): EventAnswer {
       cause,
     });
   }
+  return eventAnswerOf(value);
+}
+
+/**
+ * Reads an answer as {@linkcode decodeEventAnswer} does, but only one encoded as a map of
+ * strings to strings, small integers, booleans and nils: the shape of every answer but a
+ * permission decision. Without the general decoder, it is what the hook's fast path
+ * bundles (about 5 KB less to load on every event).
+ *
+ * @param payload A frame's payload.
+ * @returns The answer.
+ * @throws {ProtocolError} `INVALID_MESSAGE` for any other payload (a decision, a value
+ * nested or of another type, or no msgpack at all), and as {@linkcode decodeEventAnswer}.
+ *
+ * @example An error answer
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeFlatEventAnswer, decodeFrame, encodeResponse } from "@claude-ntfy/claude-ntfy/protocol";
+ *
+ * const frame = encodeResponse({ type: "error", id: 2, code: "QUEUE_FULL", message: "full", retryable: true });
+ * assert.deepEqual(decodeFlatEventAnswer(decodeFrame(frame)), {
+ *   type: "error",
+ *   id: 2,
+ *   code: "QUEUE_FULL",
+ *   message: "full",
+ *   retryable: true,
+ * });
+ * ```
+ */
+export function decodeFlatEventAnswer(payload: Uint8Array): EventAnswer {
+  const value = readFlatMap(payload);
+  if (value === undefined) {
+    throw new ProtocolError(
+      ErrorCode.InvalidMessage,
+      "Invalid answer: not a map of strings, small integers, booleans and nils",
+    );
+  }
+  return eventAnswerOf(value);
+}
+
+/** The answer a decoded payload holds. */
+function eventAnswerOf(value: unknown): EventAnswer {
   const { record, id } = readEnvelope(value);
   const fail = (message: string) => invalid(message, id);
   switch (record.type) {

@@ -4,6 +4,7 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import {
   decodeEventAnswer,
+  decodeFlatEventAnswer,
   decodeFrame,
   decodeRequest,
   decodeResponse,
@@ -137,6 +138,41 @@ for (const [name, answer] of Object.entries(answers)) {
     deepStrictEqual(decodeEventAnswer(payload), decodeResponse(payload));
   });
 }
+
+for (const [name, answer] of Object.entries(answers)) {
+  Deno.test(`decodeFlatEventAnswer() reads as decodeEventAnswer() does: ${name}`, () => {
+    const payload = decodeFrame(encodeResponse(answer));
+    deepStrictEqual(decodeFlatEventAnswer(payload), decodeEventAnswer(payload));
+  });
+}
+
+Deno.test("decodeFlatEventAnswer() refuses a decision, a nested value and what is no msgpack", () => {
+  const refused = (payload: Uint8Array) =>
+    throws(
+      () => decodeFlatEventAnswer(payload),
+      (error) => error instanceof ProtocolError && error.code === ErrorCode.InvalidMessage,
+    );
+  refused(
+    decodeFrame(
+      encodeResponse({ type: "ok", id: 2, taskId: "t", decision: { behavior: "allow" } }),
+    ),
+  );
+  refused(decodeFrame(encodeResponse({ type: "queue", id: 3, tasks: [], dead: [] })));
+  refused(new Uint8Array([0xc1]));
+  refused(decodeFrame(encodeResponse({ type: "ok", id: 2 })).subarray(0, 5));
+  // What the general reader would take: a float id.
+  refused(
+    new Uint8Array([
+      ...[0x82, 0xa4, ...text.encode("type"), 0xa2, ...text.encode("ok")],
+      ...[0xa2, ...text.encode("id"), 0xcb, 0x40, 0, 0, 0, 0, 0, 0, 0],
+    ]),
+  );
+  // And the hello answer, with a pid of any size, still reads.
+  const hello = decodeFrame(
+    encodeResponse({ type: "hello", id: 1, version: 2, daemonVersion: "0.1.0", pid: 4_000_000 }),
+  );
+  deepStrictEqual(decodeFlatEventAnswer(hello), { type: "hello", id: 1 });
+});
 
 Deno.test("decodeEventAnswer() reads hello's answer as its type and id (pids of every size)", () => {
   for (const pid of [7, 200, 60_000, 4_000_000]) {
