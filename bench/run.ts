@@ -42,7 +42,7 @@ const FULL: Sizes = {
     { clients: 100, requestsEach: 20 },
     { clients: 1_000, requestsEach: 3 },
   ],
-  processRuns: 30,
+  processRuns: 60,
   processWarmup: 3,
   arrivalSamples: 300,
   directFetches: 5_000,
