@@ -167,3 +167,33 @@ Deno.test("drain() waits for deliveries in flight but not for tasks waiting on a
     e.stop();
   }
 });
+
+Deno.test("DeliveryEngine starts a delivery after the submitter's promise reactions, and before any timer", async () => {
+  const server = await startNtfyServer();
+  const started: string[] = [];
+  const events: DeliveryEvent[] = [];
+  const delivery = engine(events, {
+    publish: (t, signal) => {
+      started.push(t.message.body);
+      return publish(t, { signal });
+    },
+  });
+  try {
+    // A zero timer set first: a delivery waiting for a timer of its own starts after it.
+    const zeroTimer = new Promise((resolve) => setTimeout(resolve, 0));
+    delivery.submit(task(server.url, 1));
+    // The answer to the request that queued it (a hook's acknowledgment) is written in the
+    // reactions that follow: fetch's setup must not run ahead of them.
+    for (let reaction = 0; reaction < 50; reaction++) await Promise.resolve();
+    equal(started.length, 0, "started among the submitter's promise reactions");
+    // But without waiting a timer's granularity (a millisecond or two in Deno) either.
+    await zeroTimer;
+    equal(started.join(), "engine 1", "not started before a zero timer fired");
+    await waitFor(() => events.some((event) => event.type === "delivered"), {
+      what: "the delivery",
+    });
+  } finally {
+    delivery.stop();
+    await server.close();
+  }
+});
