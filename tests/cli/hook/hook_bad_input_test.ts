@@ -63,7 +63,16 @@ const HOOK_BUNDLE = `${REPO_ROOT}/dist/hook/claude-ntfy-hook.js`;
 /** Spawns the hook with a stdin the test controls (from the CLI's source, or `entry`). */
 function spawnHook(home: TestHome, args: string[] = [], entry = CLI_ENTRY) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", entry, "hook", ...args],
+    // The bundle with the flags the installed command gives it (`hookCommandLine`).
+    args: [
+      "run",
+      "-A",
+      "--quiet",
+      ...(entry === HOOK_BUNDLE ? ["--no-prompt", "--no-config", "--v8-flags=--no-lazy"] : []),
+      entry,
+      "hook",
+      ...args,
+    ],
     env: home.env,
     clearEnv: true,
     cwd: home.home,
