@@ -149,8 +149,8 @@ function hookSplit(figures: Record<string, unknown>) {
   const p50 = (key: string) => variants[key]!.wall.p50;
   return {
     denoStartMs: p50("empty"),
-    bundleLoadMs: p50("help") - p50("empty"),
-    exchangeMs: p50("hook") - p50("help"),
+    bundleLoadMs: p50("load") - p50("empty"),
+    exchangeMs: p50("hook") - p50("load"),
   };
 }
 
