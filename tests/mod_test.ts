@@ -28,6 +28,7 @@ const PROTOCOL_VALUES = [
   "TOPIC_PATTERN",
   "checkFrameLength",
   "decodeEventAnswer",
+  "decodeFlatEventAnswer",
   "decodeFrame",
   "decodeRequest",
   "decodeResponse",
