@@ -14,6 +14,16 @@ const AWKWARD_PATHS = [
   "/tmp/tab\there/ünïcødé 🚀/claude-ntfy.js",
 ];
 
+/** Deno's arguments in the bundle form, before the bundle. */
+const BUNDLE_RUN_ARGS = [
+  "run",
+  "-A",
+  "--quiet",
+  "--no-prompt",
+  "--no-config",
+  "--v8-flags=--no-lazy",
+];
+
 Deno.test("hookCommandLine() bundle form: deno run -A --quiet --no-prompt --no-config --v8-flags=--no-lazy BUNDLE hook", () => {
   assert.equal(
     hookCommandLine({
@@ -29,17 +39,7 @@ Deno.test("hookCommandLine() quotes paths with spaces and quotes so the shell ge
   for (const bundle of AWKWARD_PATHS) {
     const deno = bundle.replace("claude-ntfy.js", "bin/deno");
     const command = hookCommandLine({ kind: "bundle", deno, bundle });
-    assert.deepEqual(splitShellWords(command).words, [
-      deno,
-      "run",
-      "-A",
-      "--quiet",
-      "--no-prompt",
-      "--no-config",
-      "--v8-flags=--no-lazy",
-      bundle,
-      "hook",
-    ]);
+    assert.deepEqual(splitShellWords(command).words, [deno, ...BUNDLE_RUN_ARGS, bundle, "hook"]);
   }
   assert.equal(
     hookCommandLine({ kind: "compiled", executable: "/Users/Ada Lovelace/bin/claude-ntfy" }),
@@ -78,16 +78,7 @@ Deno.test("hookCommandLine() commands run through a real sh with every argument 
       const [command, expected] of [
         [
           hookCommandLine({ kind: "bundle", deno: fakeDeno, bundle }),
-          [
-            "run",
-            "-A",
-            "--quiet",
-            "--no-prompt",
-            "--no-config",
-            "--v8-flags=--no-lazy",
-            bundle,
-            "hook",
-          ],
+          [...BUNDLE_RUN_ARGS, bundle, "hook"],
         ],
         [
           hookCommandLine({ kind: "source", deno: fakeDeno, entry: `${root}/cli/main.ts` }),
