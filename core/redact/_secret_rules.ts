@@ -92,6 +92,61 @@ function isWorkingDirectory(name: string, value: string): boolean {
   return /^pwd$/i.test(name) && /^["']?[/~]/.test(value);
 }
 
+/** Programs that take a password glued to `-p`: whatever follows it there is masked. */
+const PASSWORD_PROGRAMS = new Set([
+  "mysql",
+  "mariadb",
+  "mysqldump",
+  "mysqladmin",
+  "mysqlimport",
+  "mysqlcheck",
+  "mysqlshow",
+  "sshpass",
+  "7z",
+  "7za",
+  "7zr",
+  "rar",
+  "unrar",
+]);
+
+/** Words that run the command after them (`sudo mysql …`). */
+const WRAPPERS = new Set(["sudo", "env", "exec", "command", "nice", "time", "nohup"]);
+
+/** How far back the program of a command is looked for: a bound keeps redaction linear. */
+const PROGRAM_LOOKBACK_CHARS = 200;
+
+/**
+ * The program of the shell command around `offset` in `text`: the first word of its
+ * segment (after `;`, `&`, `|`, `(` or a line break), past variable assignments and
+ * wrappers such as `sudo`, without its folder. Looked for at most
+ * {@linkcode PROGRAM_LOOKBACK_CHARS} back; "" when there is none.
+ */
+function programBefore(text: string, offset: number): string {
+  const from = Math.max(0, offset - PROGRAM_LOOKBACK_CHARS);
+  let start = from;
+  for (let at = offset - 1; at >= from; at--) {
+    if (";&|(\n".includes(text[at]!)) {
+      start = at + 1;
+      break;
+    }
+  }
+  const words = text.slice(start, offset).trim().split(/\s+/);
+  let index = 0;
+  while (
+    index < words.length - 1 &&
+    (WRAPPERS.has(words[index]!) || /^[A-Za-z_]\w*=/.test(words[index]!))
+  ) {
+    index++;
+  }
+  const word = words[index] ?? "";
+  return word.slice(word.lastIndexOf("/") + 1);
+}
+
+/** `xvf`, `avz` (flags glued to `-p`) or `2222`, `8080:80` (ports): no password. */
+function looksLikeFlagsOrPort(value: string): boolean {
+  return /^[a-z]{1,5}$/.test(value) || /^\d{1,5}(?::\d{1,5}){0,2}$/.test(value);
+}
+
 /** Whether a value looks machine-made rather than like a word of prose. */
 export function looksRandom(value: string): boolean {
   const bare = value.replace(/^["']|["']$/g, "");
@@ -217,10 +272,16 @@ export const SECRET_RULES: readonly SecretRule[] = [
     replace: (_match, flag, user) => `${flag}${user}:${MASK}`,
   },
   {
-    // mysql -pS3cret, sshpass -pS3cret, 7z -pS3cret: the password glued to -p.
+    // mysql -pS3cret, sshpass -pS3cret, 7z -pS3cret: the password glued to -p. Elsewhere
+    // `-p` glues other things: flags (tar -pxvf, rsync -pavz) and ports (ssh -p2222,
+    // docker run -p8080:80), which stay.
     name: "password glued to -p",
     pattern: /(\s-p)(?![\s*])([^\s;&|]{3,})/g,
-    replace: (match, flag, value) => isPlaceholder(value) ? match : `${flag}${MASK}`,
+    replace: (match, flag, value, ...rest) => {
+      if (isPlaceholder(value)) return match;
+      const takesPassword = PASSWORD_PROGRAMS.has(programBefore(String(rest[1]), Number(rest[0])));
+      return takesPassword || !looksLikeFlagsOrPort(value) ? `${flag}${MASK}` : match;
+    },
   },
   {
     name: "cloud access key id",

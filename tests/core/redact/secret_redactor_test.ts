@@ -157,6 +157,11 @@ const COMMANDS_MASKED: readonly [string, string][] = [
   ],
   ["mysql -u root -pS3cretPw db", "mysql -u root -p*** db"],
   ["sshpass -phunter22 ssh host", "sshpass -p*** ssh host"],
+  ["mysql -u root -p1234 db", "mysql -u root -p*** db"],
+  ["sudo /usr/bin/mysqldump -pabc db > d.sql", "sudo /usr/bin/mysqldump -p*** db > d.sql"],
+  ["cd app && MYSQL_HOST=db mysql -pxyz", "cd app && MYSQL_HOST=db mysql -p***"],
+  ["7z x -pS3cret archive.7z", "7z x -p*** archive.7z"],
+  ["tool -pS3cretPw", "tool -p***"],
   ["psql postgres://bob:hunter2@db.example.com/app", "psql postgres://bob:***@db.example.com/app"],
   [
     "git push https://x-access-token:ghs_abc@github.com/o/r",
@@ -184,6 +189,11 @@ const COMMANDS_KEPT = [
   "cat ~/.ssh/id_rsa",
   'git commit -m "Rotate the token handling"',
   "PWD=/tmp ls",
+  "tar -pxvf release.tar",
+  "rsync -pavz src/ host:dst/",
+  "ssh -p2222 deploy@host",
+  "docker run -p8080:80 nginx",
+  "mysql -h db; tar -pxvf a.tar",
 ];
 
 Deno.test("SecretRedactor masks secrets in a command an approval quotes, prefixes too", () => {
