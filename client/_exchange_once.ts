@@ -11,7 +11,7 @@ import { FrameDecoder } from "../protocol/frame_decoder.ts";
 import { errorMessage } from "../protocol/error_message.ts";
 import { type ConnectOptions, withDefaults } from "./connect_options.ts";
 import { ConnectionClosedError, RemoteError, TimeoutError } from "./errors.ts";
-import { scheduleWhilePending } from "./schedule.ts";
+import { scheduleWhilePending, withDeadline } from "./schedule.ts";
 import { writeAll } from "./write_all.ts";
 import { openSocket } from "./_socket.ts";
 
@@ -51,23 +51,20 @@ export async function exchangeOnce<A extends AnswerLike>(
 ): Promise<A> {
   const { socketPath, connectTimeoutMs, requestTimeoutMs } = withDefaults(options);
   const conn = await openSocket(socketPath, connectTimeoutMs);
-  let cancelTimer = () => {};
-  const timeout = new Promise<never>((_, reject) => {
-    if (requestTimeoutMs <= 0) return;
-    cancelTimer = scheduleWhilePending(requestTimeoutMs, () =>
-      reject(
-        new TimeoutError(
-          `No answer to ${requestType} request ${REQUEST_ID} within ${requestTimeoutMs} ms`,
-        ),
-      ));
-  });
   const exchange = writeThenRead(conn, bytes, decode);
   // Once the time is up the connection is closed under a pending read: nobody waits for it.
   exchange.catch(() => {});
   try {
-    return await Promise.race([exchange, timeout]);
+    return await withDeadline(
+      exchange,
+      requestTimeoutMs,
+      () =>
+        new TimeoutError(
+          `No answer to ${requestType} request ${REQUEST_ID} within ${requestTimeoutMs} ms`,
+        ),
+      scheduleWhilePending,
+    );
   } finally {
-    cancelTimer();
     try {
       conn.close();
     } catch {

@@ -3,7 +3,7 @@
 
 import type { ConnectOptions } from "./connect_options.ts";
 import { ClientError, DaemonNotRunningError, TimeoutError } from "./errors.ts";
-import { scheduleWhilePending } from "./schedule.ts";
+import { scheduleWhilePending, withDeadline } from "./schedule.ts";
 import { errorMessage } from "../protocol/error_message.ts";
 
 /**
@@ -42,18 +42,14 @@ export function readToken(options: ConnectOptions): string {
  * @throws {ClientError} `CONNECT_FAILED` for anything else.
  */
 export async function openSocket(path: string, timeoutMs: number): Promise<Deno.UnixConn> {
-  let cancelTimer = () => {};
   const connecting = Deno.connect({ transport: "unix", path });
   try {
-    return await Promise.race([
+    return await withDeadline(
       connecting,
-      new Promise<never>((_, reject) => {
-        cancelTimer = scheduleWhilePending(
-          timeoutMs,
-          () => reject(new TimeoutError(`Connecting to ${path} timed out after ${timeoutMs} ms`)),
-        );
-      }),
-    ]);
+      timeoutMs,
+      () => new TimeoutError(`Connecting to ${path} timed out after ${timeoutMs} ms`),
+      scheduleWhilePending,
+    );
   } catch (error) {
     connecting.then((conn) => conn.close(), () => {});
     if (
@@ -70,7 +66,5 @@ export async function openSocket(path: string, timeoutMs: number): Promise<Deno.
       `Cannot connect to ${path}: ${errorMessage(error)}`,
       { cause: error },
     );
-  } finally {
-    cancelTimer();
   }
 }

@@ -15,7 +15,7 @@ export interface ConnectOptions {
   token?: string;
   /** The daemon's token file (see `resolveDaemonPaths`). */
   tokenPath?: string;
-  /** How long to wait for the socket and the handshake. @default {2000} */
+  /** How long to wait for the socket and the handshake; 0 waits for ever. @default {2000} */
   connectTimeoutMs?: number;
   /** How long to wait for each answer; 0 waits for ever. @default {10000} */
   requestTimeoutMs?: number;

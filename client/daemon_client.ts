@@ -23,7 +23,7 @@ import {
   withDefaults,
 } from "./connect_options.ts";
 import { ConnectionClosedError, TimeoutError } from "./errors.ts";
-import { schedule } from "./schedule.ts";
+import { withDeadline } from "./schedule.ts";
 import { Session } from "./_session.ts";
 import { openSocket, readToken } from "./_socket.ts";
 
@@ -103,18 +103,12 @@ export class DaemonClient {
     const { socketPath, connectTimeoutMs: timeoutMs, requestTimeoutMs } = withDefaults(options);
     const conn = await openSocket(socketPath, timeoutMs);
     const session = new Session(conn, requestTimeoutMs);
-    let cancelTimer = () => {};
     try {
-      const response = await Promise.race([
+      const response = await withDeadline(
         session.request(helloFor(options, token)),
-        new Promise<never>((_, reject) => {
-          cancelTimer = schedule(
-            timeoutMs,
-            () =>
-              reject(new TimeoutError(`The daemon did not answer hello within ${timeoutMs} ms`)),
-          );
-        }),
-      ]);
+        timeoutMs,
+        () => new TimeoutError(`The daemon did not answer hello within ${timeoutMs} ms`),
+      );
       if (response.type !== "hello") {
         throw new ProtocolError(
           ErrorCode.InvalidMessage,
@@ -125,8 +119,6 @@ export class DaemonClient {
     } catch (error) {
       await session.close();
       throw error;
-    } finally {
-      cancelTimer();
     }
   }
 

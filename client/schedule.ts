@@ -79,6 +79,47 @@ export function scheduleWhilePending(ms: number, callback: () => void): () => vo
   };
 }
 
+/**
+ * Settles as `work` does, or rejects with `timedOut()` once `ms` milliseconds have passed
+ * first; the timer is cancelled either way. `work` is not cancelled: what it holds (a
+ * connection) is the caller's to close. With `ms` of 0 or less there is no deadline.
+ *
+ * @param work What to wait for.
+ * @param ms The deadline, in milliseconds.
+ * @param timedOut Makes the error to reject with at the deadline.
+ * @param timer The timer to use: {@linkcode scheduleWhilePending} will do when `work` is a
+ * Deno operation (a read, a connection). @default {schedule}
+ * @returns What `work` resolves with.
+ * @throws whatever `work` rejects with, or `timedOut()`.
+ *
+ * @example A read that takes too long
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withDeadline } from "./schedule.ts";
+ *
+ * const never = new Promise<string>(() => {});
+ * await assert.rejects(withDeadline(never, 10, () => new Error("too slow")), /too slow/);
+ * assert.equal(await withDeadline(Promise.resolve("ok"), 10, () => new Error("late")), "ok");
+ * ```
+ */
+export async function withDeadline<T>(
+  work: Promise<T>,
+  ms: number,
+  timedOut: () => Error,
+  timer: (ms: number, callback: () => void) => () => void = schedule,
+): Promise<T> {
+  if (ms <= 0) return await work;
+  let cancel = () => {};
+  const deadline = new Promise<never>((_, reject) => {
+    cancel = timer(ms, () => reject(timedOut()));
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    cancel();
+  }
+}
+
 /** A promise that resolves with `value` after `ms` milliseconds (see {@linkcode schedule}). */
 export function delay<T>(ms: number, value: T): Promise<T> {
   return new Promise((resolve) => schedule(ms, () => resolve(value)));
