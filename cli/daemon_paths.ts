@@ -105,7 +105,9 @@ export function daemonPathsFor(
 ): DaemonPaths {
   const projectDir = options.projectDir;
   return resolveDaemonPaths({
-    homeDir: homeDirectory(io),
+    // Only the default state folder and `~` paths need it: with the state folder given,
+    // a hook runs without HOME.
+    homeDir: io.env("HOME") || undefined,
     projectDir,
     projectHasStateDir: projectDir !== undefined &&
       (options.projectHasStateDir ?? isDirectory(`${projectDir}/${STATE_DIR_NAME}`)),

@@ -6,6 +6,7 @@
  */
 
 import { collapseSlashes } from "./path_text.ts";
+import { ClientError } from "./errors.ts";
 
 /** The longest Unix socket path Linux accepts (`sun_path` is 108 bytes with the NUL). */
 export const MAX_SOCKET_PATH_BYTES = 107;
@@ -39,8 +40,11 @@ export interface DaemonPaths {
 
 /** What {@linkcode resolveDaemonPaths} needs to know about the environment. */
 export interface PathInputs {
-  /** The user's home directory. */
-  readonly homeDir: string;
+  /**
+   * The user's home directory (`$HOME`). Needed only for the default state folder and
+   * paths that start with `~`: without it those throw `NO_HOME`.
+   */
+  readonly homeDir?: string;
   /** The project directory, if the caller knows one. */
   readonly projectDir?: string;
   /** Whether `<projectDir>/.claude/ntfy-service/` exists (the caller checks). */
@@ -65,9 +69,19 @@ function join(...parts: string[]): string {
   return collapseSlashes(parts.join("/"));
 }
 
-function expandHome(path: string, homeDir: string): string {
-  if (path === "~") return homeDir;
-  return path.startsWith("~/") ? join(homeDir, path.slice(2)) : path;
+/** The home folder, for a path that needs it. */
+function homeOf(inputs: PathInputs, what: string): string {
+  if (inputs.homeDir) return inputs.homeDir;
+  throw new ClientError(
+    "NO_HOME",
+    `Cannot find your home directory for ${what}: HOME is not set (set it, or give the state ` +
+      "folder with CLAUDE_NTFY_STATE_DIR or --state-dir)",
+  );
+}
+
+function expandHome(path: string, inputs: PathInputs): string {
+  if (path === "~") return homeOf(inputs, path);
+  return path.startsWith("~/") ? join(homeOf(inputs, path), path.slice(2)) : path;
 }
 
 /** The byte length of a string in UTF-8, as the kernel counts a socket path. */
@@ -125,6 +139,8 @@ export function shortSocketDir(inputs: PathInputs): string {
  * @param inputs The home folder, and what the caller knows of the project, the config and
  * the environment.
  * @returns Every path of the daemon's state.
+ * @throws {ClientError} `NO_HOME` when a path needs the home folder (the default state
+ * folder, a path starting with `~`) and `homeDir` is not given.
  *
  * @example The user's daemon
  * ```ts
@@ -148,16 +164,15 @@ export function shortSocketDir(inputs: PathInputs): string {
  * ```
  */
 export function resolveDaemonPaths(inputs: PathInputs): DaemonPaths {
-  const home = inputs.homeDir;
   const stateDir = inputs.stateDir
-    ? expandHome(inputs.stateDir, home)
+    ? expandHome(inputs.stateDir, inputs)
     : inputs.projectDir && inputs.projectHasStateDir
     ? join(inputs.projectDir, STATE_DIR_NAME)
-    : join(home, STATE_DIR_NAME);
+    : join(homeOf(inputs, "the state folder"), STATE_DIR_NAME);
   const wanted = inputs.envSocketPath
-    ? expandHome(inputs.envSocketPath, home)
+    ? expandHome(inputs.envSocketPath, inputs)
     : inputs.configSocketPath
-    ? expandHome(inputs.configSocketPath, home)
+    ? expandHome(inputs.configSocketPath, inputs)
     : join(stateDir, "daemon.sock");
   const socketRelocated = utf8Length(wanted) > MAX_SOCKET_PATH_BYTES;
   const socketPath = socketRelocated
@@ -174,7 +189,7 @@ export function resolveDaemonPaths(inputs: PathInputs): DaemonPaths {
     spoolDir: join(stateDir, "spool"),
     deadLetterPath: join(stateDir, "dead-letters.jsonl"),
     logPath: inputs.configLogPath
-      ? expandHome(inputs.configLogPath, home)
+      ? expandHome(inputs.configLogPath, inputs)
       : join(stateDir, "daemon.log"),
   };
 }

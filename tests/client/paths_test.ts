@@ -1,4 +1,4 @@
-import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import {
   MAX_SOCKET_PATH_BYTES,
   resolveDaemonPaths,
@@ -6,6 +6,7 @@ import {
   utf8Length,
 } from "../../client/paths.ts";
 import { SeededRandom } from "../support/seeded_random.ts";
+import { ClientError } from "../../client/errors.ts";
 
 Deno.test("resolveDaemonPaths() uses ~/.claude/ntfy-service unless the project has its own folder", () => {
   equal(
@@ -108,4 +109,20 @@ Deno.test("utf8Length() counts the bytes the kernel sees, as TextEncoder encodes
     equal(utf8Length(text), new TextEncoder().encode(text).byteLength, JSON.stringify(text));
   }
   equal(utf8Length("/home/zoë/🚀"), new TextEncoder().encode("/home/zoë/🚀").byteLength);
+});
+
+Deno.test("resolveDaemonPaths() needs no home folder for a given state folder, and says NO_HOME when it does need one", () => {
+  const given = resolveDaemonPaths({ stateDir: "/srv/claude-ntfy" });
+  equal(given.socketPath, "/srv/claude-ntfy/daemon.sock");
+  const project = resolveDaemonPaths({ projectDir: "/src/app", projectHasStateDir: true });
+  equal(project.stateDir, "/src/app/.claude/ntfy-service");
+  for (
+    const inputs of [{}, { stateDir: "~/state" }, { stateDir: "/s", envSocketPath: "~/x.sock" }]
+  ) {
+    throws(
+      () => resolveDaemonPaths(inputs),
+      (error) => error instanceof ClientError && error.code === "NO_HOME",
+      JSON.stringify(inputs),
+    );
+  }
 });

@@ -61,7 +61,12 @@ function assertError(run: CliRun, code: string): void {
 const HOOK_BUNDLE = `${REPO_ROOT}/dist/hook/claude-ntfy-hook.js`;
 
 /** Spawns the hook with a stdin the test controls (from the CLI's source, or `entry`). */
-function spawnHook(home: TestHome, args: string[] = [], entry = CLI_ENTRY) {
+function spawnHook(
+  home: TestHome,
+  args: string[] = [],
+  entry = CLI_ENTRY,
+  env: Record<string, string> = home.env,
+) {
   const child = new Deno.Command(Deno.execPath(), {
     // The bundle with the flags the installed command gives it (`hookCommandLine`).
     args: [
@@ -73,7 +78,7 @@ function spawnHook(home: TestHome, args: string[] = [], entry = CLI_ENTRY) {
       "hook",
       ...args,
     ],
-    env: home.env,
+    env,
     clearEnv: true,
     cwd: home.home,
     stdin: "piped",
@@ -325,6 +330,33 @@ Deno.test("hook bundle: what the daemon refuses is said in one line and not spoo
     const spool = home.pathsFor().spoolDir;
     const spooled = Array.from(Deno.readDirSync(spool), (entry) => entry.name);
     deepStrictEqual(spooled, [], "nothing was spooled");
+  } finally {
+    await home.cleanup();
+  }
+});
+
+Deno.test("hook bundle: without HOME, a state folder in CLAUDE_NTFY_STATE_DIR is enough; with neither, NO_HOME in one line", async () => {
+  const home = await hookHome("autostart = false");
+  try {
+    await home.startDaemon();
+    // A project of its own: HOME is also the test's cwd, whose state folder would be found.
+    const project = `${home.home}/project`;
+    await Deno.mkdir(project);
+    const { HOME: _home, ...rest } = home.env;
+    const withoutHome = { ...rest, CLAUDE_PROJECT_DIR: project };
+    const hook = async (env: Record<string, string>) => {
+      const open = spawnHook(home, ["-v"], HOOK_BUNDLE, env);
+      const writer = open.child.stdin.getWriter();
+      await writer.write(
+        new TextEncoder().encode(JSON.stringify({ hook_event_name: "Stop", session_id: "nh" })),
+      );
+      await writer.close();
+      return await open.done;
+    };
+    const taken = await hook({ ...withoutHome, CLAUDE_NTFY_STATE_DIR: home.paths.stateDir });
+    equal(taken.code, 0, taken.stderr);
+    match(taken.stderr, /^claude-ntfy hook: queued by the daemon as \S+\n$/);
+    assertError(await hook(withoutHome), "NO_HOME");
   } finally {
     await home.cleanup();
   }
