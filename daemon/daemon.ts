@@ -65,6 +65,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   sessions.adopt(queue.heldTasks());
   const approvals = new ApprovalDesk({
     acceptTask,
+    cancelTask: (id) => queue.cancel(id),
     log,
     stateDir: paths.stateDir,
     ...options.approvals,

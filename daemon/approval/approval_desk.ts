@@ -57,6 +57,13 @@ const REMEMBERED_REQUESTS = 256;
 export interface ApprovalDeskOptions {
   /** Queues the notification and its clear. */
   readonly acceptTask: AcceptTask;
+  /**
+   * Cancels a queued task that has not been sent; resolves false when it is too late. The
+   * desk cancels the clear it held against a crash once the wait ends (see
+   * {@linkcode ApprovalDesk.ask}); without it, that clear still goes at its time, a second
+   * clear of a notification the phone no longer shows.
+   */
+  readonly cancelTask?: (id: string) => Promise<boolean>;
   /** Where requests, answers and ignored answers are logged. */
   readonly log: Logger;
   /** Where a reply topic made on first use is kept. */
@@ -283,12 +290,28 @@ export class ApprovalDesk {
     // Listening before the notification goes out: no answer can come before it.
     this.#waiting.set(id, waiting);
     this.#acquire(key, target.serverUrl, replyTopic, target.auth);
-    let taskId: string;
-    try {
-      taskId = await acceptTask(notification);
-    } catch (error) {
+    // The phone's clear, held until the wait ends, is queued with the notification (one
+    // journal write for both): should the daemon die while the request waits, the restarted
+    // daemon replays it and takes the buttons off the phone then, rather than never.
+    const heldClear: NotificationTask = {
+      ...clearApproval(notification, this.#now()),
+      notBefore: this.#now() + waitMs,
+    };
+    const [sent, held] = await Promise.allSettled([
+      acceptTask(notification),
+      acceptTask(heldClear),
+    ]);
+    if (sent.status === "rejected") {
+      if (held.status === "fulfilled") await this.#cancel(held.value, id);
       this.#finish(waiting);
-      throw error;
+      throw sent.reason;
+    }
+    const taskId = sent.value;
+    if (held.status === "rejected") {
+      log.warn("approval asked without a clear held against a crash", {
+        request: id,
+        error: errorMessage(held.reason),
+      });
     }
     request.onSent?.(taskId);
     log.info("approval asked", {
@@ -306,6 +329,7 @@ export class ApprovalDesk {
     clearTimeout(timer);
     signal.removeEventListener("abort", gone);
     this.#finish(waiting);
+    if (held.status === "fulfilled") await this.#cancel(held.value, id);
     try {
       await acceptTask(clearApproval(notification, this.#now()));
     } catch (error) {
@@ -318,6 +342,18 @@ export class ApprovalDesk {
     return ending.kind === "answered"
       ? { taskId, decision: decisionFor(ending.choice, suggestions) }
       : { taskId };
+  }
+
+  /** Cancels the clear held for request `request`; a failure is logged, not thrown. */
+  async #cancel(taskId: string, request: string): Promise<void> {
+    try {
+      await this.#options.cancelTask?.(taskId);
+    } catch (error) {
+      this.#options.log.warn("cannot cancel the held clear", {
+        request,
+        error: errorMessage(error),
+      });
+    }
   }
 
   /**

@@ -217,12 +217,15 @@ export class SessionTracker {
   /**
    * Takes back the tasks a restart found held in the journal: each becomes a tracked
    * notification of its session again, so that activity can still cancel it. What it
-   * waited for is lost for a `Notification`: it counts as any kind.
+   * waited for is lost for a `Notification`: it counts as any kind. Clears and deletes are
+   * left out: they are no notifications.
    */
   adopt(tasks: ReadonlyArray<{ readonly id: string; readonly task: AdoptableTask }>): void {
     for (const { id, task } of tasks) {
       const sessionId = task.origin.sessionId;
-      if (sessionId === undefined) continue;
+      // A held clear or delete (an approval's, against a crash) is no notification of the
+      // session's: nothing the session does may cancel it.
+      if (sessionId === undefined || (task.operation ?? "publish") !== "publish") continue;
       const at = task.origin.createdAt;
       const session = this.#touch(sessionId, at);
       if (task.origin.project !== undefined) session.project = task.origin.project;
@@ -324,6 +327,8 @@ export class SessionTracker {
 /** The parts of a task {@linkcode SessionTracker.adopt} reads. */
 export interface AdoptableTask {
   readonly target: NtfyTarget;
+  /** What the task does to the phone's notification. @default {"publish"} */
+  readonly operation?: string;
   readonly message: { readonly sequenceId?: string };
   readonly origin: {
     readonly event: string;

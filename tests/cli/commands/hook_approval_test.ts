@@ -256,6 +256,23 @@ Deno.test("the daemon killed while a hook waits: no decision, nothing spooled, n
   equal(published.length, 1, "the first request's notification went out once");
 });
 
+Deno.test("the daemon killed while a hook waits: after the restart the buttons come off the phone, when the wait would have ended", async () => {
+  await using ntfy = await startNtfyServer();
+  await using home = await approvalHome(ntfy, 4);
+  const pid = (await home.status())!.pid;
+  const waiting = home.run(["hook"], { stdin: permissionRequest() });
+  const message = await approvalMessage(ntfy);
+  Deno.kill(pid, "SIGKILL");
+  equal((await waiting).stdout, "", "no decision");
+  ok(
+    ntfy.notifications().some((shown) => shown.id === message.id),
+    "the buttons are still on the phone: nobody was left to clear them",
+  );
+  // The clear was journaled with the notification, held until the wait's end (4 s).
+  await home.startDaemon();
+  await clearedOnPhone(ntfy);
+});
+
 Deno.test("a hook that goes away (Esc at the terminal) ends its wait; the notification is cleared", async () => {
   await using ntfy = await startNtfyServer();
   await using home = await approvalHome(ntfy);

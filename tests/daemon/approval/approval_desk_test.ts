@@ -25,6 +25,7 @@ async function harness(options: { lingerMs?: number; now?: () => number } = {}) 
   const server = await startNtfyServer();
   const dir = await tempDir();
   const accepted: NotificationTask[] = [];
+  const cancelled: string[] = [];
   const lines: string[] = [];
   let failNext: Error | undefined;
   const desk = new ApprovalDesk({
@@ -36,6 +37,10 @@ async function harness(options: { lingerMs?: number; now?: () => number } = {}) 
       }
       accepted.push(task);
       return Promise.resolve(`t-${accepted.length}`);
+    },
+    cancelTask: (id) => {
+      cancelled.push(id);
+      return Promise.resolve(true);
     },
     log: new Logger({ level: "debug", sink: (line) => lines.push(line) }),
     stateDir: dir.path,
@@ -75,6 +80,7 @@ async function harness(options: { lingerMs?: number; now?: () => number } = {}) 
     server,
     desk,
     accepted,
+    cancelled,
     lines,
     config,
     task,
@@ -109,10 +115,10 @@ async function tap(action: NtfyAction, body = action.body): Promise<void> {
   await response.body?.cancel();
 }
 
+/** The clears sent at once (not the one held against a crash), by sequence id. */
 function clears(accepted: readonly NotificationTask[]): (string | undefined)[] {
-  return accepted.filter((task) => task.operation === "clear").map((task) =>
-    task.message.sequenceId
-  );
+  return accepted.filter((task) => task.operation === "clear" && task.notBefore === undefined)
+    .map((task) => task.message.sequenceId);
 }
 
 Deno.test("Allow on the phone answers the hook with allow and clears the notification", async () => {
@@ -365,4 +371,24 @@ Deno.test("an earlier run's answer, replayed by the first connection, is ignored
   equal(h.desk.waiting, 1);
   hook.abort();
   equal((await outcome)?.decision, undefined);
+});
+
+Deno.test("a clear held until the wait's end goes in with the notification, and is cancelled when the wait ends", async () => {
+  let clock = 1_000_000;
+  await using h = await harness({ now: () => clock });
+  const { outcome } = h.ask({ waitLimitMs: 63_000 });
+  const sent = await h.notification();
+  // Queued together, the notification first: a daemon killed while the request waits
+  // replays the clear after its restart and takes the buttons off the phone then.
+  const held = h.accepted.filter((task) => task.notBefore !== undefined);
+  equal(held.length, 1);
+  equal(held[0]!.operation, "clear");
+  equal(held[0]!.message.sequenceId, sent.message.sequenceId);
+  equal(held[0]!.notBefore, clock + 60_000, "held for the whole wait (63 s less the margin)");
+  deepStrictEqual(h.accepted.slice(0, 2), [sent, held[0]]);
+  clock += 5_000;
+  await tap(button(sent, "Deny"));
+  equal((await outcome)?.decision?.behavior, "deny");
+  deepStrictEqual(h.cancelled, ["t-2"], "the held clear is cancelled");
+  deepStrictEqual(clears(h.accepted), [sent.message.sequenceId], "and one goes at once");
 });

@@ -224,6 +224,8 @@ Deno.test("SessionTracker.adopt() takes back held tasks after a restart so activ
     { id: "held-stop", task: task("Stop", "cn-x") },
     { id: "held-note", task: task("Notification", "cn-x") },
     { id: "no-session", task: { ...task("Stop"), origin: { event: "Stop", createdAt: 5_000 } } },
+    // An approval's clear, held against a crash: no notification, and nothing may cancel it.
+    { id: "held-clear", task: { ...task("PermissionRequest", "perm-1"), operation: "clear" } },
   ]);
   equal(tracker.size, 1);
   deepEqual(tracker.get(SESSION)?.notifications, ["held-stop", "held-note"]);
