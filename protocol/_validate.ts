@@ -1,8 +1,5 @@
 // Small shape checks shared by the message and task validators.
 
-import { ErrorCode, ProtocolError } from "./errors.ts";
-import { MAX_REQUEST_ID } from "./messages.ts";
-
 /** A plain object (msgpack map) with string keys. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value) &&
@@ -59,27 +56,4 @@ export function optionalStringArray(
 
 export function nonNegativeInteger(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0;
-}
-
-/**
- * A decoded message's envelope: a map with an unsigned 32-bit `id` and a string `type`,
- * what every reader of messages checks first (the general codec and the hook's).
- */
-export function readEnvelope(value: unknown): { record: Record<string, unknown>; id: number } {
-  if (!isRecord(value)) {
-    throw new ProtocolError(ErrorCode.InvalidMessage, "Invalid message: expected a map");
-  }
-  const id = value.id;
-  if (!nonNegativeInteger(id) || id > MAX_REQUEST_ID) {
-    throw new ProtocolError(
-      ErrorCode.InvalidMessage,
-      'Invalid message: "id" must be an unsigned 32-bit integer',
-    );
-  }
-  if (typeof value.type !== "string") {
-    throw new ProtocolError(ErrorCode.InvalidMessage, 'Invalid message: "type" must be a string', {
-      requestId: id,
-    });
-  }
-  return { record: value, id };
 }

@@ -34,8 +34,8 @@ import {
   optionalBoolean,
   optionalString,
   optionalStringArray,
-  readEnvelope,
 } from "./_validate.ts";
+import { readEnvelope } from "./_envelope.ts";
 import { errorMessage } from "./error_message.ts";
 
 /**

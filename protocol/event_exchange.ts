@@ -15,7 +15,8 @@ import { ErrorCode, ProtocolError } from "./errors.ts";
 import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, writeFrameHeader } from "./frame.ts";
 import type { EventRequest, HelloRequest } from "./messages.ts";
 import { MsgpackDecoder } from "./msgpack_decoder.ts";
-import { optionalString, readEnvelope, requireString } from "./_validate.ts";
+import { optionalString, requireString } from "./_validate.ts";
+import { readEnvelope } from "./_envelope.ts";
 
 /** The answers the hook acts on; anything else is for the general codec to read. */
 export type EventAnswer =

@@ -6,20 +6,9 @@
 
 import type { NotificationTask } from "../../protocol/mod.ts";
 import type { PacerClock, PacingSettings } from "./topic_pacer.ts";
+import type { QueuedTask } from "./queued_task.ts";
 
-/** A task in the engine, with its delivery history. */
-export interface QueuedTask {
-  /** The id given when the task was accepted. */
-  readonly id: string;
-  /** The notification. */
-  readonly task: NotificationTask;
-  /** Failed delivery attempts so far. */
-  attempts: number;
-  /** When the task was accepted (ms, monotonic clock). */
-  readonly acceptedAt: number;
-  /** The last delivery error, if any. */
-  lastError?: string;
-}
+export type { QueuedTask } from "./queued_task.ts";
 
 /** What a failed publish tells the engine. */
 export interface PublishFailure {

@@ -10,7 +10,7 @@
 
 import type { NotificationTask } from "../../protocol/mod.ts";
 import { serverKey } from "../../core/ntfy/sequence_support.ts";
-import type { QueuedTask } from "./delivery_engine_options.ts";
+import type { QueuedTask } from "./queued_task.ts";
 import { buildDigest } from "./digest.ts";
 
 /** How deliveries are paced; see {@linkcode TopicPacer}. */
