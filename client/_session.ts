@@ -3,15 +3,14 @@
 import {
   decodeResponse,
   DEFAULT_MAX_FRAME_BYTES,
-  ErrorCode,
   FRAME_HEADER_BYTES,
   FrameDecoder,
   ProtocolError,
   type Request,
   type Response,
-  writeFrameHeader,
 } from "../protocol/mod.ts";
 import { MsgpackEncoder } from "../protocol/msgpack_encoder.ts";
+import { appendFrame, checkMessageLength } from "../protocol/_frame_append.ts";
 import { errorMessage } from "../protocol/error_message.ts";
 import type { RequestBody } from "./connect_options.ts";
 import { ConnectionClosedError, RemoteError, TimeoutError } from "./errors.ts";
@@ -115,23 +114,10 @@ export class Session {
    */
   #queue(request: Request): void {
     const payload = encoder.encodeShared(request);
-    if (payload.byteLength > DEFAULT_MAX_FRAME_BYTES) {
-      throw new ProtocolError(
-        ErrorCode.FrameTooLarge,
-        `Cannot encode ${request.type} message: length ${payload.byteLength} exceeds limit ${DEFAULT_MAX_FRAME_BYTES}`,
-        { requestId: request.id },
-      );
-    }
+    checkMessageLength(request.type, request.id, payload.byteLength, DEFAULT_MAX_FRAME_BYTES);
     const start = this.#outgoingLength;
-    const end = start + FRAME_HEADER_BYTES + payload.byteLength;
-    if (end > this.#outgoing.length) {
-      const grown = new Uint8Array(Math.max(end, this.#outgoing.length * 2));
-      grown.set(this.#outgoing.subarray(0, start));
-      this.#outgoing = grown;
-    }
-    writeFrameHeader(this.#outgoing.subarray(start), payload.byteLength);
-    this.#outgoing.set(payload, start + FRAME_HEADER_BYTES);
-    this.#outgoingLength = end;
+    this.#outgoing = appendFrame(this.#outgoing, start, payload);
+    this.#outgoingLength = start + FRAME_HEADER_BYTES + payload.byteLength;
   }
 
   #flush(): void {

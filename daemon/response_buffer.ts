@@ -6,9 +6,10 @@
  * @module
  */
 
-import { ErrorCode, FRAME_HEADER_BYTES, ProtocolError, type Response } from "../protocol/mod.ts";
+import { FRAME_HEADER_BYTES, type Response } from "../protocol/mod.ts";
 import { MsgpackEncoder } from "../protocol/msgpack_encoder.ts";
 import { writeUtf8 } from "../protocol/_utf8.ts";
+import { appendFrame, checkMessageLength, frameHeaderAt } from "../protocol/_frame_append.ts";
 
 const encoder = new MsgpackEncoder();
 
@@ -27,14 +28,6 @@ const TASK_ID_KEY = Uint8Array.of(0xa6, ...bytesOf("taskId"));
 /** Room a task's acknowledgment takes at most: frame header, the above, a uint32, a fixstr. */
 const TASK_ACK_MAX_BYTES = FRAME_HEADER_BYTES + TASK_ACK_HEAD.length + 5 + TASK_ID_KEY.length + 1 +
   31 * 3;
-
-/** Writes a frame header for `length` payload bytes at `at` (as `writeFrameHeader`, no view). */
-function frameHeaderAt(bytes: Uint8Array, at: number, length: number): void {
-  bytes[at] = length >>> 24;
-  bytes[at + 1] = length >>> 16;
-  bytes[at + 2] = length >>> 8;
-  bytes[at + 3] = length;
-}
 
 function bytesOf(text: string): Uint8Array {
   return new TextEncoder().encode(text);
@@ -90,19 +83,10 @@ export class ResponseBuffer {
       return;
     }
     const payload = encoder.encodeShared(response);
-    if (payload.byteLength > maxFrameBytes) {
-      throw new ProtocolError(
-        ErrorCode.FrameTooLarge,
-        `Cannot encode ${response.type} message: length ${payload.byteLength} exceeds limit ${maxFrameBytes}`,
-        { requestId: response.id },
-      );
-    }
+    checkMessageLength(response.type, response.id, payload.byteLength, maxFrameBytes);
     const start = this.#length;
-    const end = start + FRAME_HEADER_BYTES + payload.byteLength;
-    this.#reserve(end);
-    frameHeaderAt(this.#buffer, start, payload.byteLength);
-    this.#buffer.set(payload, start + FRAME_HEADER_BYTES);
-    this.#length = end;
+    this.#buffer = appendFrame(this.#buffer, start, payload);
+    this.#length = start + FRAME_HEADER_BYTES + payload.byteLength;
   }
 
   /**

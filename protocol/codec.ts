@@ -7,12 +7,7 @@
  */
 
 import { ErrorCode, ProtocolError } from "./errors.ts";
-import {
-  DEFAULT_MAX_FRAME_BYTES,
-  FRAME_HEADER_BYTES,
-  type FrameOptions,
-  writeFrameHeader,
-} from "./frame.ts";
+import { DEFAULT_MAX_FRAME_BYTES, FRAME_HEADER_BYTES, type FrameOptions } from "./frame.ts";
 import {
   CONNECTION_ERROR_ID,
   type DaemonStatus,
@@ -37,6 +32,7 @@ import {
 } from "./_validate.ts";
 import { readEnvelope } from "./_envelope.ts";
 import { errorMessage } from "./error_message.ts";
+import { appendFrame, checkMessageLength } from "./_frame_append.ts";
 
 /**
  * Deepest nesting a message needs is 7 (ok > decision > updatedPermissions > [i] > rules >
@@ -77,17 +73,8 @@ const decoder = new MsgpackDecoder({
 export function encodeMessage(message: Request | Response, options: FrameOptions = {}): Uint8Array {
   const max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
   const payload = encoder.encodeShared(message);
-  if (payload.byteLength > max) {
-    throw new ProtocolError(
-      ErrorCode.FrameTooLarge,
-      `Cannot encode ${message.type} message: length ${payload.byteLength} exceeds limit ${max}`,
-      { requestId: message.id },
-    );
-  }
-  const frame = new Uint8Array(FRAME_HEADER_BYTES + payload.byteLength);
-  writeFrameHeader(frame, payload.byteLength);
-  frame.set(payload, FRAME_HEADER_BYTES);
-  return frame;
+  checkMessageLength(message.type, message.id, payload.byteLength, max);
+  return appendFrame(new Uint8Array(FRAME_HEADER_BYTES + payload.byteLength), 0, payload);
 }
 
 /**

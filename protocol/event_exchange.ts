@@ -17,6 +17,7 @@ import type { EventRequest, HelloRequest } from "./messages.ts";
 import { MsgpackDecoder } from "./msgpack_decoder.ts";
 import { optionalString, requireString } from "./_validate.ts";
 import { readEnvelope } from "./_envelope.ts";
+import { checkMessageLength } from "./_frame_append.ts";
 
 /** The answers the hook acts on; anything else is for the general codec to read. */
 export type EventAnswer =
@@ -158,13 +159,7 @@ class Writer {
       throw new RangeError(`Cannot encode ${type} message: the buffer estimate was too small`);
     }
     const length = this.at - header - FRAME_HEADER_BYTES;
-    if (length > maxFrameBytes) {
-      throw new ProtocolError(
-        ErrorCode.FrameTooLarge,
-        `Cannot encode ${type} message: length ${length} exceeds limit ${maxFrameBytes}`,
-        { requestId: id },
-      );
-    }
+    checkMessageLength(type, id, length, maxFrameBytes);
     writeFrameHeader(this.bytes.subarray(header), length);
   }
 }
