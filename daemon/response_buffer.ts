@@ -7,7 +7,7 @@
  */
 
 import { FRAME_HEADER_BYTES, type Response } from "../protocol/mod.ts";
-import { MsgpackEncoder } from "../protocol/msgpack_encoder.ts";
+import { MsgpackEncoder, writeUintAt } from "../protocol/msgpack_encoder.ts";
 import { writeUtf8 } from "../protocol/_utf8.ts";
 import { appendFrame, checkMessageLength, frameHeaderAt } from "../protocol/_frame_append.ts";
 
@@ -101,22 +101,7 @@ export class ResponseBuffer {
     let at = start + FRAME_HEADER_BYTES;
     bytes.set(TASK_ACK_HEAD, at);
     at += TASK_ACK_HEAD.length;
-    if (id < 0x80) {
-      bytes[at++] = id;
-    } else if (id < 0x100) {
-      bytes[at++] = 0xcc;
-      bytes[at++] = id;
-    } else if (id < 0x10000) {
-      bytes[at++] = 0xcd;
-      bytes[at++] = id >>> 8;
-      bytes[at++] = id;
-    } else {
-      bytes[at++] = 0xce;
-      bytes[at++] = id >>> 24;
-      bytes[at++] = id >>> 16;
-      bytes[at++] = id >>> 8;
-      bytes[at++] = id;
-    }
+    at = writeUintAt(bytes, at, id);
     bytes.set(TASK_ID_KEY, at);
     at += TASK_ID_KEY.length;
     const end = writeUtf8(taskId, bytes, at + 1);

@@ -26,6 +26,50 @@ export interface MsgpackEncoderOptions {
 const UINT32 = 0x1_0000_0000;
 
 /**
+ * Writes `value`, an integer from 0 to 2^32 − 1, as msgpack's shortest uint at `at` in
+ * `bytes` (which must have room for 5 bytes); the encoder's own, and the daemon's for the
+ * answers it writes without the encoder.
+ *
+ * @param bytes Where to write.
+ * @param at The position of the first byte.
+ * @param value The integer.
+ * @returns The position after the last byte written.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeUintAt } from "./msgpack_encoder.ts";
+ *
+ * const bytes = new Uint8Array(5);
+ * assert.equal(writeUintAt(bytes, 0, 300), 3);
+ * assert.deepEqual([...bytes.subarray(0, 3)], [0xcd, 0x01, 0x2c]);
+ * ```
+ */
+export function writeUintAt(bytes: Uint8Array, at: number, value: number): number {
+  if (value < 0x80) {
+    bytes[at] = value;
+    return at + 1;
+  }
+  if (value < 0x100) {
+    bytes[at] = 0xcc;
+    bytes[at + 1] = value;
+    return at + 2;
+  }
+  if (value < 0x10000) {
+    bytes[at] = 0xcd;
+    bytes[at + 1] = value >>> 8;
+    bytes[at + 2] = value;
+    return at + 3;
+  }
+  bytes[at] = 0xce;
+  bytes[at + 1] = value >>> 24;
+  bytes[at + 2] = value >>> 16;
+  bytes[at + 3] = value >>> 8;
+  bytes[at + 4] = value;
+  return at + 5;
+}
+
+/**
  * Bytes already encoded as one msgpack value, written as they are by
  * {@linkcode MsgpackEncoder} (not checked: they must hold exactly one value).
  *
@@ -167,19 +211,8 @@ export class MsgpackEncoder {
       return;
     }
     if (value >= 0) {
-      if (value < 0x80) {
-        bytes[pos++] = value;
-      } else if (value < 0x100) {
-        bytes[pos++] = 0xcc;
-        bytes[pos++] = value;
-      } else if (value < 0x10000) {
-        bytes[pos++] = 0xcd;
-        bytes[pos++] = value >>> 8;
-        bytes[pos++] = value;
-      } else if (value < UINT32) {
-        bytes[pos++] = 0xce;
-        this.#view.setUint32(pos, value);
-        pos += 4;
+      if (value < UINT32) {
+        pos = writeUintAt(bytes, pos, value);
       } else {
         bytes[pos++] = 0xcf;
         this.#view.setUint32(pos, Math.floor(value / UINT32));
